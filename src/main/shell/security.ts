@@ -1,0 +1,100 @@
+// Pure security policy for the Electron shell. This module must not import `electron` at runtime so it
+// can be unit-tested in plain Node; the wiring onto real app/webContents objects lives in ./harden.ts.
+
+/** The subset of Electron's WebPreferences that FlowKeys pins for every window. */
+export interface SecureWebPreferences {
+  readonly preload: string
+  readonly sandbox: true
+  readonly contextIsolation: true
+  readonly nodeIntegration: false
+  readonly nodeIntegrationInWorker: false
+  readonly nodeIntegrationInSubFrames: false
+  readonly webSecurity: true
+  readonly allowRunningInsecureContent: false
+  readonly webviewTag: false
+  readonly experimentalFeatures: false
+  readonly navigateOnDragDrop: false
+  readonly spellcheck: false
+}
+
+/** Hardened webPreferences for a BrowserWindow whose only privileged code is the given preload script. */
+export function secureWebPreferences(preloadPath: string): SecureWebPreferences {
+  if (typeof preloadPath !== 'string' || preloadPath.length === 0) {
+    throw new TypeError('secureWebPreferences: preloadPath must be a non-empty path')
+  }
+  return {
+    preload: preloadPath,
+    sandbox: true,
+    contextIsolation: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    experimentalFeatures: false,
+    navigateOnDragDrop: false,
+    // The spellchecker may send typed text (e.g. secrets) to a cloud service on some platforms.
+    spellcheck: false
+  }
+}
+
+/** https prefixes that may be opened in the user's browser. Compared against the parsed, normalized URL. */
+export const EXTERNAL_URL_ALLOWLIST: readonly string[] = Object.freeze([
+  'https://docs.langflow.org/',
+  'https://github.com/langflow-ai/'
+])
+
+const MAX_URL_LENGTH = 2048
+
+function parseUrl(url: unknown): URL | null {
+  if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL_LENGTH) return null
+  try {
+    return new URL(url)
+  } catch {
+    return null
+  }
+}
+
+function hasCredentials(url: URL): boolean {
+  return url.username !== '' || url.password !== ''
+}
+
+/**
+ * Whether the app window may navigate to `url`.
+ *
+ * `appOrigin` is where the renderer is served from:
+ * - in development, the dev server origin (e.g. `http://localhost:5173`): same-origin http(s) URLs are allowed;
+ * - in production, the `file://` URL of the renderer's index.html. File URLs have an opaque origin, so the
+ *   entry file itself is the unit: only that exact file (any query/hash) is allowed, never another file.
+ *
+ * Everything else (other origins, other ports, `javascript:`, `data:`, `about:`, URLs with credentials) is denied.
+ */
+export function isAllowedNavigation(url: string, appOrigin: string): boolean {
+  const target = parseUrl(url)
+  const app = parseUrl(appOrigin)
+  if (!target || !app || hasCredentials(target)) return false
+
+  if (app.protocol === 'file:') {
+    return target.protocol === 'file:' && target.host === app.host && target.pathname === app.pathname
+  }
+  if (app.protocol !== 'http:' && app.protocol !== 'https:') return false
+  return target.protocol === app.protocol && target.origin === app.origin
+}
+
+/**
+ * Whether `url` may be handed to the OS browser (shell.openExternal): https only, no credentials, no
+ * non-default port, and the normalized URL must start with an allowlisted prefix (so lookalike hosts such as
+ * `docs.langflow.org.evil.com` and dot-segment tricks are rejected).
+ */
+export function isAllowedExternalUrl(url: string): boolean {
+  return normalizeExternalUrl(url) !== null
+}
+
+/** The normalized href to open externally, or null when `url` is not allowlisted. */
+export function normalizeExternalUrl(url: string): string | null {
+  const target = parseUrl(url)
+  if (!target || target.protocol !== 'https:' || hasCredentials(target) || target.port !== '') return null
+  const href = target.href
+  return EXTERNAL_URL_ALLOWLIST.some((prefix) => href.startsWith(prefix)) ? href : null
+}

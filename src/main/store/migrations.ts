@@ -1,0 +1,51 @@
+import { SCHEMA_VERSION } from './schema'
+
+/** One step: turns data of version `to - 1` into version `to`. Steps must be pure and total. */
+export interface Migration {
+  to: number
+  up: (data: Record<string, unknown>) => Record<string, unknown>
+}
+
+/**
+ * Version 0 is a store written before versioning (or by hand): the same collections, no version field.
+ * Add a step here for every SCHEMA_VERSION bump; never edit a released step.
+ */
+export const MIGRATIONS: Migration[] = [
+  {
+    to: 1,
+    up: (data) => ({
+      vault_id: null,
+      vault_check: null,
+      users: [],
+      api_keys: [],
+      variables: [],
+      ...data,
+      version: 1
+    })
+  }
+]
+
+export class MigrationError extends Error {}
+
+/** Brings raw parsed data up to `target`; returns it unchanged when already there. */
+export function migrate(
+  data: Record<string, unknown>,
+  migrations: Migration[] = MIGRATIONS,
+  target: number = SCHEMA_VERSION
+): { data: Record<string, unknown>; from: number; migrated: boolean } {
+  const from = typeof data.version === 'number' ? data.version : 0
+  if (!Number.isInteger(from) || from < 0)
+    throw new MigrationError(`its schema version ${String(data.version)} is not valid`)
+  if (from > target) {
+    throw new MigrationError(
+      `it was written by a newer FlowKeys (schema version ${from}; this build reads up to ${target})`
+    )
+  }
+  let current = data
+  for (let v = from + 1; v <= target; v++) {
+    const step = migrations.find((m) => m.to === v)
+    if (!step) throw new MigrationError(`no migration to schema version ${v}`)
+    current = step.up(current)
+  }
+  return { data: current, from, migrated: from !== target }
+}

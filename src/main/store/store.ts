@@ -1,0 +1,185 @@
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { LowSync, type SyncAdapter } from 'lowdb'
+import { Corrupt, oneLine } from '../core/errors'
+import { removeStaleTemps, writeFileAtomic } from './atomic-file'
+import { FileLock } from './lock'
+import { MigrationError, migrate } from './migrations'
+import { SCHEMA_VERSION, emptyStore, type StoreData } from './schema'
+
+export const STORE_FILE = 'flowkeys.json'
+
+/** lowdb adapter that reads strictly (a broken file is an error, never an empty store) and writes atomically. */
+class AtomicJsonAdapter implements SyncAdapter<StoreData> {
+  /** Schema version of the file as last read, before migration (SCHEMA_VERSION when absent). */
+  lastReadVersion = SCHEMA_VERSION
+
+  constructor(private readonly file: string) {}
+
+  read(): StoreData | null {
+    let text: string
+    try {
+      text = readFileSync(this.file, 'utf8')
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') {
+        this.lastReadVersion = SCHEMA_VERSION
+        return null
+      }
+      throw corrupt(this.file, code === 'EACCES' ? 'permission denied' : oneLine(err))
+    }
+    const { data, from } = parseStore(this.file, text)
+    this.lastReadVersion = from
+    return data
+  }
+
+  write(data: StoreData): void {
+    if (this.lastReadVersion < SCHEMA_VERSION) {
+      // The first write after a migration keeps the old file, so a bad migration can be undone by hand.
+      copyFileSync(this.file, `${this.file}.v${this.lastReadVersion}.bak`)
+      this.lastReadVersion = SCHEMA_VERSION
+    }
+    writeFileAtomic(this.file, JSON.stringify(data) + '\n')
+  }
+}
+
+function corrupt(file: string, what: string): Corrupt {
+  return new Corrupt(
+    `Cannot read the FlowKeys store ${file}: ${what}. The file was left untouched; restore it from a backup or move it aside.`
+  )
+}
+
+const COLLECTIONS = ['users', 'api_keys', 'variables'] as const
+
+/** Parses and migrates store text; throws `Corrupt` naming the file and what is wrong. */
+export function parseStore(file: string, text: string): { data: StoreData; from: number } {
+  if (text.trim() === '') throw corrupt(file, 'the file is empty (truncated?)')
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (err) {
+    throw corrupt(file, `not valid JSON (${oneLine(err)})`)
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw corrupt(file, 'not a JSON object')
+  let data: Record<string, unknown>
+  let from: number
+  try {
+    ;({ data, from } = migrate(raw as Record<string, unknown>))
+  } catch (err) {
+    if (err instanceof MigrationError) throw corrupt(file, err.message)
+    throw err
+  }
+  for (const name of COLLECTIONS) {
+    const list = data[name]
+    if (!Array.isArray(list)) throw corrupt(file, `"${name}" is not a list`)
+    const bad = list.findIndex(
+      (item) => item === null || typeof item !== 'object' || typeof item.id !== 'string'
+    )
+    if (bad !== -1) throw corrupt(file, `"${name}"[${bad}] is not a record with an id`)
+  }
+  return { data: data as unknown as StoreData, from }
+}
+
+/** Stat fields that change whenever the file is replaced (each atomic write is a new inode). */
+function stampOf(file: string): string | null {
+  try {
+    const s = statSync(file, { bigint: true })
+    return `${s.ino}:${s.mtimeNs}:${s.ctimeNs}:${s.size}`
+  } catch {
+    return null
+  }
+}
+
+export function ensureDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  // mkdir leaves an existing folder's mode alone; the store must not be readable by others.
+  if (process.platform !== 'win32') chmodSync(dir, 0o700)
+}
+
+export interface StoreOptions {
+  lockTimeoutMs?: number
+}
+
+/**
+ * The JSON store shared by the app, the CLI and the server. Reads are served from memory and re-read when the
+ * file changed on disk (another process wrote it); every write is a locked read-modify-write of fresh data.
+ */
+export class Store {
+  readonly file: string
+  /** Increases each time the in-memory data is replaced, so caches derived from it know when to rebuild. */
+  generation = 0
+  private readonly adapter: AtomicJsonAdapter
+  private readonly db: LowSync<StoreData>
+  private readonly lock: FileLock
+  private stamp: string | null = null
+  private readonly listeners = new Set<(data: StoreData) => void>()
+
+  private constructor(
+    readonly dataDir: string,
+    options: StoreOptions
+  ) {
+    this.file = join(dataDir, STORE_FILE)
+    this.adapter = new AtomicJsonAdapter(this.file)
+    this.db = new LowSync<StoreData>(this.adapter, emptyStore())
+    this.lock = new FileLock(`${this.file}.lock`, { timeoutMs: options.lockTimeoutMs })
+  }
+
+  /** Opens (without creating) the store in `dataDir`; a broken file throws `Corrupt` here, at once. */
+  static open(dataDir: string, options: StoreOptions = {}): Store {
+    ensureDataDir(dataDir)
+    const store = new Store(dataDir, options)
+    store.reload()
+    return store
+  }
+
+  /** The current data, re-read first if another process replaced the file. Treat it as read-only. */
+  read(): StoreData {
+    if (stampOf(this.file) !== this.stamp) this.reload()
+    return this.db.data
+  }
+
+  /** Whether the file on disk differs from what is in memory (cheap: one stat). */
+  changedOnDisk(): boolean {
+    return stampOf(this.file) !== this.stamp
+  }
+
+  /**
+   * Runs `fn` on fresh data under the cross-process lock and writes the result atomically. `fn` mutates the data
+   * it is given; if it throws (or rejects), nothing is written. Keep it short: other processes wait meanwhile.
+   * It may be async only where it must wait on something outside the store (the keychain, at first start).
+   */
+  async update<T>(fn: (data: StoreData) => T | Promise<T>): Promise<T> {
+    return this.lock.with(async () => {
+      removeStaleTemps(this.file)
+      this.reload()
+      let result: T
+      try {
+        result = await fn(this.db.data)
+      } catch (err) {
+        // The callback may have mutated the data before it threw: forget those changes.
+        this.stamp = null
+        throw err
+      }
+      this.db.write()
+      this.stamp = stampOf(this.file)
+      this.generation++
+      for (const listener of this.listeners) listener(this.db.data)
+      return result
+    })
+  }
+
+  /** Called after every write made by this process (not for other processes' writes: see `read`). */
+  onWrite(listener: (data: StoreData) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private reload(): void {
+    // Take the stamp before reading: a write landing in between makes the next read() reload again.
+    const stamp = stampOf(this.file)
+    // Not LowSync.read(): it keeps stale data when the file is gone.
+    this.db.data = this.adapter.read() ?? emptyStore()
+    this.stamp = stamp
+    this.generation++
+  }
+}

@@ -1,0 +1,129 @@
+import { createHmac, randomUUID } from 'node:crypto'
+import { Corrupt, Unavailable } from '../core/errors'
+import type { Store } from '../store/store'
+import type { StoreData } from '../store/schema'
+import { decryptFernet, encryptFernet } from './fernet'
+import { KEYCHAIN_FIXES, type Keychain } from './keychain'
+import { deriveSubkey } from './subkeys'
+import {
+  decodeVaultKey,
+  encodeVaultKey,
+  generateVaultKey,
+  parseSecretKey,
+  type VaultKeySource
+} from './vault-key'
+
+const CHECK_TEXT = 'flowkeys-vault-check-v1'
+
+export interface VaultOptions {
+  store: Store
+  keychain: Keychain
+  env?: NodeJS.ProcessEnv
+}
+
+/** The keychain account that holds one store's master key. */
+export function keychainAccount(vaultId: string): string {
+  return `vault-key:${vaultId}`
+}
+
+function holdsSecrets(data: StoreData): boolean {
+  return (
+    data.vault_check !== null ||
+    data.api_keys.length > 0 ||
+    data.variables.length > 0 ||
+    data.users.some((u) => u.store_api_key !== null)
+  )
+}
+
+/**
+ * The vault: every secret the store holds is sealed or hashed with a key derived from one master key, which
+ * comes from LANGFLOW_SECRET_KEY or the OS keychain and never touches the disk.
+ */
+export class Vault {
+  private constructor(
+    private readonly fernetKey: Buffer,
+    private readonly hmacKey: Buffer,
+    /** For signing access tokens (JWT HS256). */
+    readonly tokenKey: Uint8Array,
+    readonly source: VaultKeySource
+  ) {}
+
+  static fromMasterKey(master: Buffer, source: VaultKeySource): Vault {
+    return new Vault(
+      deriveSubkey(master, 'fernet'),
+      deriveSubkey(master, 'api-key-hmac'),
+      new Uint8Array(deriveSubkey(master, 'token-signing')),
+      source
+    )
+  }
+
+  /**
+   * Finds (or, for a store that holds no secrets yet, creates) the master key and proves it opens the store.
+   * Runs under the store's lock so two processes starting at once never make two keys.
+   */
+  static async open({ store, keychain, env = process.env }: VaultOptions): Promise<Vault> {
+    const fromEnv = env.LANGFLOW_SECRET_KEY?.trim()
+    const vault = await store.update(async (data) => {
+      data.vault_id ??= randomUUID()
+      const v = fromEnv
+        ? Vault.fromMasterKey(parseSecretKey(fromEnv), 'LANGFLOW_SECRET_KEY')
+        : await Vault.fromKeychain(keychain, data, store.file)
+      if (data.vault_check === null) data.vault_check = v.encrypt(CHECK_TEXT)
+      else if (!v.opens(data.vault_check)) {
+        throw new Corrupt(
+          `The vault key from ${v.source === 'LANGFLOW_SECRET_KEY' ? 'LANGFLOW_SECRET_KEY' : 'the OS keychain'} does not open the secrets in ${store.file}. ` +
+            'Stopping so that nothing is re-encrypted with the wrong key: use the key this store was created with.'
+        )
+      }
+      return v
+    })
+    return vault
+  }
+
+  private static async fromKeychain(keychain: Keychain, data: StoreData, file: string): Promise<Vault> {
+    const account = keychainAccount(data.vault_id as string)
+    let stored: string | null
+    try {
+      stored = await keychain.get(account)
+    } catch (err) {
+      if (err instanceof Unavailable) {
+        throw new Unavailable(
+          `No vault key: LANGFLOW_SECRET_KEY is not set and the OS keychain cannot be used. ${KEYCHAIN_FIXES} (${err.message})`
+        )
+      }
+      throw err
+    }
+    if (stored !== null) return Vault.fromMasterKey(decodeVaultKey(stored), 'keychain')
+    if (holdsSecrets(data)) {
+      throw new Corrupt(
+        `The OS keychain has no vault key for ${file}, which holds secrets sealed with one. ` +
+          'Refusing to create a new key that would make them unreadable: restore the key to the keychain or set LANGFLOW_SECRET_KEY to it.'
+      )
+    }
+    const master = generateVaultKey()
+    await keychain.set(account, encodeVaultKey(master))
+    return Vault.fromMasterKey(master, 'generated')
+  }
+
+  encrypt(plaintext: string): string {
+    return encryptFernet(this.fernetKey, plaintext)
+  }
+
+  /** Throws `InvalidToken` (never echoing the token) when the token was not made with this vault. */
+  decrypt(token: string): string {
+    return decryptFernet(this.fernetKey, token).toString('utf8')
+  }
+
+  /** Keyed hash of an API key: what the store keeps instead of the key. */
+  hashApiKey(apiKey: string): string {
+    return createHmac('sha256', this.hmacKey).update(apiKey, 'utf8').digest('hex')
+  }
+
+  private opens(token: string): boolean {
+    try {
+      return this.decrypt(token) === CHECK_TEXT
+    } catch {
+      return false
+    }
+  }
+}

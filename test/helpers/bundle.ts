@@ -1,0 +1,31 @@
+import { buildSync } from 'esbuild'
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+
+const cache = new Map<string, string>()
+
+/**
+ * Bundles a TypeScript entry into one ESM file that plain `node` starts in tens of milliseconds, for tests
+ * that spawn many processes (crash and concurrency suites). Native and heavy deps stay external.
+ */
+export function bundle(entry: string): string {
+  const abs = resolve(entry)
+  const hit = cache.get(abs)
+  if (hit) return hit
+  // Inside the project, so that the bundle's bare imports resolve from its node_modules.
+  const root = join(process.cwd(), 'node_modules', '.cache', 'flowkeys-tests')
+  mkdirSync(root, { recursive: true })
+  const outfile = join(mkdtempSync(join(root, 'bundle-')), basename(abs).replace(/\.ts$/, '.mjs'))
+  buildSync({
+    entryPoints: [abs],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error'
+  })
+  cache.set(abs, outfile)
+  return outfile
+}

@@ -1,0 +1,219 @@
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { Corrupt } from '../../src/main/core/errors'
+import { defaultDataDir, resolveDataDir } from '../../src/main/config/paths'
+import { migrate, type Migration } from '../../src/main/store/migrations'
+import { SCHEMA_VERSION } from '../../src/main/store/schema'
+import { STORE_FILE, Store } from '../../src/main/store/store'
+import { tempDir } from '../helpers/tmp'
+
+const root = tempDir()
+let n = 0
+const freshDir = () => join(root, `s${n++}`)
+
+function record(id: string) {
+  const now = new Date().toISOString()
+  return {
+    id,
+    user_id: 'u',
+    name: id,
+    type: 'Generic' as const,
+    value: 'v',
+    default_fields: [],
+    source: 'app' as const,
+    created_at: now,
+    updated_at: now
+  }
+}
+
+describe('data directory', () => {
+  it('follows Electron userData for an app named FlowKeys', () => {
+    expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '/x/cfg' }, '/home/u')).toBe('/x/cfg/FlowKeys')
+    expect(defaultDataDir('linux', {}, '/home/u')).toBe('/home/u/.config/FlowKeys')
+    expect(defaultDataDir('darwin', {}, '/Users/u')).toBe('/Users/u/Library/Application Support/FlowKeys')
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u')).toMatch(
+      /Roaming[\\/]FlowKeys$/
+    )
+  })
+
+  it('prefers --data-dir, then FLOWKEYS_DATA_DIR', () => {
+    expect(resolveDataDir('/flag', { FLOWKEYS_DATA_DIR: '/env' })).toBe('/flag')
+    expect(resolveDataDir(undefined, { FLOWKEYS_DATA_DIR: '/env' })).toBe('/env')
+  })
+})
+
+describe('Store', () => {
+  it('creates the folder 0700 and the file 0600 on the first write', async () => {
+    const dir = freshDir()
+    const store = Store.open(dir)
+    expect(store.read().users).toEqual([])
+    await store.update((d) => void d.variables.push(record('a')))
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    expect(statSync(join(dir, STORE_FILE)).mode & 0o777).toBe(0o600)
+    const onDisk = JSON.parse(readFileSync(join(dir, STORE_FILE), 'utf8'))
+    expect(onDisk.version).toBe(SCHEMA_VERSION)
+    expect(onDisk.variables.map((v: { id: string }) => v.id)).toEqual(['a'])
+  })
+
+  it('tightens an existing folder to 0700', () => {
+    const dir = freshDir()
+    mkdirSync(dir, { mode: 0o755 })
+    Store.open(dir)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+  })
+
+  it("sees another instance's writes on the next read", async () => {
+    const dir = freshDir()
+    const a = Store.open(dir)
+    const b = Store.open(dir)
+    await a.update((d) => void d.variables.push(record('from-a')))
+    expect(b.changedOnDisk()).toBe(true)
+    expect(b.read().variables.map((v) => v.id)).toEqual(['from-a'])
+    await b.update((d) => void d.variables.push(record('from-b')))
+    expect(a.read().variables.map((v) => v.id)).toEqual(['from-a', 'from-b'])
+  })
+
+  it('writes nothing when the update throws', async () => {
+    const dir = freshDir()
+    const store = Store.open(dir)
+    await store.update((d) => void d.variables.push(record('keep')))
+    const before = readFileSync(join(dir, STORE_FILE))
+    await expect(
+      store.update((d) => {
+        d.variables.length = 0
+        throw new Error('refused')
+      })
+    ).rejects.toThrow('refused')
+    expect(readFileSync(join(dir, STORE_FILE))).toEqual(before)
+    expect(store.read().variables.map((v) => v.id)).toEqual(['keep'])
+  })
+
+  it('leaves no temporary or lock file behind', async () => {
+    const dir = freshDir()
+    const store = Store.open(dir)
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.update((d) => void d.variables.push(record(`r${i}`))))
+    )
+    expect(readdirSync(dir).sort()).toEqual([STORE_FILE])
+    expect(store.read().variables).toHaveLength(20)
+  })
+
+  it('takes over a lock left by a dead process at once', async () => {
+    const dir = freshDir()
+    const store = Store.open(dir, { lockTimeoutMs: 2_000 })
+    // pid 2^22+1 is above Linux's pid_max default range of live processes here.
+    writeFileSync(
+      join(dir, `${STORE_FILE}.lock`),
+      JSON.stringify({ pid: 4_194_305, host: (await import('node:os')).hostname(), token: 't' })
+    )
+    await store.update((d) => void d.variables.push(record('after-crash')))
+    expect(store.read().variables).toHaveLength(1)
+  })
+
+  it('waits for a live lock and then reports it clearly', async () => {
+    const dir = freshDir()
+    const store = Store.open(dir, { lockTimeoutMs: 300 })
+    writeFileSync(
+      join(dir, `${STORE_FILE}.lock`),
+      JSON.stringify({ pid: process.ppid, host: (await import('node:os')).hostname(), token: 't' })
+    )
+    await expect(store.update(() => undefined)).rejects.toThrow(
+      /locked by another FlowKeys process \(pid \d+\)/
+    )
+  })
+})
+
+describe('a broken store file', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['invalid JSON', '{"version":1,"users":[', /not valid JSON/],
+    [
+      'a truncated file',
+      '{"version":1,"vault_id":null,"vault_check":null,"users":[],"api_keys":[],"variab',
+      /not valid JSON/
+    ],
+    ['an empty file', '', /empty/],
+    ['a JSON array', '[1,2]', /not a JSON object/],
+    [
+      'a collection of the wrong type',
+      '{"version":1,"users":{},"api_keys":[],"variables":[]}',
+      /"users" is not a list/
+    ],
+    [
+      'a record without an id',
+      '{"version":1,"users":[],"api_keys":[{"name":"x"}],"variables":[]}',
+      /"api_keys"\[0\]/
+    ],
+    [
+      'a newer schema',
+      `{"version":${SCHEMA_VERSION + 1},"users":[],"api_keys":[],"variables":[]}`,
+      /newer FlowKeys/
+    ],
+    ['binary junk', '\u0000\u0001\u00ff garbage', /not valid JSON/]
+  ]
+
+  it.each(cases)(
+    '%s is reported with the file name and left byte-for-byte intact',
+    async (_name, text, reason) => {
+      const dir = freshDir()
+      mkdirSync(dir, { recursive: true })
+      const file = join(dir, STORE_FILE)
+      writeFileSync(file, text)
+      const before = readFileSync(file)
+      let error: unknown
+      try {
+        Store.open(dir)
+      } catch (err) {
+        error = err
+      }
+      expect(error).toBeInstanceOf(Corrupt)
+      const message = (error as Error).message
+      expect(message).toContain(file)
+      expect(message).toMatch(reason)
+      expect(message).not.toContain('\n')
+      expect(readFileSync(file)).toEqual(before)
+    }
+  )
+
+  it('is never replaced by a write from a store opened before it broke', async () => {
+    const dir = freshDir()
+    const store = Store.open(dir)
+    await store.update((d) => void d.variables.push(record('x')))
+    const file = join(dir, STORE_FILE)
+    writeFileSync(file, '{"broken":')
+    await expect(store.update((d) => void d.variables.push(record('y')))).rejects.toBeInstanceOf(Corrupt)
+    expect(readFileSync(file, 'utf8')).toBe('{"broken":')
+  })
+})
+
+describe('migrations', () => {
+  it('brings an unversioned store to the current schema and keeps a backup of the old file', async () => {
+    const dir = freshDir()
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, STORE_FILE)
+    const legacy = JSON.stringify({ users: [], api_keys: [], variables: [record('old')] })
+    writeFileSync(file, legacy)
+    const store = Store.open(dir)
+    expect(store.read().version).toBe(SCHEMA_VERSION)
+    expect(store.read().variables.map((v) => v.id)).toEqual(['old'])
+    await store.update((d) => void d.variables.push(record('new')))
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(SCHEMA_VERSION)
+    expect(readFileSync(`${file}.v0.bak`, 'utf8')).toBe(legacy)
+  })
+
+  it('runs each step in order and refuses a gap', () => {
+    const steps: Migration[] = [
+      { to: 1, up: (d) => ({ ...d, version: 1, trail: ['1'] }) },
+      { to: 2, up: (d) => ({ ...d, version: 2, trail: [...(d.trail as string[]), '2'] }) }
+    ]
+    expect(migrate({}, steps, 2)).toEqual({
+      data: { version: 2, trail: ['1', '2'] },
+      from: 0,
+      migrated: true
+    })
+    expect(migrate({ version: 2 }, steps, 2).migrated).toBe(false)
+    expect(() => migrate({ version: 0 }, [steps[1] as Migration], 2)).toThrow(
+      /no migration to schema version 1/
+    )
+  })
+})
