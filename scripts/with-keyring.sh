@@ -1,0 +1,8 @@
+#!/bin/bash
+# Runs one command inside a private D-Bus session with a fresh, unlocked gnome-keyring (for running a few
+# suites by hand: scripts/with-keyring.sh npx vitest run test/vault).
+if [ -z "$KR_IN" ]; then export KR_IN=1; exec dbus-run-session -- bash "$0" "$@" 2> >(grep -v 'fd limit' >&2); fi
+export XDG_DATA_HOME=$(mktemp -d)
+eval "$(printf 'flowkeys-test' | gnome-keyring-daemon --unlock --components=secrets)"
+export GNOME_KEYRING_CONTROL
+"$@"

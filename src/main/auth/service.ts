@@ -1,0 +1,134 @@
+import { BadRequest, Forbidden, Unauthorized } from '../core/errors'
+import type { Settings } from '../config/settings'
+import type { ApiKeyService } from '../keys/service'
+import type { UserRecord } from '../store/schema'
+import type { UserService } from '../users/service'
+import type { Vault } from '../vault/vault'
+import { BEARER, WRONG_TOKEN_TYPE, readToken, signToken } from './tokens'
+
+export const NO_KEY = 'An API key must be passed as query or header'
+export const AUTO_LOGIN_NEEDS_KEY =
+  'Since v1.5, LANGFLOW_AUTO_LOGIN requires a valid API key. Set LANGFLOW_SKIP_AUTH_AUTO_LOGIN=true to skip this check. Please update your authentication method.'
+export const INVALID_KEY = 'Invalid or missing API key'
+export const INACTIVE_USER = 'Inactive user'
+export const USER_NOT_FOUND_OR_INACTIVE = 'User not found or is inactive.'
+export const INVALID_REFRESH = 'Invalid refresh token'
+
+/** What a request presented; empty strings count as absent. */
+export interface Credentials {
+  apiKey?: string | null
+  bearer?: string | null
+  cookieToken?: string | null
+}
+
+export interface Principal {
+  user: UserRecord
+  via: 'api_key' | 'token' | 'auto_login'
+  /** The key used, when `via` is api_key (for the access log: id and name, never the key). */
+  apiKey?: { id: string; name: string | null }
+}
+
+export interface Tokens {
+  access_token: string
+  refresh_token: string | null
+  token_type: 'bearer'
+}
+
+/** Langflow's resolution of the current user (contract §1) and its login endpoints (§4). */
+export class AuthService {
+  constructor(
+    private readonly settings: Settings,
+    private readonly vault: Vault,
+    private readonly users: UserService,
+    private readonly keys: ApiKeyService,
+    private readonly warn: (message: string) => void = () => undefined
+  ) {}
+
+  /**
+   * A token (Bearer first, else the cookie) is checked when present; otherwise the API key path. Throws
+   * `Unauthorized`/`Forbidden` with the contract's messages; `failedKey` tells the caller a key attempt failed
+   * (for rate limiting).
+   */
+  async authenticate(credentials: Credentials): Promise<Principal> {
+    const token = credentials.bearer || credentials.cookieToken
+    if (token) return this.fromToken(token)
+    const apiKey = credentials.apiKey || undefined
+    if (!apiKey) {
+      if (!this.settings.autoLogin) throw new Forbidden(NO_KEY)
+      if (!this.settings.skipAuthAutoLogin) throw new Forbidden(AUTO_LOGIN_NEEDS_KEY)
+      this.warn(
+        'Request without an API key accepted as the superuser because LANGFLOW_SKIP_AUTH_AUTO_LOGIN=true (deprecated in Langflow).'
+      )
+      const superuser = this.users.findByUsername(this.settings.superuser)
+      if (!superuser || !superuser.is_active) throw new Forbidden(INVALID_KEY)
+      return { user: superuser, via: 'auto_login' }
+    }
+    const verified = this.keys.verify(apiKey)
+    if (!verified) throw new Forbidden(INVALID_KEY, { failedKey: true })
+    if (!verified.user.is_active) throw new Unauthorized(INACTIVE_USER)
+    return { user: verified.user, via: 'api_key', apiKey: { id: verified.key.id, name: verified.key.name } }
+  }
+
+  private async fromToken(token: string): Promise<Principal> {
+    const { sub, type } = await readToken(this.vault.tokenKey, token)
+    if (type !== 'access') throw new Unauthorized(WRONG_TOKEN_TYPE, BEARER)
+    const user = this.users.findRecord(sub)
+    if (!user || !user.is_active) throw new Unauthorized(USER_NOT_FOUND_OR_INACTIVE, BEARER)
+    return { user, via: 'token' }
+  }
+
+  private async issue(userId: string): Promise<Tokens> {
+    return {
+      access_token: await signToken(
+        this.vault.tokenKey,
+        userId,
+        'access',
+        this.settings.accessTokenExpireSeconds
+      ),
+      refresh_token: await signToken(
+        this.vault.tokenKey,
+        userId,
+        'refresh',
+        this.settings.refreshTokenExpireSeconds
+      ),
+      token_type: 'bearer'
+    }
+  }
+
+  async login(username: string, password: string): Promise<Tokens> {
+    const user = await this.users.checkCredentials(username, password)
+    return this.issue(user.id)
+  }
+
+  /** GET /auto_login: an access token for the superuser when AUTO_LOGIN is on. */
+  async autoLogin(): Promise<Tokens> {
+    if (!this.settings.autoLogin) {
+      throw new BadRequest('Auto login is disabled. Please enable it in the settings', {
+        body: { message: 'Auto login is disabled. Please enable it in the settings', auto_login: false }
+      })
+    }
+    const superuser = this.users.findByUsername(this.settings.superuser)
+    if (!superuser || !superuser.is_active) throw new Unauthorized(USER_NOT_FOUND_OR_INACTIVE, BEARER)
+    const access_token = await signToken(
+      this.vault.tokenKey,
+      superuser.id,
+      'access',
+      this.settings.accessTokenExpireSeconds
+    )
+    return { access_token, refresh_token: null, token_type: 'bearer' }
+  }
+
+  async refresh(refreshToken: string | null | undefined): Promise<Tokens> {
+    if (!refreshToken) throw new Unauthorized(INVALID_REFRESH, BEARER)
+    let claims: { sub: string; type: string }
+    try {
+      claims = await readToken(this.vault.tokenKey, refreshToken)
+    } catch {
+      throw new Unauthorized(INVALID_REFRESH, BEARER)
+    }
+    if (claims.type !== 'refresh') throw new Unauthorized(INVALID_REFRESH, BEARER)
+    const user = this.users.findRecord(claims.sub)
+    if (!user || !user.is_active) throw new Unauthorized(INVALID_REFRESH, BEARER)
+    return this.issue(user.id)
+  }
+}

@@ -1,0 +1,67 @@
+import { AuthService } from '../auth/service'
+import { resolveDataDir } from '../config/paths'
+import { loadSettings, type Settings } from '../config/settings'
+import { ApiKeyService } from '../keys/service'
+import { Store } from '../store/store'
+import type { Actor } from '../users/actor'
+import { UserService } from '../users/service'
+import { osKeychain, type Keychain } from '../vault/keychain'
+import { Vault } from '../vault/vault'
+
+export interface CoreOptions {
+  /** `--data-dir`; otherwise FLOWKEYS_DATA_DIR, otherwise the app's userData folder. */
+  dataDir?: string
+  env?: NodeJS.ProcessEnv
+  keychain?: Keychain
+  /** Where the core reports warnings (never secrets). */
+  warn?: (message: string) => void
+}
+
+/** Everything the faces call: one instance per process, shared by the server, the IPC handlers and the CLI. */
+export interface Core {
+  dataDir: string
+  settings: Settings
+  store: Store
+  vault: Vault
+  users: UserService
+  keys: ApiKeyService
+  auth: AuthService
+  /** The configured superuser, created on first start. */
+  superuser(): Actor
+  /** Who the desktop app (and the CLI) act as: the superuser, as LANGFLOW_AUTO_LOGIN makes the desktop user. */
+  desktopActor(): Actor
+  /** Flushes usage counters; call once on shutdown. */
+  close(): Promise<void>
+}
+
+export async function openCore(options: CoreOptions = {}): Promise<Core> {
+  const env = options.env ?? process.env
+  const warn = options.warn ?? (() => undefined)
+  const dataDir = resolveDataDir(options.dataDir, env)
+  const settings = loadSettings(env, dataDir)
+  const store = Store.open(dataDir)
+  const vault = await Vault.open({ store, keychain: options.keychain ?? osKeychain(), env })
+  const users = new UserService(store, vault, { newUserIsActive: settings.newUserIsActive })
+  const keys = new ApiKeyService(store, vault, { trackUsage: !settings.disableTrackApiKeyUsage })
+  const auth = new AuthService(settings, vault, users, keys, warn)
+  await users.ensureSuperuser(settings.superuser, settings.superuserPassword)
+
+  const superuser = (): Actor => {
+    const user = users.findByUsername(settings.superuser)
+    if (!user) throw new Error(`The superuser ${settings.superuser} is missing from the store`)
+    return { id: user.id, is_superuser: user.is_superuser }
+  }
+  let closed: Promise<void> | undefined
+  return {
+    dataDir,
+    settings,
+    store,
+    vault,
+    users,
+    keys,
+    auth,
+    superuser,
+    desktopActor: superuser,
+    close: () => (closed ??= keys.close())
+  }
+}

@@ -1,0 +1,187 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto'
+import { BadRequest, NotFound } from '../core/errors'
+import type { Store } from '../store/store'
+import type { ApiKeyRecord, StoreData, UserRecord } from '../store/schema'
+import { requireSuperuser, type Actor } from '../users/actor'
+import type { Vault } from '../vault/vault'
+import { generateApiKey, looksLikeApiKey, maskApiKey, VISIBLE_CHARS } from './generate'
+import { UsageCounter } from './usage'
+
+/** Langflow's ApiKeyRead: the key itself only in masked form. */
+export interface ApiKeyRead {
+  id: string
+  api_key: string
+  name: string | null
+  created_at: string
+  last_used_at: string | null
+  total_uses: number
+  is_active: boolean
+  user_id: string
+  expires_at: string | null
+}
+
+export interface ApiKeyCreate {
+  name?: string | null
+  expires_at?: string | null
+}
+
+export interface CreatedApiKey {
+  key: ApiKeyRead
+  /** The full key: shown once, never stored. */
+  api_key: string
+}
+
+export interface VerifiedKey {
+  key: ApiKeyRecord
+  user: UserRecord
+}
+
+export const API_KEY_NOT_FOUND = 'API Key not found'
+
+/** Parses an expiry given as an ISO date; a past or unreadable date is refused. */
+function parseExpiry(value: string | null | undefined, now: Date): string | null {
+  if (value === null || value === undefined || value === '') return null
+  const time = Date.parse(value)
+  if (Number.isNaN(time)) throw new BadRequest('expires_at must be an ISO 8601 date-time')
+  if (time <= now.getTime()) throw new BadRequest('expires_at must be in the future')
+  return new Date(time).toISOString()
+}
+
+export class ApiKeyService {
+  private readonly usage: UsageCounter
+  private index = new Map<string, ApiKeyRecord>()
+  private users = new Map<string, UserRecord>()
+  private indexedGeneration = -1
+
+  constructor(
+    private readonly store: Store,
+    private readonly vault: Vault,
+    private readonly options: { trackUsage: boolean; flushIntervalMs?: number }
+  ) {
+    this.usage = new UsageCounter(store, options.flushIntervalMs)
+  }
+
+  private toRead(record: ApiKeyRecord): ApiKeyRead {
+    const pending = this.usage.pendingFor(record.id)
+    const lastUsed =
+      pending && (!record.last_used_at || pending.lastUsedAt > record.last_used_at)
+        ? pending.lastUsedAt
+        : record.last_used_at
+    return {
+      id: record.id,
+      api_key: maskApiKey(record.prefix),
+      name: record.name,
+      created_at: record.created_at,
+      last_used_at: lastUsed,
+      total_uses: record.total_uses + (pending?.uses ?? 0),
+      is_active: record.is_active,
+      user_id: record.user_id,
+      expires_at: record.expires_at
+    }
+  }
+
+  /**
+   * Creates a key for `actor`, or for `forUserId` when the actor is a superuser (the CLI's --user).
+   * Only the HMAC and the first 8 characters are stored.
+   */
+  async create(actor: Actor, input: ApiKeyCreate = {}, forUserId?: string): Promise<CreatedApiKey> {
+    const userId = forUserId ?? actor.id
+    if (userId !== actor.id) requireSuperuser(actor)
+    const now = new Date()
+    const apiKey = generateApiKey()
+    const record: ApiKeyRecord = {
+      id: randomUUID(),
+      name: input.name ?? null,
+      hash: this.vault.hashApiKey(apiKey),
+      prefix: apiKey.slice(0, VISIBLE_CHARS),
+      created_at: now.toISOString(),
+      last_used_at: null,
+      total_uses: 0,
+      is_active: true,
+      user_id: userId,
+      expires_at: parseExpiry(input.expires_at, now)
+    }
+    await this.store.update((data) => {
+      if (!data.users.some((u) => u.id === userId)) throw new NotFound('User not found')
+      data.api_keys.push(record)
+    })
+    return { key: this.toRead(record), api_key: apiKey }
+  }
+
+  /** The keys of `actor`, or of another user for a superuser. */
+  list(
+    actor: Actor,
+    userId: string = actor.id
+  ): { total_count: number; user_id: string; api_keys: ApiKeyRead[] } {
+    if (userId !== actor.id) requireSuperuser(actor)
+    const keys = this.store.read().api_keys.filter((k) => k.user_id === userId)
+    return { total_count: keys.length, user_id: userId, api_keys: keys.map((k) => this.toRead(k)) }
+  }
+
+  /** Every key of every user (superusers: the CLI's listing without --user). */
+  listAll(actor: Actor): ApiKeyRead[] {
+    requireSuperuser(actor)
+    return this.store.read().api_keys.map((k) => this.toRead(k))
+  }
+
+  /**
+   * Deletes a key at once. A user can only revoke its own keys (another user's is "not found", as in Langflow);
+   * `acrossUsers` lets a superuser revoke anyone's.
+   */
+  async revoke(actor: Actor, id: string, options: { acrossUsers?: boolean } = {}): Promise<void> {
+    if (options.acrossUsers) requireSuperuser(actor)
+    await this.store.update((data) => {
+      const index = data.api_keys.findIndex(
+        (k) => k.id === id && (options.acrossUsers || k.user_id === actor.id)
+      )
+      if (index === -1) throw new NotFound(API_KEY_NOT_FOUND)
+      data.api_keys.splice(index, 1)
+    })
+  }
+
+  /**
+   * The key and its user when `apiKey` is a known, active, unexpired key; null otherwise. O(1) in the number
+   * of keys; sees revocations by other processes on the next call. Counts the use unless tracking is off.
+   * The user may be inactive: the caller decides what that means.
+   */
+  verify(apiKey: string, now: Date = new Date()): VerifiedKey | null {
+    if (!looksLikeApiKey(apiKey)) return null
+    this.refreshIndex()
+    const hash = this.vault.hashApiKey(apiKey)
+    const record = this.index.get(hash)
+    if (!record || !timingSafeEqual(Buffer.from(record.hash, 'hex'), Buffer.from(hash, 'hex'))) return null
+    if (!record.is_active) return null
+    if (record.expires_at && Date.parse(record.expires_at) <= now.getTime()) return null
+    const user = this.users.get(record.user_id)
+    if (!user) return null
+    if (this.options.trackUsage) this.usage.record(record.id, now)
+    return { key: record, user }
+  }
+
+  private refreshIndex(): void {
+    const data: StoreData = this.store.read()
+    if (this.store.generation === this.indexedGeneration) return
+    this.index = new Map(data.api_keys.map((k) => [k.hash, k]))
+    this.users = new Map(data.users.map((u) => [u.id, u]))
+    this.indexedGeneration = this.store.generation
+  }
+
+  /** Finds keys by id or by name (the CLI's `keys revoke <id|name>`). */
+  find(actor: Actor, idOrName: string, options: { acrossUsers?: boolean } = {}): ApiKeyRead[] {
+    if (options.acrossUsers) requireSuperuser(actor)
+    return this.store
+      .read()
+      .api_keys.filter(
+        (k) => (options.acrossUsers || k.user_id === actor.id) && (k.id === idOrName || k.name === idOrName)
+      )
+      .map((k) => this.toRead(k))
+  }
+
+  flushUsage(): Promise<void> {
+    return this.usage.flush()
+  }
+
+  close(): Promise<void> {
+    return this.usage.close()
+  }
+}

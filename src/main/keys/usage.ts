@@ -1,0 +1,83 @@
+import type { Store } from '../store/store'
+
+interface Pending {
+  uses: number
+  lastUsedAt: string
+}
+
+/**
+ * Counts API-key uses in memory and writes them to the store in batches (at most about once a second and on
+ * close), so a busy server does not rewrite the store on every request, and a clean stop loses nothing.
+ */
+export class UsageCounter {
+  private pending = new Map<string, Pending>()
+  private timer: NodeJS.Timeout | undefined
+  private flushing: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly store: Store,
+    private readonly intervalMs = 1_000
+  ) {}
+
+  record(keyId: string, at: Date = new Date()): void {
+    const entry = this.pending.get(keyId)
+    const iso = at.toISOString()
+    if (entry) {
+      entry.uses++
+      if (iso > entry.lastUsedAt) entry.lastUsedAt = iso
+    } else {
+      this.pending.set(keyId, { uses: 1, lastUsedAt: iso })
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined
+        void this.flush().catch(() => undefined)
+      }, this.intervalMs)
+      this.timer.unref()
+    }
+  }
+
+  /** Uses counted but not yet written, so readers can show exact live numbers. */
+  pendingFor(keyId: string): Pending | undefined {
+    return this.pending.get(keyId)
+  }
+
+  /** Writes what was counted; on failure the counts are kept for the next flush. */
+  flush(): Promise<void> {
+    // A failed flush must not stop later ones: chain on the settled previous flush.
+    this.flushing = this.flushing
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.pending.size === 0) return
+        const batch = this.pending
+        this.pending = new Map()
+        try {
+          await this.store.update((data) => {
+            for (const key of data.api_keys) {
+              const counted = batch.get(key.id)
+              if (!counted) continue
+              key.total_uses += counted.uses
+              if (!key.last_used_at || counted.lastUsedAt > key.last_used_at)
+                key.last_used_at = counted.lastUsedAt
+            }
+          })
+        } catch (err) {
+          for (const [id, counted] of batch) {
+            const now = this.pending.get(id)
+            this.pending.set(id, {
+              uses: counted.uses + (now?.uses ?? 0),
+              lastUsedAt: now && now.lastUsedAt > counted.lastUsedAt ? now.lastUsedAt : counted.lastUsedAt
+            })
+          }
+          throw err
+        }
+      })
+    return this.flushing
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    await this.flush()
+  }
+}

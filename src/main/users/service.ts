@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto'
+import { BadRequest, Forbidden, NotFound, Unauthorized } from '../core/errors'
+import type { Store } from '../store/store'
+import type { UserRecord } from '../store/schema'
+import type { Vault } from '../vault/vault'
+import { requireSuperuser, type Actor } from './actor'
+import { hashPassword, verifyPassword } from './password'
+
+/** Langflow's UserRead (sic: `create_at`). */
+export interface UserRead {
+  id: string
+  username: string
+  profile_image: string | null
+  store_api_key: string | null
+  is_active: boolean
+  is_superuser: boolean
+  create_at: string
+  updated_at: string
+  last_login_at: string | null
+}
+
+export interface UserCreate {
+  username: string
+  password: string
+  is_active?: boolean
+  is_superuser?: boolean
+}
+
+export interface UserUpdate {
+  username?: string
+  password?: string
+  is_active?: boolean
+  is_superuser?: boolean
+  profile_image?: string | null
+}
+
+export const USERNAME_UNAVAILABLE = 'This username is unavailable.'
+
+/** Shows that a store key is set without revealing it. */
+function maskSecret(secret: string): string {
+  const shown = secret.length > 12 ? secret.slice(0, 4) : ''
+  return shown + '*'.repeat(secret.length - shown.length)
+}
+
+export class UserService {
+  constructor(
+    private readonly store: Store,
+    private readonly vault: Vault,
+    private readonly options: { newUserIsActive: boolean }
+  ) {}
+
+  toRead(user: UserRecord): UserRead {
+    let storeKey: string | null = null
+    if (user.store_api_key) {
+      try {
+        storeKey = maskSecret(this.vault.decrypt(user.store_api_key))
+      } catch {
+        storeKey = '********'
+      }
+    }
+    return {
+      id: user.id,
+      username: user.username,
+      profile_image: user.profile_image,
+      store_api_key: storeKey,
+      is_active: user.is_active,
+      is_superuser: user.is_superuser,
+      create_at: user.create_at,
+      updated_at: user.updated_at,
+      last_login_at: user.last_login_at
+    }
+  }
+
+  /** The stored record (with its password hash): for the core only, never for a face. */
+  findRecord(id: string): UserRecord | undefined {
+    return this.store.read().users.find((u) => u.id === id)
+  }
+
+  findByUsername(username: string): UserRecord | undefined {
+    return this.store.read().users.find((u) => u.username === username)
+  }
+
+  get(id: string): UserRead {
+    const user = this.findRecord(id)
+    if (!user) throw new NotFound('User not found')
+    return this.toRead(user)
+  }
+
+  /** A user named by id or username (the CLI accepts either). */
+  resolve(idOrUsername: string): UserRecord {
+    const user = this.findRecord(idOrUsername) ?? this.findByUsername(idOrUsername)
+    if (!user) throw new NotFound('User not found')
+    return user
+  }
+
+  list(
+    actor: Actor,
+    page: { skip?: number; limit?: number } = {}
+  ): { total_count: number; users: UserRead[] } {
+    requireSuperuser(actor)
+    const users = this.store.read().users
+    const skip = page.skip ?? 0
+    const limit = page.limit ?? 10
+    return { total_count: users.length, users: users.slice(skip, skip + limit).map((u) => this.toRead(u)) }
+  }
+
+  /**
+   * Sign-up when `actor` is null or not a superuser: the account starts inactive unless NEW_USER_IS_ACTIVE, and
+   * is never a superuser. A superuser may set both flags (a new user is then active unless told otherwise).
+   */
+  async create(actor: Actor | null, input: UserCreate): Promise<UserRead> {
+    const username = input.username.trim()
+    if (!username) throw new BadRequest('Username cannot be empty')
+    if (!input.password) throw new BadRequest('Password cannot be empty')
+    const privileged = actor?.is_superuser === true
+    const password_hash = await hashPassword(input.password)
+    const now = new Date().toISOString()
+    const user: UserRecord = {
+      id: randomUUID(),
+      username,
+      password_hash,
+      is_active: privileged ? (input.is_active ?? true) : this.options.newUserIsActive,
+      is_superuser: privileged ? (input.is_superuser ?? false) : false,
+      profile_image: null,
+      store_api_key: null,
+      create_at: now,
+      updated_at: now,
+      last_login_at: null
+    }
+    await this.store.update((data) => {
+      if (data.users.some((u) => u.username === username)) throw new BadRequest(USERNAME_UNAVAILABLE)
+      data.users.push(user)
+    })
+    return this.toRead(user)
+  }
+
+  /**
+   * Creates the configured superuser on first start. An existing account keeps its password (an operator may
+   * have changed it), but is made an active superuser again, as Langflow does.
+   */
+  async ensureSuperuser(username: string, password: string): Promise<UserRecord> {
+    const existing = this.findByUsername(username)
+    if (existing?.is_superuser && existing.is_active) return existing
+    const password_hash = existing ? existing.password_hash : await hashPassword(password)
+    return this.store.update((data) => {
+      const now = new Date().toISOString()
+      const found = data.users.find((u) => u.username === username)
+      if (found) {
+        found.is_superuser = true
+        found.is_active = true
+        found.updated_at = now
+        return { ...found }
+      }
+      const user: UserRecord = {
+        id: randomUUID(),
+        username,
+        password_hash,
+        is_active: true,
+        is_superuser: true,
+        profile_image: null,
+        store_api_key: null,
+        create_at: now,
+        updated_at: now,
+        last_login_at: null
+      }
+      data.users.push(user)
+      return { ...user }
+    })
+  }
+
+  /** A superuser may change anything; a user only its own password, username and profile image. */
+  async update(actor: Actor, id: string, patch: UserUpdate): Promise<UserRead> {
+    const privileged = patch.is_active !== undefined || patch.is_superuser !== undefined
+    if (!actor.is_superuser && (actor.id !== id || privileged)) throw new Forbidden('Permission denied')
+    const password_hash = patch.password ? await hashPassword(patch.password) : undefined
+    const updated = await this.store.update((data) => {
+      const user = data.users.find((u) => u.id === id)
+      if (!user) throw new NotFound('User not found')
+      if (patch.username !== undefined && patch.username !== user.username) {
+        const username = patch.username.trim()
+        if (!username || data.users.some((u) => u.username === username))
+          throw new BadRequest(USERNAME_UNAVAILABLE)
+        user.username = username
+      }
+      if (password_hash) user.password_hash = password_hash
+      if (patch.is_active !== undefined) user.is_active = patch.is_active
+      if (patch.is_superuser !== undefined) user.is_superuser = patch.is_superuser
+      if (patch.profile_image !== undefined) user.profile_image = patch.profile_image
+      user.updated_at = new Date().toISOString()
+      return { ...user }
+    })
+    return this.toRead(updated)
+  }
+
+  /** Deletes the user with its API keys and variables, in one write. */
+  async delete(actor: Actor, id: string): Promise<void> {
+    requireSuperuser(actor)
+    if (actor.id === id) throw new BadRequest("You can't delete your own user account")
+    await this.store.update((data) => {
+      const index = data.users.findIndex((u) => u.id === id)
+      if (index === -1) throw new NotFound('User not found')
+      data.users.splice(index, 1)
+      data.api_keys = data.api_keys.filter((k) => k.user_id !== id)
+      data.variables = data.variables.filter((v) => v.user_id !== id)
+    })
+  }
+
+  /** Username and password login, Langflow's messages; records the login time. */
+  async checkCredentials(username: string, password: string): Promise<UserRecord> {
+    const user = this.findByUsername(username)
+    // Hash even for an unknown user so the answer takes the same time either way.
+    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH)
+    if (!user || !ok) throw new Unauthorized('Incorrect username or password', { scheme: 'Bearer' })
+    if (!user.is_active) throw new Unauthorized('Inactive user', { scheme: 'Bearer' })
+    return this.store.update((data) => {
+      const found = data.users.find((u) => u.id === user.id)
+      if (!found) throw new Unauthorized('Incorrect username or password', { scheme: 'Bearer' })
+      found.last_login_at = new Date().toISOString()
+      return { ...found }
+    })
+  }
+
+  /** Saves the user's component-store key, sealed by the vault. */
+  async setStoreApiKey(userId: string, apiKey: string): Promise<void> {
+    const sealed = this.vault.encrypt(apiKey)
+    await this.store.update((data) => {
+      const user = data.users.find((u) => u.id === userId)
+      if (!user) throw new NotFound('User not found')
+      user.store_api_key = sealed
+      user.updated_at = new Date().toISOString()
+    })
+  }
+}
+
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'

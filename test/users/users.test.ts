@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { BadRequest, Forbidden, NotFound, Unauthorized } from '../../src/main/core/errors'
+import type { Core } from '../../src/main/core/open'
+import type { Actor } from '../../src/main/users/actor'
+import { hashPassword, verifyPassword } from '../../src/main/users/password'
+import { testCore } from '../helpers/core'
+
+describe('passwords', () => {
+  it('are scrypt hashes with a random salt, verified only by the right password', async () => {
+    const a = await hashPassword('correct horse')
+    const b = await hashPassword('correct horse')
+    expect(a).toMatch(/^scrypt\$32768\$8\$1\$[\w-]+\$[\w-]+$/)
+    expect(a).not.toBe(b)
+    expect(a).not.toContain('correct horse')
+    expect(await verifyPassword('correct horse', a)).toBe(true)
+    expect(await verifyPassword('correct horsE', a)).toBe(false)
+    expect(await verifyPassword('x', 'plain:text')).toBe(false)
+  })
+})
+
+describe('users', () => {
+  let core: Core
+  let admin: Actor
+
+  beforeAll(async () => {
+    core = await testCore({ LANGFLOW_SUPERUSER: 'root', LANGFLOW_SUPERUSER_PASSWORD: 'root-password' })
+    admin = core.superuser()
+  })
+
+  it('creates the configured superuser on first start, active, with its password hashed', async () => {
+    const root = core.users.findByUsername('root')
+    expect(root).toMatchObject({ is_superuser: true, is_active: true })
+    expect(await verifyPassword('root-password', root?.password_hash ?? '')).toBe(true)
+    expect(readFileSync(core.store.file, 'utf8')).not.toContain('root-password')
+  })
+
+  it('sign-up makes an inactive regular user; a superuser may make active ones and superusers', async () => {
+    const signedUp = await core.users.create(null, {
+      username: 'newcomer',
+      password: 'pw-1',
+      is_superuser: true
+    })
+    expect(signedUp).toMatchObject({ is_active: false, is_superuser: false })
+    const made = await core.users.create(admin, { username: 'made', password: 'pw-2', is_superuser: true })
+    expect(made).toMatchObject({ is_active: true, is_superuser: true })
+    expect(Object.keys(made).sort()).toEqual(
+      [
+        'create_at',
+        'id',
+        'is_active',
+        'is_superuser',
+        'last_login_at',
+        'profile_image',
+        'store_api_key',
+        'updated_at',
+        'username'
+      ].sort()
+    )
+  })
+
+  it('refuses a taken username', async () => {
+    await core.users.create(admin, { username: 'taken', password: 'pw' })
+    await expect(core.users.create(admin, { username: 'taken', password: 'pw' })).rejects.toThrow(
+      'This username is unavailable.'
+    )
+  })
+
+  it('a regular user cannot manage users, only its own password', async () => {
+    const u = await core.users.create(admin, { username: 'regular', password: 'pw-regular' })
+    const other = await core.users.create(admin, { username: 'other', password: 'pw-other' })
+    const regular: Actor = { id: u.id, is_superuser: false }
+    expect(() => core.users.list(regular)).toThrow(new Forbidden("The user doesn't have enough privileges"))
+    await expect(core.users.delete(regular, other.id)).rejects.toBeInstanceOf(Forbidden)
+    await expect(core.users.update(regular, other.id, { password: 'hijack' })).rejects.toThrow(
+      'Permission denied'
+    )
+    await expect(core.users.update(regular, u.id, { is_superuser: true })).rejects.toThrow(
+      'Permission denied'
+    )
+    await core.users.update(regular, u.id, { password: 'pw-new' })
+    await expect(core.users.checkCredentials('regular', 'pw-regular')).rejects.toBeInstanceOf(Unauthorized)
+    expect((await core.users.checkCredentials('regular', 'pw-new')).id).toBe(u.id)
+  })
+
+  it('superusers activate, promote, demote and deactivate', async () => {
+    const u = await core.users.create(admin, { username: 'flip', password: 'pw' })
+    expect((await core.users.update(admin, u.id, { is_superuser: true })).is_superuser).toBe(true)
+    expect((await core.users.update(admin, u.id, { is_superuser: false })).is_superuser).toBe(false)
+    expect((await core.users.update(admin, u.id, { is_active: false })).is_active).toBe(false)
+    await expect(core.users.checkCredentials('flip', 'pw')).rejects.toThrow('Inactive user')
+    await expect(
+      core.users.update(admin, '00000000-0000-4000-8000-000000000000', { is_active: true })
+    ).rejects.toThrow(new NotFound('User not found'))
+  })
+
+  it('login: wrong password and unknown user get the same answer', async () => {
+    await expect(core.users.checkCredentials('root', 'nope')).rejects.toThrow(
+      'Incorrect username or password'
+    )
+    await expect(core.users.checkCredentials('ghost', 'nope')).rejects.toThrow(
+      'Incorrect username or password'
+    )
+    const user = await core.users.checkCredentials('root', 'root-password')
+    expect(user.last_login_at).not.toBeNull()
+  })
+
+  it('deleting a user deletes its keys and variables; nobody deletes themselves', async () => {
+    const u = await core.users.create(admin, { username: 'leaving', password: 'pw' })
+    const key = await core.keys.create(admin, { name: 'theirs' }, u.id)
+    await core.store.update((d) => {
+      d.variables.push({
+        id: 'var-of-leaving',
+        user_id: u.id,
+        name: 'X',
+        type: 'Generic',
+        value: core.vault.encrypt('x'),
+        default_fields: [],
+        source: 'app',
+        created_at: '',
+        updated_at: ''
+      })
+    })
+    await expect(core.users.delete(admin, admin.id)).rejects.toThrow(
+      new BadRequest("You can't delete your own user account")
+    )
+    await core.users.delete(admin, u.id)
+    expect(core.users.findRecord(u.id)).toBeUndefined()
+    expect(core.store.read().api_keys.some((k) => k.user_id === u.id)).toBe(false)
+    expect(core.store.read().variables.some((v) => v.user_id === u.id)).toBe(false)
+    expect(core.keys.verify(key.api_key)).toBeNull()
+    await expect(core.users.delete(admin, u.id)).rejects.toThrow('User not found')
+  })
+
+  it('keeps the component-store key sealed and shows it masked', async () => {
+    await core.users.setStoreApiKey(admin.id, 'store-key-1234567890')
+    const stored = core.users.findRecord(admin.id)?.store_api_key ?? ''
+    expect(stored).toMatch(/^gAAAAA/)
+    expect(core.users.get(admin.id).store_api_key).toBe('stor' + '*'.repeat(16))
+    expect(readFileSync(core.store.file, 'utf8')).not.toContain('store-key-1234567890')
+  })
+})
