@@ -1,3 +1,4 @@
+import { AccessLog } from '../audit/access-log'
 import { AuthService } from '../auth/service'
 import { resolveDataDir } from '../config/paths'
 import { loadSettings, type Settings } from '../config/settings'
@@ -26,6 +27,8 @@ export interface Core {
   users: UserService
   keys: ApiKeyService
   auth: AuthService
+  /** Requests and credential reads, for the app's Server page (names and outcomes, never secrets). */
+  accessLog: AccessLog
   /** The configured superuser, created on first start. */
   superuser(): Actor
   /** Who the desktop app (and the CLI) act as: the superuser, as LANGFLOW_AUTO_LOGIN makes the desktop user. */
@@ -44,6 +47,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   const users = new UserService(store, vault, { newUserIsActive: settings.newUserIsActive })
   const keys = new ApiKeyService(store, vault, { trackUsage: !settings.disableTrackApiKeyUsage })
   const auth = new AuthService(settings, vault, users, keys, warn)
+  const accessLog = new AccessLog(dataDir)
   await users.ensureSuperuser(settings.superuser, settings.superuserPassword)
 
   const superuser = (): Actor => {
@@ -60,6 +64,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     users,
     keys,
     auth,
+    accessLog,
     superuser,
     desktopActor: superuser,
     close: () => (closed ??= keys.close())
