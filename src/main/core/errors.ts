@@ -17,6 +17,16 @@ export type ErrorKind =
   | 'Corrupt'
   | 'Internal'
 
+/** What a core error may say beyond its message; each face decides how to show it. Never a secret. */
+export interface ErrorDetail {
+  /** The credential scheme to ask for: over HTTP, `WWW-Authenticate: Bearer`. */
+  scheme?: 'Bearer'
+  /** A structured answer that replaces the message (Langflow's auto_login refusal is an object). */
+  body?: unknown
+  /** A presented API key was wrong: counts toward the failed-attempt limit. */
+  failedKey?: boolean
+}
+
 export class FlowKeysError extends Error {
   readonly kind: ErrorKind
   /** Extra structured detail a face may expose (never a secret). */

@@ -1,0 +1,105 @@
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
+import {
+  type FastifyPluginAsyncZod,
+  serializerCompiler,
+  type ZodTypeProvider
+} from 'fastify-type-provider-zod'
+import { registerBodyParsers } from './body'
+import { registerErrorHandler } from './errors'
+import { type HardeningOptions, LIMITS, registerHardening } from './hardening'
+import { registerAccessLog, type ServerLogSink } from './log'
+import { FailureLimiter } from './rate-limit'
+import { registerDocs } from './routes/docs'
+import { healthRoutes } from './routes/health'
+import { registerRouting } from './routing'
+import { validatorCompiler } from './validation'
+
+/** A route family: a Fastify plugin with zod schemas, registered at the root with full Langflow paths. */
+export type RoutePlugin = FastifyPluginAsyncZod
+
+/** What the server needs from the rest of the app. The core fills it; route families close over what they use. */
+export interface ServerDeps {
+  /** Route families (api_key, users, login, variables…), registered in this order after the built-in ones. */
+  plugins?: RoutePlugin[]
+  /** `/health_check`'s database part: reads the store; false or a throw answers 500. */
+  checkDb?: () => boolean | Promise<boolean>
+  /** Run once when the server closes, after the last in-flight request finished (e.g. flush usage counters). */
+  onClose?: (() => void | Promise<void>)[]
+}
+
+export interface ServerOptions extends HardeningOptions {
+  /** Access, error and warning entries; nothing is logged without it. Never receives a query string or header. */
+  log?: ServerLogSink
+  /** The failed-authentication limiter; a fresh one (20 failures per 60 s) when absent. */
+  failureLimiter?: FailureLimiter
+  /** Shown in the OpenAPI document. */
+  version?: string
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Failed-authentication limiter shared by every auth path. */
+    failureLimiter: FailureLimiter
+  }
+}
+
+/** The key server, ready to `listen` (see start.ts) or to `inject` into. */
+export async function buildServer(
+  deps: ServerDeps = {},
+  options: ServerOptions = {}
+): Promise<FastifyInstance> {
+  const log = options.log ?? {}
+  const app = Fastify({
+    // Fastify's logger would print URLs with their query (`?x-api-key=`) and error details: log.ts replaces it.
+    logger: false,
+    bodyLimit: LIMITS.bodyLimit,
+    requestTimeout: LIMITS.requestTimeout,
+    connectionTimeout: LIMITS.connectionTimeout,
+    keepAliveTimeout: LIMITS.keepAliveTimeout,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // FastAPI validates an over-long id and answers 422; Fastify would answer 404 past 100 characters.
+    routerOptions: { maxParamLength: 1000 },
+    // A path with broken percent-encoding is a bad request, not a crash and not Fastify's JSON error shape.
+    frameworkErrors: (_err, _request, reply) => {
+      void (reply as FastifyReply).code(400).send({ detail: 'Bad Request' })
+    }
+  })
+  app.server.headersTimeout = LIMITS.headersTimeout
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.decorate('failureLimiter', options.failureLimiter ?? new FailureLimiter())
+
+  registerErrorHandler(app, log)
+  registerRouting(app)
+  registerHardening(app, options)
+  registerAccessLog(app, log)
+  registerBodyParsers(app, LIMITS.bodyLimit)
+
+  closeKeepAliveOnShutdown(app)
+  for (const hook of deps.onClose ?? []) app.addHook('onClose', async () => hook())
+
+  await registerDocs(app, options.version ?? '0.0.0')
+  const typed = app.withTypeProvider<ZodTypeProvider>()
+  await typed.register(healthRoutes({ checkDb: deps.checkDb, log }))
+  for (const plugin of deps.plugins ?? []) await typed.register(plugin)
+
+  await app.ready()
+  return app
+}
+
+/**
+ * A keep-alive connection whose request was in flight when close() began would stay open until the client drops
+ * it, holding close() up: answer such requests with `Connection: close` so the socket ends with the response.
+ */
+function closeKeepAliveOnShutdown(app: FastifyInstance): void {
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close')
+    return payload
+  })
+}

@@ -1,0 +1,82 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { BadRequest } from '../core/errors'
+import { pythonJsonError } from './json-error'
+import { RequestValidationError } from './validation'
+
+/**
+ * Request bodies as FastAPI reads them:
+ * - JSON (`application/json`, `application/*+json`, or no Content-Type at all) is parsed; a broken document is a
+ *   422 `json_invalid` at Python's position, and bytes that are not UTF-8 are 400 "There was an error parsing the
+ *   body";
+ * - any other Content-Type leaves the body as text, so a JSON route answers 422 "Input should be a valid
+ *   dictionary…" instead of Fastify's 415;
+ * - like FastAPI, a body is only judged when the route declares one: a route without a body schema ignores even
+ *   a broken body.
+ *
+ * Form routes (login) register @fastify/formbody inside their own plugin, which takes precedence there.
+ */
+export class UnreadableBody {
+  constructor(readonly error: RequestValidationError | BadRequest) {}
+}
+
+type ParserDone = (err: Error | null, body?: unknown) => void
+
+const PARSE_ERROR = 'There was an error parsing the body'
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+
+function decode(buffer: Buffer): string | UnreadableBody {
+  try {
+    return utf8.decode(buffer) // drops a leading BOM, as Python's json.loads(bytes) does
+  } catch {
+    return new UnreadableBody(new BadRequest(PARSE_ERROR))
+  }
+}
+
+/** `__proto__` keys are dropped so that no later object spread can touch a prototype. */
+function withoutProto(key: string, value: unknown): unknown {
+  return key === '__proto__' ? undefined : value
+}
+
+export function parseJsonBody(buffer: Buffer): unknown {
+  if (buffer.length === 0) return undefined // FastAPI: an empty body is an absent body
+  const text = decode(buffer)
+  if (text instanceof UnreadableBody) return text
+  try {
+    return JSON.parse(text, withoutProto)
+  } catch {
+    // JSON.parse's message quotes the body: never used. Python's verdict is computed instead; when Python would
+    // accept what V8 refuses (NaN, Infinity), the document is still refused, at its start.
+    const found = pythonJsonError(text) ?? { msg: 'Expecting value', pos: 0 }
+    return new UnreadableBody(
+      new RequestValidationError([
+        {
+          type: 'json_invalid',
+          loc: ['body', found.pos],
+          msg: 'JSON decode error',
+          input: {},
+          ctx: { error: found.msg }
+        }
+      ])
+    )
+  }
+}
+
+export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): void {
+  app.removeAllContentTypeParsers()
+  const json = (_request: FastifyRequest, body: Buffer | string, done: ParserDone): void =>
+    done(null, parseJsonBody(body as Buffer))
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, json)
+  app.addContentTypeParser(/^application\/[\w.+-]+\+json$/, { parseAs: 'buffer', bodyLimit }, json)
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (request, body, done: ParserDone) => {
+    const buffer = body as Buffer
+    if (request.headers['content-type'] === undefined) return done(null, parseJsonBody(buffer))
+    done(null, buffer.length === 0 ? undefined : decode(buffer))
+  })
+
+  // Judge a broken body only where a body is expected, before the schema sees it.
+  app.addHook('preValidation', async (request) => {
+    if (!(request.body instanceof UnreadableBody)) return
+    if (request.routeOptions.schema?.body !== undefined) throw request.body.error
+    request.body = undefined
+  })
+}

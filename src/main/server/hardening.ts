@@ -1,0 +1,145 @@
+import { type AddressInfo, isIP } from 'node:net'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+
+/**
+ * The key server answers with secrets, so it trusts neither web pages nor other machines:
+ * - the Host header must name this server on loopback (defeats DNS rebinding: a page on evil.example resolving
+ *   to 127.0.0.1 sends `Host: evil.example:7861`);
+ * - an Origin header must be this server's own origin or one the user allowed (defeats cross-site requests,
+ *   which browsers always mark with Origin when they carry a body or a non-simple method);
+ * - CORS headers are sent only to the allowed origins.
+ */
+export interface HardeningOptions {
+  /** Extra names clients may use in Host (with allow-remote: the machine's name or address), without port. */
+  allowedHosts?: string[]
+  /** Web origins allowed to call the API from a browser (`http://localhost:3000`); they get CORS headers. */
+  allowedOrigins?: string[]
+}
+
+/** Request and socket limits: small bodies, and no connection kept open by a slow or silent client. */
+export const LIMITS = {
+  bodyLimit: 1024 * 1024,
+  /** Whole request, headers and body. */
+  requestTimeout: 30_000,
+  /** Headers alone; must stay below requestTimeout. */
+  headersTimeout: 10_000,
+  /** Idle socket. */
+  connectionTimeout: 60_000,
+  keepAliveTimeout: 5_000
+} as const
+
+export const INVALID_HOST = 'Invalid host header'
+export const ORIGIN_NOT_ALLOWED = 'Origin not allowed'
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
+const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS'
+const CORS_DEFAULT_HEADERS = 'authorization, content-type, x-api-key'
+
+/** `http://LOCALHOST:3000/` → `http://localhost:3000`; null for something that is not an http(s) origin. */
+export function normalizeOrigin(origin: string): string | null {
+  try {
+    const url = new URL(origin)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
+    return url.origin
+  } catch {
+    return null
+  }
+}
+
+/** Host names as they appear in a Host header: IPv6 addresses in brackets, lowercase. */
+export function hostForHeader(host: string): string {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
+  return isIP(bare) === 6 ? `[${bare}]` : bare
+}
+
+/** An allowedHosts entry that already names a port (`flowkeys.lan:8080`, `[fe80::1]:8080`) is matched as is. */
+function hasPort(host: string): boolean {
+  return /^\[.*\]:\d+$/.test(host) || (isIP(host) !== 6 && /:\d+$/.test(host))
+}
+
+export function registerHardening(app: FastifyInstance, options: HardeningOptions): void {
+  const extras = (options.allowedHosts ?? []).map((host) => host.trim().toLowerCase()).filter(Boolean)
+  const extraWithPort = new Set(extras.filter(hasPort))
+  const extraHosts = extras.filter((host) => !hasPort(host)).map(hostForHeader)
+  const corsOrigins = new Set(
+    (options.allowedOrigins ?? []).map(normalizeOrigin).filter((o): o is string => o !== null)
+  )
+
+  // The port is known only once listening (port 0 picks one); `inject` in unit tests uses Host localhost:80.
+  let cachedPort: number | undefined
+  const port = (): number => {
+    if (cachedPort !== undefined) return cachedPort
+    const address = app.server.address() as AddressInfo | string | null
+    if (address && typeof address === 'object') return (cachedPort = address.port)
+    return 80
+  }
+  const allowedHost = (host: string): boolean => {
+    const p = port()
+    const value = host.toLowerCase()
+    return (
+      extraWithPort.has(value) || [...LOOPBACK_NAMES, ...extraHosts].some((name) => value === `${name}:${p}`)
+    )
+  }
+  const ownOrigin = (origin: string): boolean => {
+    const p = port()
+    return LOOPBACK_NAMES.some((name) => origin === `http://${name}:${p}`)
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const host = request.headers.host
+    if (typeof host !== 'string' || !allowedHost(host)) {
+      return reply.code(403).send({ detail: INVALID_HOST })
+    }
+
+    const originHeader = request.headers.origin
+    if (originHeader !== undefined) {
+      const origin = normalizeOrigin(originHeader)
+      const isOwn = origin !== null && ownOrigin(origin)
+      const isCors = origin !== null && corsOrigins.has(origin)
+      if (!isOwn && !isCors) return reply.code(403).send({ detail: ORIGIN_NOT_ALLOWED })
+      if (isCors && origin !== null) {
+        setCorsHeaders(reply, origin)
+        if (isPreflight(request)) return answerPreflight(request, reply)
+      }
+    } else if (request.headers['sec-fetch-site'] === 'cross-site' && !isSafeMethod(request.method)) {
+      // A browser that hid the Origin still marks the request as cross-site.
+      return reply.code(403).send({ detail: ORIGIN_NOT_ALLOWED })
+    }
+  })
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    // Answers can hold keys and variable values: never cache them, never let a browser guess their type.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('referrer-policy', 'no-referrer')
+    return payload
+  })
+}
+
+function isSafeMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD'
+}
+
+function isPreflight(request: FastifyRequest): boolean {
+  return request.method === 'OPTIONS' && typeof request.headers['access-control-request-method'] === 'string'
+}
+
+function setCorsHeaders(reply: FastifyReply, origin: string): void {
+  reply.header('access-control-allow-origin', origin)
+  // Cookie login (`access_token_lf`) needs credentials; they are safe because the origin is echoed, never `*`.
+  reply.header('access-control-allow-credentials', 'true')
+  reply.header('vary', 'Origin')
+}
+
+function answerPreflight(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const asked = request.headers['access-control-request-headers']
+  return reply
+    .code(204)
+    .header('access-control-allow-methods', CORS_METHODS)
+    .header(
+      'access-control-allow-headers',
+      typeof asked === 'string' && asked !== '' ? asked : CORS_DEFAULT_HEADERS
+    )
+    .header('access-control-max-age', '600')
+    .send()
+}

@@ -1,0 +1,134 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+
+/**
+ * The key server's own logging. Fastify's logger stays off: it would record query strings (`?x-api-key=` carries
+ * keys) and, on errors, headers. These entries hold only what is safe: method, path without query, status,
+ * duration and the name of the key that authenticated (a label, never the key).
+ */
+export interface AccessLogEntry {
+  time: string
+  method: string
+  /** The path only: the query string is dropped, control characters are replaced. */
+  path: string
+  status: number
+  durationMs: number
+  /** Who made the request, from `request.logActor` (set by the auth step). */
+  keyId?: string
+  keyName?: string
+  userId?: string
+}
+
+/** Identifies a caller in the access log: ids and the key's label, never the key. */
+export interface LogActor {
+  keyId?: string | null
+  keyName?: string | null
+  userId?: string | null
+}
+
+export interface ErrorLogEntry {
+  time: string
+  method: string
+  path: string
+  /** What went wrong, without the thrown error's message unless that message is known to be safe. */
+  message: string
+}
+
+/** Where the server writes. Every method is optional; a missing one drops its entries. */
+export interface ServerLogSink {
+  access?(entry: AccessLogEntry): void
+  error?(entry: ErrorLogEntry): void
+  warn?(message: string): void
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who authenticated this request, for the access log; the auth step sets it. */
+    logActor: LogActor | null
+  }
+}
+
+const MAX_PATH = 300
+/** API keys (`sk-…`) and JWTs (`eyJ….….…`), possibly percent-encoded. */
+const KEY_LIKE = /sk-[A-Za-z0-9_%-]{8,}|eyJ[A-Za-z0-9_%-]*\.[A-Za-z0-9_%-]*\.[A-Za-z0-9_%-]*/g
+
+/** The path of a request URL without its query string or fragment, safe to print on one line. */
+export function pathOnly(url: string): string {
+  const end = url.search(/[?#]/)
+  // A key pasted into a path by mistake (`DELETE /api/v1/api_key/sk-…`) must not reach the log either.
+  const path = (end === -1 ? url : url.slice(0, end)).replace(KEY_LIKE, '[redacted]')
+  return printable(path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}…` : path)
+}
+
+/** Replaces control characters so a crafted value cannot forge log lines. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?')
+}
+
+export function formatAccessLine(entry: AccessLogEntry): string {
+  const key = entry.keyName ? ` key=${JSON.stringify(entry.keyName)}` : ''
+  return `${entry.time} ${entry.method} ${entry.path} ${entry.status} ${entry.durationMs}ms${key}`
+}
+
+export function formatErrorLine(entry: ErrorLogEntry): string {
+  return `${entry.time} ERROR ${entry.method} ${entry.path}: ${printable(entry.message)}`
+}
+
+/** A sink that writes formatted lines, e.g. to the app's access log file or stderr. */
+export function lineSink(write: (line: string) => void): ServerLogSink {
+  return {
+    access: (entry) => write(formatAccessLine(entry)),
+    error: (entry) => write(formatErrorLine(entry)),
+    warn: (message) => write(`${new Date().toISOString()} WARN ${printable(message)}`)
+  }
+}
+
+/**
+ * A description of an unexpected error for the log: its class, code and stack frames. The message is left out
+ * because errors from libraries may quote their input (a body, a header), which can be a secret.
+ */
+export function describeUnexpected(err: unknown): string {
+  if (!(err instanceof Error)) return `non-error thrown (${typeof err})`
+  const code = (err as { code?: unknown }).code
+  const frames = (err.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 8)
+    .map((line) => line.trim())
+  return [`${err.name}${typeof code === 'string' ? ` (${code})` : ''}`, ...frames].join(' | ')
+}
+
+export function logError(log: ServerLogSink, request: FastifyRequest, message: string): void {
+  log.error?.({
+    time: new Date().toISOString(),
+    method: request.method,
+    path: pathOnly(request.url),
+    message
+  })
+}
+
+function actorFields(actor: LogActor | null): Pick<AccessLogEntry, 'keyId' | 'keyName' | 'userId'> {
+  if (!actor) return {}
+  const fields: Pick<AccessLogEntry, 'keyId' | 'keyName' | 'userId'> = {}
+  if (actor.keyId) fields.keyId = actor.keyId
+  if (actor.keyName) fields.keyName = printable(actor.keyName)
+  if (actor.userId) fields.userId = actor.userId
+  return fields
+}
+
+/** Writes one access entry per finished request. */
+export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): void {
+  app.decorateRequest('logActor', null)
+  if (!log.access) return
+  const access = log.access
+  app.addHook('onResponse', async (request, reply) => {
+    access({
+      time: new Date().toISOString(),
+      method: request.method,
+      path: pathOnly(request.url),
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime),
+      ...actorFields(request.logActor)
+    })
+  })
+}

@@ -1,0 +1,54 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
+
+export interface RawResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  text: string
+  json(): unknown
+}
+
+export interface RawRequest {
+  method?: string
+  headers?: Record<string, string>
+  body?: string | Buffer
+}
+
+/**
+ * A request with exactly the headers given (fetch would set Host and Origin itself). A Host header is added
+ * from the URL unless one is given.
+ */
+export function send(url: string, options: RawRequest = {}): Promise<RawResponse> {
+  const target = new URL(url)
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: target.hostname.replace(/^\[|\]$/g, ''),
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? 'GET',
+        headers: { host: target.host, ...options.headers },
+        agent: false
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8')
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) })
+        })
+        res.on('error', reject)
+      }
+    )
+    req.on('error', reject)
+    if (options.body !== undefined) req.write(options.body)
+    req.end()
+  })
+}
+
+export function sendJson(url: string, method: string, body: unknown, headers: Record<string, string> = {}) {
+  return send(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body)
+  })
+}
