@@ -1,0 +1,152 @@
+import type { Command } from 'commander'
+import type { Core } from '../../core/open'
+import { looksLikeApiKey, maskApiKey, VISIBLE_CHARS } from '../../keys/generate'
+import type { ApiKeyRead } from '../../keys/service'
+import type { Actor } from '../../users/actor'
+import { nonEmpty } from '../args'
+import { CliError } from '../exit'
+import type { CliIO } from '../io'
+import { humanDate, json, table } from '../output'
+import { resolveUser, usernames, withCore } from '../session'
+
+interface ListOptions {
+  user?: string
+  json?: boolean
+}
+
+interface RevokeOptions {
+  user?: string
+}
+
+const LIST_EXAMPLES = `
+Without --user, lists every user's keys (the CLI acts as the superuser), with a USER column.
+--json prints a list of Langflow ApiKeyRead objects (keys masked).
+
+Examples:
+  $ flowkeys keys list
+  $ flowkeys keys list --user alice
+  $ flowkeys keys list --json | jq -r '.[] | select(.total_uses == 0) | .id'`
+
+const REVOKE_EXAMPLES = `
+Each argument is a key id or a key name. Every argument is checked before anything is revoked: an unknown id
+or name, or a name that several keys share (they are listed; revoke by id), revokes nothing. A revoked key is
+refused at once, also by a key server that is already running.
+
+Examples:
+  $ flowkeys keys revoke 3f2b9c1e-7d4a-4b7e-9a51-0c2d8e6f1a23
+  $ flowkeys keys revoke ci deploy
+  $ flowkeys keys revoke ci --user alice`
+
+/** Short enough for a table row: the 8 characters Langflow shows, then a few stars. */
+function shortMask(key: ApiKeyRead): string {
+  return key.api_key.slice(0, VISIBLE_CHARS) + '****'
+}
+
+function status(key: ApiKeyRead, now: Date): string {
+  if (key.expires_at && Date.parse(key.expires_at) <= now.getTime()) return 'expired'
+  return key.is_active ? 'yes' : 'no'
+}
+
+function keyTable(keys: ApiKeyRead[], owners: Map<string, string> | null): string {
+  const now = new Date()
+  const headers = ['ID', 'KEY', 'NAME', 'CREATED', 'LAST USED', 'USES', 'EXPIRES', 'ACTIVE']
+  if (owners) headers.push('USER')
+  const rows = keys.map((k) => {
+    const row = [
+      k.id,
+      shortMask(k),
+      k.name ?? '',
+      humanDate(k.created_at, now),
+      humanDate(k.last_used_at, now),
+      String(k.total_uses),
+      humanDate(k.expires_at, now),
+      status(k, now)
+    ]
+    if (owners) row.push(owners.get(k.user_id) ?? k.user_id)
+    return row
+  })
+  return table(headers, rows)
+}
+
+/** What an argument names in a message: a pasted full key is shown masked, never echoed. */
+function safeArg(arg: string): string {
+  return looksLikeApiKey(arg) ? maskApiKey(arg) : arg
+}
+
+/**
+ * The keys `args` name, one per argument (duplicates removed), checked all before any is revoked: an unknown or
+ * ambiguous argument throws and nothing is revoked.
+ */
+function resolveKeys(core: Core, actor: Actor, args: string[], userId: string | undefined): ApiKeyRead[] {
+  const owners = usernames(core)
+  const found = new Map<string, ApiKeyRead>()
+  for (const arg of args) {
+    const matches = core.keys
+      .find(actor, arg, { acrossUsers: true })
+      .filter((k) => userId === undefined || k.user_id === userId)
+    const byId = matches.filter((k) => k.id === arg)
+    const chosen = byId.length === 1 ? byId : matches
+    if (chosen.length === 0) throw new CliError(`API Key not found: ${safeArg(arg)}`)
+    if (chosen.length > 1) {
+      throw new CliError(
+        `${chosen.length} API keys are named "${arg}"; nothing was revoked. Revoke by id:`,
+        undefined,
+        chosen.map((k) => `${k.id}  ${shortMask(k)}  ${owners.get(k.user_id) ?? k.user_id}`)
+      )
+    }
+    const key = chosen[0]!
+    found.set(key.id, key)
+  }
+  return [...found.values()]
+}
+
+/** `flowkeys keys list|revoke`. */
+export function registerKeys(program: Command, io: CliIO): void {
+  const keys = program
+    .command('keys')
+    .description('List and revoke Langflow API keys')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ flowkeys keys list
+  $ flowkeys keys revoke ci`
+    )
+
+  keys
+    .command('list')
+    .description('List API keys (masked), with their usage and expiry')
+    .option('--user <user>', "only this user's keys (username or id)", nonEmpty)
+    .option('--json', 'print the keys as JSON')
+    .addHelpText('after', LIST_EXAMPLES)
+    .action((options: ListOptions, command: Command) =>
+      withCore(io, command, (core, actor) => {
+        const list = options.user
+          ? core.keys.list(actor, resolveUser(core, options.user).id).api_keys
+          : core.keys.listAll(actor)
+        if (options.json) io.out(json(list))
+        else if (list.length === 0) io.out('No API keys.')
+        else io.out(keyTable(list, options.user ? null : usernames(core)))
+      })
+    )
+
+  keys
+    .command('revoke')
+    .description('Revoke (delete) API keys by id or name')
+    .argument('<key...>', 'key ids or names')
+    .option('--user <user>', "only look among this user's keys (username or id)", nonEmpty)
+    .addHelpText('after', REVOKE_EXAMPLES)
+    .action((args: string[], options: RevokeOptions, command: Command) =>
+      withCore(io, command, async (core, actor) => {
+        const userId = options.user ? resolveUser(core, options.user).id : undefined
+        const owners = usernames(core)
+        for (const key of resolveKeys(core, actor, args, userId)) {
+          await core.keys.revoke(actor, key.id, { acrossUsers: true })
+          const name = key.name ? ` "${key.name}"` : ''
+          io.out(
+            `Revoked API key${name} ${shortMask(key)} (${key.id}) of ${owners.get(key.user_id) ?? key.user_id}`
+          )
+        }
+      })
+    )
+}

@@ -1,0 +1,68 @@
+import { Command } from 'commander'
+import { nonEmpty } from './args'
+import { registerApiKey } from './commands/api-key'
+import { registerKeys } from './commands/keys'
+import { registerUsers } from './commands/users'
+import { EXIT_OK, reportError } from './exit'
+import type { CliIO } from './io'
+
+const PROGRAM_HELP = `
+Every command accepts --data-dir (before or after the command name); without it FlowKeys uses
+FLOWKEYS_DATA_DIR, then the desktop app's own folder, so the CLI and the app share one store and vault.
+The CLI acts as the configured superuser (LANGFLOW_SUPERUSER, default "langflow").
+
+Exit codes: 0 success, 1 refused (the reason is one line on stderr), 2 bad usage.
+
+Examples:
+  $ flowkeys api-key --name ci --expires-in 30d
+  $ flowkeys keys list
+  $ flowkeys users add alice
+  $ flowkeys --data-dir ./flowkeys-data keys revoke ci`
+
+/**
+ * Command families, each registering its commands on the program. Later families (serve, import-env,
+ * export-env, vars, run) add one module and one line here.
+ */
+const FAMILIES: ((program: Command, io: CliIO) => void)[] = [registerApiKey, registerKeys, registerUsers]
+
+/** The `flowkeys` program, writing to `io`. Build one per run: commander keeps parsed values on it. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('flowkeys')
+    .description('FlowKeys: Langflow API keys, users and credentials from the command line')
+    .option('--data-dir <dir>', 'the FlowKeys data directory', nonEmpty)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text.replace(/\n$/, '')),
+      writeErr: (text) => io.err(text.replace(/\n$/, '')),
+      // Errors are reported once, by reportError, in the CLI's own one-line format.
+      outputError: () => undefined
+    })
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText('after', PROGRAM_HELP)
+  for (const register of FAMILIES) register(program, io)
+  return program
+}
+
+/** `flowkeys keys list` for argv ['keys', 'list', '--bogus']: the command a usage error is about. */
+function commandPath(program: Command, argv: string[]): string {
+  const names = [program.name()]
+  let command = program
+  for (const arg of argv) {
+    const next = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg))
+    if (!next) continue
+    names.push(next.name())
+    command = next
+  }
+  return names.join(' ')
+}
+
+/** Runs one command line (without the node and script arguments) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io)
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return io.exitCode ?? EXIT_OK
+  } catch (err) {
+    return reportError(err, io, commandPath(program, argv))
+  }
+}

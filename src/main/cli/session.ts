@@ -1,0 +1,53 @@
+import type { Command } from 'commander'
+import { NotFound, isFlowKeysError } from '../core/errors'
+import { openCore, type Core } from '../core/open'
+import type { UserRecord } from '../store/schema'
+import type { Actor } from '../users/actor'
+import type { CliIO } from './io'
+
+/** Options every command accepts (declared once, on the program). */
+export type GlobalOptions = {
+  dataDir?: string
+}
+
+/**
+ * Opens the core for one command, as the configured superuser: whoever can run the CLI already holds the store
+ * and the vault key (keychain or LANGFLOW_SECRET_KEY), so it gets the rights the desktop app has. The core is
+ * always closed before the command ends, which flushes usage counters.
+ */
+export async function withCore<T>(
+  io: CliIO,
+  command: Command,
+  fn: (core: Core, actor: Actor) => Promise<T> | T
+): Promise<T> {
+  const { dataDir } = command.optsWithGlobals<GlobalOptions>()
+  const core = await openCore({
+    dataDir,
+    env: io.env,
+    warn: (message) => io.err(`flowkeys: warning: ${message}`)
+  })
+  let result: T
+  try {
+    result = await fn(core, core.desktopActor())
+  } catch (err) {
+    await core.close().catch(() => undefined)
+    throw err
+  }
+  await core.close()
+  return result
+}
+
+/** The user an argument names, by id or username; unknown names the argument (a username is not a secret). */
+export function resolveUser(core: Core, idOrUsername: string): UserRecord {
+  try {
+    return core.users.resolve(idOrUsername)
+  } catch (err) {
+    if (isFlowKeysError(err) && err.kind === 'NotFound') throw new NotFound(`User not found: ${idOrUsername}`)
+    throw err
+  }
+}
+
+/** Usernames by id, for listings that show whose a key is. */
+export function usernames(core: Core): Map<string, string> {
+  return new Map(core.store.read().users.map((u) => [u.id, u.username]))
+}

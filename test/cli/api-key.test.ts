@@ -1,0 +1,106 @@
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openCore, type Core } from '../../src/main/core/open'
+import { tempDir } from '../helpers/tmp'
+import { expectNoFileHolds, expectOneLineError, flowkeys, KEY_PATTERN, ok } from './helpers'
+
+const root = tempDir('flowkeys-cli-api-key-')
+
+describe('flowkeys api-key', () => {
+  const dataDir = join(root, 'data')
+  const created: string[] = []
+  let core: Core
+
+  beforeAll(async () => {
+    // The first run creates the store, the vault key and the superuser.
+    await ok(dataDir, ['keys', 'list'])
+    core = await openCore({ dataDir, env: {} })
+  })
+  afterAll(() => core?.close())
+
+  it('shows a new key once, in a box, and the key verifies through the core', async () => {
+    const stdout = await ok(dataDir, ['api-key'])
+    const keys = stdout.match(KEY_PATTERN) ?? []
+    expect(keys).toHaveLength(1)
+    const key = keys[0]!
+    created.push(key)
+    expect(key).toMatch(/^sk-[A-Za-z0-9_-]{43}$/)
+    expect(stdout).toContain('API Key Created Successfully')
+    expect(stdout).toContain('This is the only time the API key will be displayed.')
+    expect(stdout).toMatch(/store it in a secure location/)
+    const lines = stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^╭─+╮$/)
+    expect(lines.at(-1)).toMatch(/^╰─+╯$/)
+    for (const line of lines.slice(1, -1)) expect(line).toMatch(/^│ .* │$/)
+    const verified = core.keys.verify(key)
+    expect(verified?.user.username).toBe('langflow')
+    expect(verified?.key.name).toBe('CLI')
+  })
+
+  it('--json prints exactly {id, name, api_key, user_id, created_at, expires_at}', async () => {
+    const printed = JSON.parse(await ok(dataDir, ['api-key', '--name', 'ci', '--json']))
+    expect(Object.keys(printed).sort()).toEqual([
+      'api_key',
+      'created_at',
+      'expires_at',
+      'id',
+      'name',
+      'user_id'
+    ])
+    expect(printed.api_key).toMatch(/^sk-[A-Za-z0-9_-]{43}$/)
+    expect(printed).toMatchObject({ name: 'ci', expires_at: null, user_id: core.superuser().id })
+    expect(Number.isNaN(Date.parse(printed.created_at))).toBe(false)
+    created.push(printed.api_key)
+    expect(core.keys.verify(printed.api_key)?.key.id).toBe(printed.id)
+  })
+
+  it.each([
+    ['30d', 30 * 86_400_000],
+    ['12h', 12 * 3_600_000],
+    ['90m', 90 * 60_000],
+    ['1w', 7 * 86_400_000]
+  ])('--expires-in %s sets expires_at that far after creation', async (flag, ms) => {
+    const printed = JSON.parse(await ok(dataDir, ['api-key', '--expires-in', flag, '--json']))
+    created.push(printed.api_key)
+    const lifetime = Date.parse(printed.expires_at) - Date.parse(printed.created_at)
+    // The CLI reads the clock just before the core stamps created_at: allow that gap, nothing more.
+    expect(lifetime).toBeLessThanOrEqual(ms)
+    expect(lifetime).toBeGreaterThan(ms - 60_000)
+    expect(core.keys.verify(printed.api_key)).not.toBeNull()
+  })
+
+  it.each(['30x', '0d', '-1d', '1y', 'd', '1.5h', '', '99999999w'])(
+    '--expires-in %j is bad usage (exit 2, one line) and creates nothing',
+    async (flag) => {
+      const before = core.store.read().api_keys.length
+      const result = await flowkeys(['api-key', '--expires-in', flag, '--data-dir', dataDir])
+      const line = expectOneLineError(result, 2)
+      expect(line).toContain('--expires-in')
+      expect(result.stdout).toBe('')
+      expect(core.store.read().api_keys.length).toBe(before)
+    }
+  )
+
+  it('--user creates the key for another user', async () => {
+    await ok(dataDir, ['users', 'add', 'alice', '--password-stdin'], 'alice-password\n')
+    const printed = JSON.parse(await ok(dataDir, ['api-key', '--user', 'alice', '--json']))
+    created.push(printed.api_key)
+    const alice = core.users.findByUsername('alice')
+    expect(printed.user_id).toBe(alice?.id)
+    expect(core.keys.verify(printed.api_key)?.user.username).toBe('alice')
+    const unknown = await flowkeys(['api-key', '--user', 'nobody', '--data-dir', dataDir])
+    expect(expectOneLineError(unknown, 1)).toBe('flowkeys: User not found: nobody')
+  })
+
+  it('after creating keys, no file in the data directory holds any key', () => {
+    expect(created.length).toBeGreaterThanOrEqual(7)
+    expectNoFileHolds(dataDir, created)
+  })
+
+  it('a revoked key no longer verifies', async () => {
+    const printed = JSON.parse(await ok(dataDir, ['api-key', '--name', 'short-lived', '--json']))
+    expect(core.keys.verify(printed.api_key)).not.toBeNull()
+    expect(await ok(dataDir, ['keys', 'revoke', printed.id])).toContain(printed.id)
+    expect(core.keys.verify(printed.api_key)).toBeNull()
+  })
+})

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/tmp'
+import { flowkeys } from './helpers'
+
+const COMMANDS = [
+  [],
+  ['api-key'],
+  ['keys'],
+  ['keys', 'list'],
+  ['keys', 'revoke'],
+  ['users'],
+  ['users', 'list'],
+  ['users', 'add'],
+  ['users', 'activate'],
+  ['users', 'deactivate'],
+  ['users', 'promote'],
+  ['users', 'demote'],
+  ['users', 'delete']
+]
+
+describe('--help', () => {
+  const dataDir = join(tempDir('flowkeys-cli-help-'), 'never-created')
+
+  it.each(COMMANDS.map((c) => [c.join(' ') || '(program)', c] as const))(
+    'flowkeys %s --help describes the command, its options and examples',
+    async (_name, command) => {
+      const result = await flowkeys([...command, '--help', '--data-dir', dataDir])
+      expect(result.stderr).toBe('')
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain(`Usage: flowkeys${command.map((c) => ` ${c}`).join('')} `)
+      expect(result.stdout).toContain('--data-dir <dir>')
+      expect(result.stdout).toMatch(/Examples?:\n {2}\$ flowkeys /)
+      // Help never opens the store.
+      expect(existsSync(dataDir)).toBe(false)
+    }
+  )
+
+  it('`flowkeys help <command>` works too', async () => {
+    const result = await flowkeys(['help', 'api-key'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('--expires-in <duration>')
+    expect(result.stdout).toContain('API key')
+  })
+})

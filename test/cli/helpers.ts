@@ -1,0 +1,134 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect } from 'vitest'
+import { bundle } from '../helpers/bundle'
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** The environment the CLI runs in: this session's keyring, but none of the caller's FlowKeys or Langflow settings. */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(LANGFLOW_|FLOWKEYS_)/.test(name) && name !== 'NO_COLOR' && name !== 'FORCE_COLOR')
+      env[name] = value
+  }
+  return { ...env, ...extra }
+}
+
+/** Runs the real CLI (bundled from src/main/cli/main.ts) as a child process; stdin is `input`, then closed. */
+export function flowkeys(
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {}
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [bundle('src/main/cli/main.ts'), ...args], {
+    env: options.env ?? cliEnv()
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stdin.on('error', () => undefined)
+  child.stdin.end(options.input ?? '')
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** `flowkeys <args> --data-dir <dir>`, expecting success; returns stdout. */
+export async function ok(dataDir: string, args: string[], input?: string): Promise<string> {
+  const result = await flowkeys([...args, '--data-dir', dataDir], { input })
+  expect(result.stderr).toBe('')
+  expect(result.code).toBe(0)
+  return result.stdout
+}
+
+/** A refusal or usage error: the given exit code and exactly one `flowkeys: …` line on stderr, no stack. */
+export function expectOneLineError(result: CliResult, code: 1 | 2): string {
+  expect(result.code).toBe(code)
+  const lines = result.stderr.trimEnd().split('\n')
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toMatch(/^flowkeys: \S/)
+  expect(result.stderr).not.toMatch(/\n\s+at /)
+  return lines[0]!
+}
+
+/** Every file under `dir`, recursively, as latin1 text (so any bytes compare). */
+export function allFiles(dir: string): { path: string; text: string }[] {
+  const files: { path: string; text: string }[] = []
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) files.push(...allFiles(path))
+    else files.push({ path, text: readFileSync(path, 'latin1') })
+  }
+  return files
+}
+
+/** Asserts that no file under `dir` holds any of `secrets`, nor the part of a key that is never shown. */
+export function expectNoFileHolds(dir: string, secrets: string[]): void {
+  const files = allFiles(dir)
+  expect(files.length).toBeGreaterThan(0)
+  for (const { path, text } of files) {
+    for (const secret of secrets) {
+      expect(text.includes(secret), `${path} holds a secret`).toBe(false)
+      if (secret.startsWith('sk-'))
+        expect(text.includes(secret.slice(8)), `${path} holds a key's tail`).toBe(false)
+    }
+  }
+}
+
+export const KEY_PATTERN = /sk-[A-Za-z0-9_-]{43}/g
+
+/** A long-running process that holds the store, like a key server: answers "verify <key>" with ok/refused. */
+export class Holder {
+  private readonly child: ChildProcessWithoutNullStreams
+  private buffer = ''
+  private waiting: { resolve: (line: string) => void; reject: (err: Error) => void }[] = []
+  private lines: string[] = []
+  private exited: number | null | undefined
+
+  constructor(dataDir: string) {
+    this.child = spawn(process.execPath, [bundle('test/cli/fixtures/holder.ts'), dataDir], { env: cliEnv() })
+    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(chunk))
+    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      this.buffer += chunk
+      let newline: number
+      while ((newline = this.buffer.indexOf('\n')) !== -1) {
+        const line = this.buffer.slice(0, newline)
+        this.buffer = this.buffer.slice(newline + 1)
+        const waiter = this.waiting.shift()
+        if (waiter) waiter.resolve(line)
+        else this.lines.push(line)
+      }
+    })
+    this.child.on('exit', (code) => {
+      this.exited = code
+      for (const waiter of this.waiting.splice(0)) waiter.reject(new Error(`the holder exited (${code})`))
+    })
+  }
+
+  next(): Promise<string> {
+    const line = this.lines.shift()
+    if (line !== undefined) return Promise.resolve(line)
+    if (this.exited !== undefined) return Promise.reject(new Error(`the holder exited (${this.exited})`))
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }))
+  }
+
+  async verify(key: string): Promise<string> {
+    this.child.stdin.write(`verify ${key}\n`)
+    return this.next()
+  }
+
+  /** Closes the holder's core (flushing its counters) and waits for it to exit. */
+  async close(): Promise<number | null> {
+    if (this.exited !== undefined) return this.exited
+    const exited = new Promise<number | null>((resolve) => this.child.once('exit', resolve))
+    this.child.stdin.end()
+    return exited
+  }
+}

@@ -1,0 +1,108 @@
+import { PassThrough } from 'node:stream'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openCore, type Core } from '../../src/main/core/open'
+import type { CliIO } from '../../src/main/cli/io'
+import { runCli } from '../../src/main/cli/program'
+import { tempDir } from '../helpers/tmp'
+import { cliEnv } from './helpers'
+
+/** A terminal stand-in: raw mode is recorded, and each prompt is answered with the next scripted keystrokes. */
+class FakeTerminal extends PassThrough {
+  readonly isTTY = true
+  raw = false
+  rawDuringPrompts: boolean[] = []
+  setRawMode(mode: boolean): this {
+    this.raw = mode
+    return this
+  }
+}
+
+interface Session {
+  io: CliIO
+  shown: string[]
+  run(args: string[]): Promise<number>
+}
+
+/** `answers[i]` is what is typed at the i-th prompt: one string, or several chunks (separate key presses). */
+function session(dataDir: string, answers: (string | string[])[]): Session {
+  const stdin = new FakeTerminal()
+  const shown: string[] = []
+  const io: CliIO = {
+    out: (text) => void shown.push(text),
+    err: (text) => void shown.push(text),
+    prompt: (text) => {
+      shown.push(text)
+      if (text.trim() === '') return
+      stdin.rawDuringPrompts.push(stdin.raw)
+      const answer = answers.shift()
+      const chunks = answer === undefined ? [] : [answer].flat()
+      const typeNext = () => {
+        const chunk = chunks.shift()
+        if (chunk === undefined) return
+        stdin.write(chunk)
+        setImmediate(typeNext)
+      }
+      setImmediate(typeNext)
+    },
+    stdoutIsTTY: true,
+    stdin,
+    env: cliEnv({ NO_COLOR: '1' })
+  }
+  return { io, shown, run: (args) => runCli([...args, '--data-dir', dataDir], io) }
+}
+
+describe('prompts on a terminal (the CLI run in-process)', () => {
+  const dataDir = join(tempDir('flowkeys-cli-prompt-'), 'data')
+  let core: Core
+
+  beforeAll(async () => {
+    core = await openCore({ dataDir, env: {} })
+  })
+  afterAll(() => core?.close())
+
+  it('users add asks for the password twice without echoing it', async () => {
+    // Typed with a typo corrected by backspace, and an arrow key that is ignored.
+    const s = session(dataDir, ['secrex\u007ft-one\r', ['secret', '\x1b[A', '-one\r']])
+    expect(await s.run(['users', 'add', 'erin'])).toBe(0)
+    const prompts = s.shown.filter((t) => t.includes('assword'))
+    expect(prompts).toEqual(['Password: ', 'Repeat the password: '])
+    expect(s.shown.join('\n')).not.toContain('secret')
+    expect((s.io.stdin as FakeTerminal).raw).toBe(false)
+    expect((await core.users.checkCredentials('erin', 'secret-one')).username).toBe('erin')
+  })
+
+  it('the hidden prompt is in raw mode, so nothing is echoed', async () => {
+    const s = session(dataDir, ['p1\r', 'p1\r'])
+    expect(await s.run(['users', 'add', 'frank'])).toBe(0)
+    expect((s.io.stdin as FakeTerminal).rawDuringPrompts).toEqual([true, true])
+  })
+
+  it('passwords that differ create nothing (exit 1)', async () => {
+    const s = session(dataDir, ['one\r', 'two\r'])
+    expect(await s.run(['users', 'add', 'gina'])).toBe(1)
+    expect(s.shown).toContain('flowkeys: The passwords do not match; no user was created.')
+    expect(s.shown.join('\n')).not.toMatch(/\bone\b|\btwo\b/)
+    expect(core.users.findByUsername('gina')).toBeUndefined()
+  })
+
+  it('Ctrl-C at the prompt cancels (exit 1)', async () => {
+    const s = session(dataDir, ['abc\u0003'])
+    expect(await s.run(['users', 'add', 'hank'])).toBe(1)
+    expect(s.shown).toContain('flowkeys: Cancelled')
+    expect((s.io.stdin as FakeTerminal).raw).toBe(false)
+    expect(core.users.findByUsername('hank')).toBeUndefined()
+  })
+
+  it('users delete asks for confirmation; anything but yes keeps the user', async () => {
+    const no = session(dataDir, ['n\n'])
+    expect(await no.run(['users', 'delete', 'frank'])).toBe(1)
+    expect(
+      no.shown.some((t) => /^Delete user frank with its 0 API keys and 0 variables\? \[y\/N\] $/.test(t))
+    ).toBe(true)
+    expect(core.users.findByUsername('frank')).toBeDefined()
+    const yes = session(dataDir, ['yes\n'])
+    expect(await yes.run(['users', 'delete', 'frank'])).toBe(0)
+    expect(core.users.findByUsername('frank')).toBeUndefined()
+  })
+})
