@@ -176,3 +176,20 @@ describe('usage tracking switched off', () => {
     expect(stored?.last_used_at).toBeNull()
   })
 })
+
+describe('revoking several keys', () => {
+  it('revokes all in one write, or none when one is unknown', async () => {
+    const core = await testCore()
+    const admin = core.superuser()
+    const a = await core.keys.create(admin, { name: 'a' })
+    const b = await core.keys.create(admin, { name: 'b' })
+    await expect(core.keys.revokeMany(admin, [a.key.id, 'no-such-id'])).rejects.toThrow('API Key not found')
+    expect(core.keys.verify(a.api_key)).not.toBeNull()
+    let writes = 0
+    core.store.onWrite(() => writes++)
+    await core.keys.revokeMany(admin, [a.key.id, b.key.id])
+    expect(writes).toBe(1)
+    expect(core.keys.verify(a.api_key)).toBeNull()
+    expect(core.keys.verify(b.api_key)).toBeNull()
+  })
+})

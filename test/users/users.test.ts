@@ -140,3 +140,28 @@ describe('users', () => {
     expect(readFileSync(core.store.file, 'utf8')).not.toContain('store-key-1234567890')
   })
 })
+
+describe('the configured superuser', () => {
+  it('cannot be demoted, deactivated, renamed or deleted (it would come back at the next start)', async () => {
+    const core = await testCore()
+    const admin = core.superuser()
+    const other = await core.users.create(admin, {
+      username: 'second-admin',
+      password: 'pw',
+      is_superuser: true
+    })
+    const actor = { id: other.id, is_superuser: true }
+    for (const patch of [{ is_superuser: false }, { is_active: false }, { username: 'renamed' }]) {
+      await expect(core.users.update(actor, admin.id, patch)).rejects.toThrow(/configured superuser/)
+    }
+    await expect(core.users.delete(actor, admin.id)).rejects.toThrow(/configured superuser/)
+    expect(core.users.get(admin.id)).toMatchObject({
+      username: 'langflow',
+      is_superuser: true,
+      is_active: true
+    })
+    // Its password and profile can still change.
+    await core.users.update(actor, admin.id, { password: 'new-password' })
+    expect((await core.users.checkCredentials('langflow', 'new-password')).id).toBe(admin.id)
+  })
+})

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Invalid, oneLine } from '../core/errors'
+import { Corrupt, Invalid, Unavailable, oneLine } from '../core/errors'
 
 /** Langflow's auth and variable settings (environment prefix LANGFLOW_), as FlowKeys honours them. */
 export interface Settings {
@@ -85,13 +85,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, dataDir?: str
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8'))
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Invalid(`Cannot read the settings file ${file}: ${oneLine(err)}`)
-      }
+      const code = (err as NodeJS.ErrnoException).code
+      if (err instanceof SyntaxError)
+        throw new Corrupt(`Cannot read the settings file ${file}: not valid JSON (${oneLine(err)})`)
+      if (code !== 'ENOENT') throw new Unavailable(`Cannot read the settings file ${file}: ${oneLine(err)}`)
     }
     if (parsed !== undefined) {
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new Invalid(`The settings file ${file} must hold a JSON object.`)
+        throw new Corrupt(`The settings file ${file} must hold a JSON object.`)
       }
       for (const [rawName, value] of Object.entries(parsed)) {
         const name = rawName.replace(/^LANGFLOW_/, '')

@@ -44,7 +44,10 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   const settings = loadSettings(env, dataDir)
   const store = Store.open(dataDir)
   const vault = await Vault.open({ store, keychain: options.keychain ?? osKeychain(), env })
-  const users = new UserService(store, vault, { newUserIsActive: settings.newUserIsActive })
+  const users = new UserService(store, vault, {
+    newUserIsActive: settings.newUserIsActive,
+    superuser: settings.superuser
+  })
   const keys = new ApiKeyService(store, vault, { trackUsage: !settings.disableTrackApiKeyUsage })
   const auth = new AuthService(settings, vault, users, keys, warn)
   const accessLog = new AccessLog(dataDir)

@@ -129,13 +129,19 @@ export class ApiKeyService {
    * `acrossUsers` lets a superuser revoke anyone's.
    */
   async revoke(actor: Actor, id: string, options: { acrossUsers?: boolean } = {}): Promise<void> {
+    await this.revokeMany(actor, [id], options)
+  }
+
+  /** Revokes several keys in one write: all of them, or none if any is not found. */
+  async revokeMany(actor: Actor, ids: string[], options: { acrossUsers?: boolean } = {}): Promise<void> {
     if (options.acrossUsers) requireSuperuser(actor)
+    const wanted = new Set(ids)
     await this.store.update((data) => {
-      const index = data.api_keys.findIndex(
-        (k) => k.id === id && (options.acrossUsers || k.user_id === actor.id)
+      const found = data.api_keys.filter(
+        (k) => wanted.has(k.id) && (options.acrossUsers || k.user_id === actor.id)
       )
-      if (index === -1) throw new NotFound(API_KEY_NOT_FOUND)
-      data.api_keys.splice(index, 1)
+      if (found.length !== wanted.size) throw new NotFound(API_KEY_NOT_FOUND)
+      data.api_keys = data.api_keys.filter((k) => !found.includes(k))
     })
   }
 

@@ -46,7 +46,8 @@ export class UserService {
   constructor(
     private readonly store: Store,
     private readonly vault: Vault,
-    private readonly options: { newUserIsActive: boolean }
+    /** `superuser`: the configured account (LANGFLOW_SUPERUSER), recreated at every start, so it stays one. */
+    private readonly options: { newUserIsActive: boolean; superuser?: string }
   ) {}
 
   toRead(user: UserRecord): UserRead {
@@ -176,6 +177,10 @@ export class UserService {
     const updated = await this.store.update((data) => {
       const user = data.users.find((u) => u.id === id)
       if (!user) throw new NotFound('User not found')
+      const demotes = patch.is_superuser === false || patch.is_active === false
+      const renames = patch.username !== undefined && patch.username !== user.username
+      if (user.username === this.options.superuser && (demotes || renames))
+        throw this.protectedSuperuser(user)
       if (patch.username !== undefined && patch.username !== user.username) {
         const username = patch.username.trim()
         if (!username || data.users.some((u) => u.username === username))
@@ -198,11 +203,19 @@ export class UserService {
     if (actor.id === id) throw new BadRequest("You can't delete your own user account")
     await this.store.update((data) => {
       const index = data.users.findIndex((u) => u.id === id)
-      if (index === -1) throw new NotFound('User not found')
+      const user = data.users[index]
+      if (!user) throw new NotFound('User not found')
+      if (user.username === this.options.superuser) throw this.protectedSuperuser(user)
       data.users.splice(index, 1)
       data.api_keys = data.api_keys.filter((k) => k.user_id !== id)
       data.variables = data.variables.filter((v) => v.user_id !== id)
     })
+  }
+
+  private protectedSuperuser(user: UserRecord): BadRequest {
+    return new BadRequest(
+      `${user.username} is the configured superuser (LANGFLOW_SUPERUSER): it cannot be renamed, demoted, deactivated or deleted`
+    )
   }
 
   /** Username and password login, Langflow's messages; records the login time. */

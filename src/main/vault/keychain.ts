@@ -35,18 +35,14 @@ export function osKeychain(service = KEYCHAIN_SERVICE, timeoutMs = 15_000): Keyc
     try {
       keytar = await loadKeytar()
     } catch (err) {
-      throw new Unavailable(
-        `The OS keychain module (keytar) could not be loaded: ${oneLine(err)}. ${KEYCHAIN_FIXES}`
-      )
+      throw new Unavailable(`The OS keychain module (keytar) could not be loaded (${oneLine(err)}).`)
     }
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
           reject(
-            new Unavailable(
-              `The OS keychain did not answer within ${timeoutMs / 1000} s (is it locked?). ${KEYCHAIN_FIXES}`
-            )
+            new Unavailable(`The OS keychain did not answer within ${timeoutMs / 1000} s (is it locked?).`)
           ),
         timeoutMs
       )
@@ -56,7 +52,7 @@ export function osKeychain(service = KEYCHAIN_SERVICE, timeoutMs = 15_000): Keyc
       return await Promise.race([fn(keytar), timeout])
     } catch (err) {
       if (err instanceof Unavailable) throw err
-      throw new Unavailable(`The OS keychain is not available (${what}: ${oneLine(err)}). ${KEYCHAIN_FIXES}`)
+      throw new Unavailable(`The OS keychain is not available (${what}: ${oneLine(err)}).`)
     } finally {
       clearTimeout(timer)
     }

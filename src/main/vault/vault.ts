@@ -88,7 +88,7 @@ export class Vault {
     } catch (err) {
       if (err instanceof Unavailable) {
         throw new Unavailable(
-          `No vault key: LANGFLOW_SECRET_KEY is not set and the OS keychain cannot be used. ${KEYCHAIN_FIXES} (${err.message})`
+          `No vault key: LANGFLOW_SECRET_KEY is not set and the OS keychain cannot be used. ${err.message} ${KEYCHAIN_FIXES}`
         )
       }
       throw err

@@ -140,8 +140,13 @@ Examples:
       withCore(io, command, async (core, actor) => {
         const userId = options.user ? resolveUser(core, options.user).id : undefined
         const owners = usernames(core)
-        for (const key of resolveKeys(core, actor, args, userId)) {
-          await core.keys.revoke(actor, key.id, { acrossUsers: true })
+        const keys = resolveKeys(core, actor, args, userId)
+        await core.keys.revokeMany(
+          actor,
+          keys.map((k) => k.id),
+          { acrossUsers: true }
+        )
+        for (const key of keys) {
           const name = key.name ? ` "${key.name}"` : ''
           io.out(
             `Revoked API key${name} ${shortMask(key)} (${key.id}) of ${owners.get(key.user_id) ?? key.user_id}`
