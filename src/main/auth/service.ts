@@ -41,7 +41,9 @@ export class AuthService {
     private readonly vault: Vault,
     private readonly users: UserService,
     private readonly keys: ApiKeyService,
-    private readonly warn: (message: string) => void = () => undefined
+    private readonly warn: (message: string) => void = () => undefined,
+    /** Runs after each successful password login (Langflow imports the environment's variables then). */
+    private readonly onLogin: (user: UserRecord) => Promise<void> = async () => undefined
   ) {}
 
   /**
@@ -97,6 +99,7 @@ export class AuthService {
 
   async login(username: string, password: string): Promise<Tokens> {
     const user = await this.users.checkCredentials(username, password)
+    await this.onLogin(user)
     return this.issue(user.id)
   }
 

@@ -6,6 +6,8 @@ import { ApiKeyService } from '../keys/service'
 import { Store } from '../store/store'
 import type { Actor } from '../users/actor'
 import { UserService } from '../users/service'
+import { VariableService } from '../variables/service'
+import { variablesToGetFromEnvironment } from '../variables/providers'
 import { osKeychain, type Keychain } from '../vault/keychain'
 import { Vault } from '../vault/vault'
 
@@ -27,6 +29,12 @@ export interface Core {
   users: UserService
   keys: ApiKeyService
   auth: AuthService
+  variables: VariableService
+  /**
+   * Langflow's environment import (contract §3): each listed variable set in the environment becomes the
+   * user's Credential, unless the app set it last. Runs at server start (superuser) and at login.
+   */
+  importEnvironment(userId?: string): Promise<void>
   /** Requests and credential reads, for the app's Server page (names and outcomes, never secrets). */
   accessLog: AccessLog
   /** The configured superuser, created on first start. */
@@ -49,7 +57,13 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     superuser: settings.superuser
   })
   const keys = new ApiKeyService(store, vault, { trackUsage: !settings.disableTrackApiKeyUsage })
-  const auth = new AuthService(settings, vault, users, keys, warn)
+  const variables = new VariableService(store, vault)
+  const envNames = variablesToGetFromEnvironment(settings.variablesToGetFromEnvironment)
+  const importEnvironment = async (userId?: string): Promise<void> => {
+    if (!settings.storeEnvironmentVariables) return
+    await variables.importFromEnvironment(userId ?? superuser().id, env, envNames)
+  }
+  const auth = new AuthService(settings, vault, users, keys, warn, (user) => importEnvironment(user.id))
   const accessLog = new AccessLog(dataDir)
   await users.ensureSuperuser(settings.superuser, settings.superuserPassword)
 
@@ -67,6 +81,8 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     users,
     keys,
     auth,
+    variables,
+    importEnvironment,
     accessLog,
     superuser,
     desktopActor: superuser,

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto'
+import { Conflict } from '../core/errors'
+import type { StoreData, VariableRecord, VariableType } from '../store/schema'
+import type { Vault } from '../vault/vault'
+import { readEnvFile, type EnvFileEntry } from './dotenv-file'
+import { providerDefaultFields } from './providers'
+import { requireUser, userVariables, type VariableContext } from './model'
+
+export type ConflictChoice = 'overwrite' | 'skip'
+
+export interface EnvImportOptions {
+  /** Type of the variables created (Credential by default); when overwriting, replaces the stored type. */
+  type?: VariableType
+  /** What to do with names that already hold a different value; without it (or a choice) they are a Conflict. */
+  mode?: 'overwrite' | 'skip-existing'
+  /** A choice per conflicting name; wins over `mode`. */
+  choices?: Record<string, ConflictChoice>
+}
+
+export type EnvEntryStatus = 'new' | 'changed' | 'unchanged' | 'invalid'
+
+/** One name of the file. Never carries the value. */
+export interface EnvPreviewEntry {
+  name: string
+  line: number
+  status: EnvEntryStatus
+  /** Why an invalid entry is skipped. */
+  reason?: string
+  /** What the variable is (unchanged) or will be (new, changed when overwritten). */
+  type: VariableType
+  default_fields: string[]
+  /** Earlier lines setting the same name; the last one wins, as in dotenv. */
+  duplicateLines: number[]
+}
+
+export interface EnvPreview {
+  entries: EnvPreviewEntry[]
+  counts: Record<EnvEntryStatus, number> & { duplicates: number }
+  /** Names that exist with a different value. */
+  conflicts: string[]
+}
+
+export interface EnvImportResult {
+  created: string[]
+  updated: string[]
+  /** Conflicting names left as they were. */
+  skipped: string[]
+  unchanged: string[]
+  /** Reported and not stored. */
+  invalid: EnvPreviewEntry[]
+}
+
+function previewAgainst(
+  data: StoreData,
+  vault: Vault,
+  userId: string,
+  file: EnvFileEntry[],
+  options: EnvImportOptions
+): EnvPreview {
+  const existing = new Map(userVariables(data, userId).map((v) => [v.name, v]))
+  const counts = { new: 0, changed: 0, unchanged: 0, invalid: 0, duplicates: 0 }
+  const conflicts: string[] = []
+  const entries = file.map((f): EnvPreviewEntry => {
+    const record = f.invalid ? undefined : existing.get(f.name)
+    let entry: EnvPreviewEntry
+    if (f.invalid || !record) {
+      entry = {
+        name: f.name,
+        line: f.line,
+        status: f.invalid ? 'invalid' : 'new',
+        type: options.type ?? 'Credential',
+        default_fields: providerDefaultFields(f.name),
+        duplicateLines: f.duplicateLines
+      }
+      if (f.invalid) entry.reason = f.invalid
+    } else if (vault.decrypt(record.value) === f.value) {
+      entry = {
+        name: f.name,
+        line: f.line,
+        status: 'unchanged',
+        type: record.type,
+        default_fields: [...record.default_fields],
+        duplicateLines: f.duplicateLines
+      }
+    } else {
+      entry = {
+        name: f.name,
+        line: f.line,
+        status: 'changed',
+        type: options.type ?? record.type,
+        default_fields:
+          record.default_fields.length > 0 ? [...record.default_fields] : providerDefaultFields(f.name),
+        duplicateLines: f.duplicateLines
+      }
+      conflicts.push(f.name)
+    }
+    counts[entry.status]++
+    if (entry.duplicateLines.length > 0) counts.duplicates++
+    return entry
+  })
+  return { entries, counts, conflicts }
+}
+
+/**
+ * What importing `input` (the file's bytes or text) would do for this user, name by name, against the store
+ * as it is now. Throws `Invalid` for a file that is not text. Never includes a value.
+ */
+export function previewEnvImport(
+  ctx: VariableContext,
+  userId: string,
+  input: string | Uint8Array,
+  options: EnvImportOptions = {}
+): EnvPreview {
+  return previewAgainst(ctx.store.read(), ctx.vault, userId, readEnvFile(input), options)
+}
+
+function choiceFor(name: string, options: EnvImportOptions): ConflictChoice | undefined {
+  if (options.choices && Object.hasOwn(options.choices, name)) return options.choices[name]
+  if (options.mode === 'overwrite') return 'overwrite'
+  if (options.mode === 'skip-existing') return 'skip'
+  return undefined
+}
+
+function conflictMessage(names: string[]): string {
+  const shown = names.slice(0, 20).join(', ')
+  const more = names.length > 20 ? ` and ${names.length - 20} more` : ''
+  const subject = names.length === 1 ? '1 variable already exists' : `${names.length} variables already exist`
+  return `${subject} with a different value: ${shown}${more}. Choose to overwrite or skip them; nothing was imported.`
+}
+
+/** Thrown inside the store update to leave the file untouched when the import changes nothing. */
+class NothingToWrite {
+  constructor(readonly result: EnvImportResult) {}
+}
+
+/**
+ * Imports a .env file for one user, all or nothing, in one store write. The preview is recomputed under the
+ * store's lock on fresh data; names holding a different value need a choice (`mode` or `choices`) or the whole
+ * import is refused with a `Conflict` naming them. Invalid entries are reported and skipped: they do not block
+ * the rest. A file that cannot be read changes nothing. Imported variables count as set in the app.
+ */
+export async function applyEnvImport(
+  ctx: VariableContext,
+  userId: string,
+  input: string | Uint8Array,
+  options: EnvImportOptions = {}
+): Promise<EnvImportResult> {
+  const file = readEnvFile(input)
+  // Sealing is the slow part; do it before taking the lock.
+  const sealed = new Map<string, string>()
+  for (const f of file) if (!f.invalid && f.value) sealed.set(f.name, ctx.vault.encrypt(f.value))
+  try {
+    return await ctx.store.update((data) => {
+      requireUser(data, userId)
+      const preview = previewAgainst(data, ctx.vault, userId, file, options)
+      const undecided = preview.conflicts.filter((name) => choiceFor(name, options) === undefined)
+      if (undecided.length > 0) throw new Conflict(conflictMessage(undecided), { conflicts: undecided })
+      const result: EnvImportResult = { created: [], updated: [], skipped: [], unchanged: [], invalid: [] }
+      const existing = new Map(userVariables(data, userId).map((v) => [v.name, v]))
+      const now = new Date().toISOString()
+      for (const entry of preview.entries) {
+        const value = sealed.get(entry.name) as string
+        if (entry.status === 'invalid') result.invalid.push(entry)
+        else if (entry.status === 'unchanged') result.unchanged.push(entry.name)
+        else if (entry.status === 'new') {
+          const record: VariableRecord = {
+            id: randomUUID(),
+            user_id: userId,
+            name: entry.name,
+            type: entry.type,
+            value,
+            default_fields: entry.default_fields,
+            source: 'app',
+            created_at: now,
+            updated_at: now
+          }
+          data.variables.push(record)
+          result.created.push(entry.name)
+        } else if (choiceFor(entry.name, options) === 'skip') {
+          result.skipped.push(entry.name)
+        } else {
+          const record = existing.get(entry.name) as VariableRecord
+          record.value = value
+          record.type = entry.type
+          record.default_fields = entry.default_fields
+          record.source = 'app'
+          record.updated_at = now
+          result.updated.push(entry.name)
+        }
+      }
+      if (result.created.length === 0 && result.updated.length === 0) throw new NothingToWrite(result)
+      return result
+    })
+  } catch (err) {
+    if (err instanceof NothingToWrite) return err.result
+    throw err
+  }
+}

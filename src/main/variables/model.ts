@@ -1,0 +1,86 @@
+import { BadRequest, Invalid, NotFound } from '../core/errors'
+import type { StoreData, VariableRecord, VariableType } from '../store/schema'
+import type { Store } from '../store/store'
+import type { Vault } from '../vault/vault'
+
+/** Langflow's VariableRead: exactly these fields; the value of a Credential never leaves the core this way. */
+export interface VariableRead {
+  id: string
+  name: string
+  type: VariableType
+  value: string | null
+  default_fields: string[]
+}
+
+/** What the privileged read returns (the credential endpoint, `flowkeys run`, the resolver). */
+export interface VariableValue {
+  name: string
+  type: VariableType
+  value: string
+}
+
+export interface VariableCreate {
+  name: string
+  value: string
+  /** Credential when null, empty or left out. */
+  type?: VariableType | '' | null
+  default_fields?: string[] | null
+}
+
+/** A field left out (or null) keeps its stored value. */
+export interface VariableUpdate {
+  name?: string | null
+  value?: string | null
+  type?: VariableType | '' | null
+  default_fields?: string[] | null
+}
+
+export const VARIABLE_NOT_FOUND = 'Variable not found'
+export const NAME_EXISTS = 'Variable name already exists'
+
+/** Langflow's message when a flow or a caller asks for a variable the user does not have. */
+export function variableNotFound(name: string): string {
+  return `${name} variable not found.`
+}
+
+/** Names like `__disabled_models__` are Langflow's internal settings: stored, but not listed. */
+export function isHiddenName(name: string): boolean {
+  return name.startsWith('__') && name.endsWith('__')
+}
+
+/** Langflow's emptiness checks, in Langflow's order; `undefined` means "not given" (a PATCH). */
+export function checkNotEmpty(name: string | undefined, value: string | undefined): void {
+  if (name === '' && value === '') throw new BadRequest('Variable name and value cannot be empty')
+  if (name === '') throw new BadRequest('Variable name cannot be empty')
+  if (value === '') throw new BadRequest('Variable value cannot be empty')
+}
+
+export function normalizeType(type: string | null | undefined): VariableType {
+  if (type === null || type === undefined || type === '') return 'Credential'
+  if (type === 'Credential' || type === 'Generic') return type
+  throw new Invalid(`Variable type must be 'Credential' or 'Generic'`)
+}
+
+export function toVariableRead(record: VariableRecord, vault: Vault): VariableRead {
+  return {
+    id: record.id,
+    name: record.name,
+    type: record.type,
+    value: record.type === 'Credential' ? null : vault.decrypt(record.value),
+    default_fields: [...record.default_fields]
+  }
+}
+
+/** The store and the vault: all the variable functions outside this class need. */
+export interface VariableContext {
+  readonly store: Store
+  readonly vault: Vault
+}
+
+export function userVariables(data: StoreData, userId: string): VariableRecord[] {
+  return data.variables.filter((v) => v.user_id === userId)
+}
+
+export function requireUser(data: StoreData, userId: string): void {
+  if (!data.users.some((u) => u.id === userId)) throw new NotFound('User not found')
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto'
+import { BadRequest, NotFound } from '../core/errors'
+import type { VariableRecord } from '../store/schema'
+import type { Store } from '../store/store'
+import type { Vault } from '../vault/vault'
+import { importFromEnvironment, type EnvironmentImportSummary } from './environment'
+import {
+  NAME_EXISTS,
+  VARIABLE_NOT_FOUND,
+  checkNotEmpty,
+  isHiddenName,
+  normalizeType,
+  requireUser,
+  toVariableRead,
+  userVariables,
+  variableNotFound,
+  type VariableCreate,
+  type VariableRead,
+  type VariableContext,
+  type VariableUpdate,
+  type VariableValue
+} from './model'
+
+export type { VariableContext }
+
+/**
+ * Global variables, each scoped to one user. Writes are one locked read-modify-write each, with every rule that
+ * depends on other records (name uniqueness) checked inside it on fresh data, so two processes cannot race.
+ */
+export class VariableService implements VariableContext {
+  constructor(
+    readonly store: Store,
+    readonly vault: Vault
+  ) {}
+
+  async create(userId: string, input: VariableCreate): Promise<VariableRead> {
+    checkNotEmpty(input.name, input.value)
+    const type = normalizeType(input.type)
+    const now = new Date().toISOString()
+    const record: VariableRecord = {
+      id: randomUUID(),
+      user_id: userId,
+      name: input.name,
+      type,
+      value: this.vault.encrypt(input.value),
+      default_fields: [...(input.default_fields ?? [])],
+      source: 'app',
+      created_at: now,
+      updated_at: now
+    }
+    await this.store.update((data) => {
+      requireUser(data, userId)
+      if (data.variables.some((v) => v.user_id === userId && v.name === record.name)) {
+        throw new BadRequest(NAME_EXISTS)
+      }
+      data.variables.push(record)
+    })
+    return toVariableRead(record, this.vault)
+  }
+
+  /** The user's variables as Langflow lists them: internal `__names__` hidden, Credential values null. */
+  list(userId: string): VariableRead[] {
+    return userVariables(this.store.read(), userId)
+      .filter((v) => !isHiddenName(v.name))
+      .map((v) => toVariableRead(v, this.vault))
+  }
+
+  async update(userId: string, id: string, patch: VariableUpdate): Promise<VariableRead> {
+    const name = patch.name ?? undefined
+    const value = patch.value ?? undefined
+    const type = patch.type ? normalizeType(patch.type) : undefined
+    const sealed = value ? this.vault.encrypt(value) : undefined
+    const updated = await this.store.update((data) => {
+      const record = data.variables.find((v) => v.id === id && v.user_id === userId)
+      if (!record) throw new NotFound(VARIABLE_NOT_FOUND)
+      checkNotEmpty(name, value)
+      if (
+        name !== undefined &&
+        data.variables.some((v) => v.user_id === userId && v.name === name && v.id !== id)
+      ) {
+        throw new BadRequest(NAME_EXISTS)
+      }
+      if (name !== undefined) record.name = name
+      if (sealed !== undefined) record.value = sealed
+      if (type !== undefined) record.type = type
+      if (patch.default_fields) record.default_fields = [...patch.default_fields]
+      record.source = 'app'
+      record.updated_at = new Date().toISOString()
+      return { ...record }
+    })
+    return toVariableRead(updated, this.vault)
+  }
+
+  async delete(userId: string, id: string): Promise<void> {
+    await this.store.update((data) => {
+      const index = data.variables.findIndex((v) => v.id === id && v.user_id === userId)
+      if (index === -1) throw new NotFound(VARIABLE_NOT_FOUND)
+      data.variables.splice(index, 1)
+    })
+  }
+
+  /** The decrypted variable, or null when the user has none of that name. */
+  find(userId: string, name: string): VariableValue | null {
+    const record = this.store.read().variables.find((v) => v.user_id === userId && v.name === name)
+    if (!record) return null
+    return { name: record.name, type: record.type, value: this.vault.decrypt(record.value) }
+  }
+
+  /** The privileged read: the decrypted value, whatever the type. */
+  get(userId: string, name: string): VariableValue {
+    const found = this.find(userId, name)
+    if (!found) throw new NotFound(variableNotFound(name))
+    return found
+  }
+
+  /** A lookup bound to one user, in the shape the flow resolver takes. */
+  lookupFor(userId: string): (name: string) => VariableValue | null {
+    return (name) => this.find(userId, name)
+  }
+
+  /** Langflow's environment import (at login and at server start); see environment.ts. */
+  importFromEnvironment(
+    userId: string,
+    env: NodeJS.ProcessEnv,
+    names: readonly string[]
+  ): Promise<EnvironmentImportSummary> {
+    return importFromEnvironment(this, userId, env, names)
+  }
+}

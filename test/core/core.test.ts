@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { testCore } from '../helpers/core'
+
+describe('the core', () => {
+  it('imports environment variables for the superuser, and again for a user at login; the app wins', async () => {
+    const core = await testCore({
+      OPENAI_API_KEY: 'sk-openai-from-env',
+      MY_TOOL_TOKEN: 'tool',
+      LANGFLOW_VARIABLES_TO_GET_FROM_ENVIRONMENT: 'MY_TOOL_TOKEN'
+    })
+    const admin = core.superuser()
+    await core.importEnvironment()
+    expect(core.variables.get(admin.id, 'OPENAI_API_KEY')).toMatchObject({
+      type: 'Credential',
+      value: 'sk-openai-from-env'
+    })
+    expect(core.variables.get(admin.id, 'MY_TOOL_TOKEN').value).toBe('tool')
+    const listed = core.variables.list(admin.id).find((v) => v.name === 'OPENAI_API_KEY')
+    expect(listed?.value).toBeNull()
+    expect(listed?.default_fields).toContain('api_key')
+
+    // A value set in the app is not overwritten by the environment at the next import.
+    const id = listed?.id as string
+    await core.variables.update(admin.id, id, { value: 'sk-set-in-app' })
+    await core.importEnvironment()
+    expect(core.variables.get(admin.id, 'OPENAI_API_KEY').value).toBe('sk-set-in-app')
+
+    const user = await core.users.create(admin, { username: 'dev', password: 'dev-password' })
+    expect(core.variables.list(user.id)).toEqual([])
+    await core.auth.login('dev', 'dev-password')
+    expect(core.variables.get(user.id, 'OPENAI_API_KEY').value).toBe('sk-openai-from-env')
+  })
+
+  it('imports nothing with LANGFLOW_STORE_ENVIRONMENT_VARIABLES=false', async () => {
+    const core = await testCore({ OPENAI_API_KEY: 'sk-x', LANGFLOW_STORE_ENVIRONMENT_VARIABLES: 'false' })
+    await core.importEnvironment()
+    expect(core.variables.list(core.superuser().id)).toEqual([])
+  })
+})

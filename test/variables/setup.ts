@@ -1,0 +1,74 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect } from 'vitest'
+import type { FlowKeysError } from '../../src/main/core/errors'
+import { STORE_FILE, Store } from '../../src/main/store/store'
+import { Vault } from '../../src/main/vault/vault'
+import { VariableService } from '../../src/main/variables/service'
+import { tempDir } from '../helpers/tmp'
+
+const root = tempDir('flowkeys-variables-')
+let count = 0
+
+export function freshDir(): string {
+  return join(root, `d${count++}`)
+}
+
+/** Adds a user record straight to the store (the users service is not under test here). */
+export async function addUser(store: Store, username: string): Promise<string> {
+  const id = randomUUID()
+  const now = new Date().toISOString()
+  await store.update((data) => {
+    data.users.push({
+      id,
+      username,
+      password_hash: 'unused',
+      is_active: true,
+      is_superuser: false,
+      profile_image: null,
+      store_api_key: null,
+      create_at: now,
+      updated_at: now,
+      last_login_at: null
+    })
+  })
+  return id
+}
+
+export interface Fixture {
+  dir: string
+  store: Store
+  vault: Vault
+  service: VariableService
+  alice: string
+  bob: string
+  /** Writes made by this process since the fixture was made. */
+  writes: () => number
+}
+
+/** A real store in a fresh folder, a vault without the keychain (fast), and two users. */
+export async function fixture(vault = Vault.fromMasterKey(randomBytes(32), 'generated')): Promise<Fixture> {
+  const dir = freshDir()
+  const store = Store.open(dir)
+  const alice = await addUser(store, 'alice')
+  const bob = await addUser(store, 'bob')
+  let writes = 0
+  store.onWrite(() => writes++)
+  return { dir, store, vault, service: new VariableService(store, vault), alice, bob, writes: () => writes }
+}
+
+export function storeBytes(dir: string): Buffer {
+  return readFileSync(join(dir, STORE_FILE))
+}
+
+/** Runs `fn` and returns what it threw (failing the test when it throws nothing). */
+export async function caught(fn: () => unknown): Promise<FlowKeysError> {
+  try {
+    await fn()
+  } catch (err) {
+    return err as FlowKeysError
+  }
+  expect.unreachable('expected an error')
+  throw new Error('unreachable')
+}
