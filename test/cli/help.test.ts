@@ -17,6 +17,14 @@ const COMMANDS = [
   ['users', 'deactivate'],
   ['users', 'promote'],
   ['users', 'demote'],
+  ['import-env'],
+  ['export-env'],
+  ['vars'],
+  ['vars', 'list'],
+  ['vars', 'set'],
+  ['vars', 'get'],
+  ['vars', 'delete'],
+  ['run'],
   ['users', 'delete']
 ]
 

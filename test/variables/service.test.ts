@@ -226,3 +226,20 @@ describe('get', () => {
     expect(service.get(alice, 'LATER').value).toBe('v')
   })
 })
+
+describe('deleting several variables', () => {
+  it('deletes all in one write, or none when one is unknown or not the user’s', async () => {
+    const { service, store, alice, bob } = await fixture()
+    const a = await service.create(alice, { name: 'A', value: '1' })
+    const b = await service.create(alice, { name: 'B', value: '2' })
+    const other = await service.create(bob, { name: 'C', value: '3' })
+    await expect(service.deleteMany(alice, [a.id, other.id])).rejects.toThrow('Variable not found')
+    expect(service.list(alice)).toHaveLength(2)
+    let writes = 0
+    store.onWrite(() => writes++)
+    await service.deleteMany(alice, [a.id, b.id])
+    expect(writes).toBe(1)
+    expect(service.list(alice)).toEqual([])
+    expect(service.list(bob)).toHaveLength(1)
+  })
+})

@@ -1,8 +1,12 @@
 import { Command } from 'commander'
 import { nonEmpty } from './args'
 import { registerApiKey } from './commands/api-key'
+import { registerExportEnv } from './commands/export-env'
+import { registerImportEnv } from './commands/import-env'
 import { registerKeys } from './commands/keys'
+import { registerRun } from './commands/run'
 import { registerUsers } from './commands/users'
+import { registerVars } from './commands/vars'
 import { EXIT_OK, reportError } from './exit'
 import type { CliIO } from './io'
 
@@ -23,7 +27,15 @@ Examples:
  * Command families, each registering its commands on the program. Later families (serve, import-env,
  * export-env, vars, run) add one module and one line here.
  */
-const FAMILIES: ((program: Command, io: CliIO) => void)[] = [registerApiKey, registerKeys, registerUsers]
+const FAMILIES: ((program: Command, io: CliIO) => void)[] = [
+  registerApiKey,
+  registerKeys,
+  registerUsers,
+  registerImportEnv,
+  registerExportEnv,
+  registerVars,
+  registerRun
+]
 
 /** The `flowkeys` program, writing to `io`. Build one per run: commander keeps parsed values on it. */
 export function buildProgram(io: CliIO): Command {

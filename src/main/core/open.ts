@@ -23,6 +23,8 @@ export interface CoreOptions {
 /** Everything the faces call: one instance per process, shared by the server, the IPC handlers and the CLI. */
 export interface Core {
   dataDir: string
+  /** The environment the settings came from (the resolver's fallback reads it too). */
+  env: NodeJS.ProcessEnv
   settings: Settings
   store: Store
   vault: Vault
@@ -75,6 +77,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   let closed: Promise<void> | undefined
   return {
     dataDir,
+    env,
     settings,
     store,
     vault,

@@ -92,10 +92,16 @@ export class VariableService implements VariableContext {
   }
 
   async delete(userId: string, id: string): Promise<void> {
+    await this.deleteMany(userId, [id])
+  }
+
+  /** Deletes several of the user's variables in one write: all of them, or none if any is not found. */
+  async deleteMany(userId: string, ids: readonly string[]): Promise<void> {
+    const wanted = new Set(ids)
     await this.store.update((data) => {
-      const index = data.variables.findIndex((v) => v.id === id && v.user_id === userId)
-      if (index === -1) throw new NotFound(VARIABLE_NOT_FOUND)
-      data.variables.splice(index, 1)
+      const found = data.variables.filter((v) => wanted.has(v.id) && v.user_id === userId)
+      if (found.length !== wanted.size) throw new NotFound(VARIABLE_NOT_FOUND)
+      data.variables = data.variables.filter((v) => !found.includes(v))
     })
   }
 
