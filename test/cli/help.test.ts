@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/tmp'
@@ -50,5 +50,14 @@ describe('--help', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('--expires-in <duration>')
     expect(result.stdout).toContain('API key')
+  })
+})
+
+describe('--version', () => {
+  it("prints package.json's version", async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
+    const result = await flowkeys(['--version'])
+    expect(result.code).toBe(0)
+    expect(result.stdout.trim()).toBe(version)
   })
 })

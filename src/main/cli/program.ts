@@ -1,3 +1,4 @@
+import { APP_VERSION } from '../core/version'
 import { Command } from 'commander'
 import { nonEmpty } from './args'
 import { registerApiKey } from './commands/api-key'
@@ -41,6 +42,7 @@ const FAMILIES: ((program: Command, io: CliIO) => void)[] = [
 export function buildProgram(io: CliIO): Command {
   const program = new Command('flowkeys')
     .description('FlowKeys: Langflow API keys, users and credentials from the command line')
+    .version(APP_VERSION, '-V, --version', 'print the FlowKeys version')
     .option('--data-dir <dir>', 'the FlowKeys data directory', nonEmpty)
     .exitOverride()
     .configureOutput({
