@@ -25,6 +25,7 @@ const COMMANDS = [
   ['vars', 'get'],
   ['vars', 'delete'],
   ['run'],
+  ['serve'],
   ['users', 'delete']
 ]
 

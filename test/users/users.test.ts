@@ -83,6 +83,26 @@ describe('users', () => {
     expect((await core.users.checkCredentials('regular', 'pw-new')).id).toBe(u.id)
   })
 
+  it("reset-password: only one's own, to a new password, checking the current one when given", async () => {
+    const u = await core.users.create(admin, { username: 'resetter', password: 'pw-one' })
+    const self: Actor = { id: u.id, is_superuser: false }
+    await expect(core.users.resetPassword(admin, u.id, 'pw-two')).rejects.toThrow(
+      new BadRequest("You can't change another user's password")
+    )
+    await expect(core.users.resetPassword(self, u.id, 'pw-one')).rejects.toThrow(
+      new BadRequest("You can't use your current password")
+    )
+    await expect(core.users.resetPassword(self, u.id, 'pw-two', 'wrong')).rejects.toThrow(
+      new BadRequest('Current password is incorrect')
+    )
+    await expect(core.users.resetPassword(self, u.id, '')).rejects.toBeInstanceOf(BadRequest)
+    expect((await core.users.resetPassword(self, u.id, 'pw-two', 'pw-one')).id).toBe(u.id)
+    expect((await core.users.checkCredentials('resetter', 'pw-two')).id).toBe(u.id)
+    await core.users.resetPassword(self, u.id, 'pw-three')
+    await expect(core.users.checkCredentials('resetter', 'pw-two')).rejects.toBeInstanceOf(Unauthorized)
+    expect((await core.users.checkCredentials('resetter', 'pw-three')).id).toBe(u.id)
+  })
+
   it('superusers activate, promote, demote and deactivate', async () => {
     const u = await core.users.create(admin, { username: 'flip', password: 'pw' })
     expect((await core.users.update(admin, u.id, { is_superuser: true })).is_superuser).toBe(true)

@@ -6,6 +6,7 @@ import { registerExportEnv } from './commands/export-env'
 import { registerImportEnv } from './commands/import-env'
 import { registerKeys } from './commands/keys'
 import { registerRun } from './commands/run'
+import { registerServe } from './commands/serve'
 import { registerUsers } from './commands/users'
 import { registerVars } from './commands/vars'
 import { EXIT_OK, reportError } from './exit'
@@ -35,7 +36,8 @@ const FAMILIES: ((program: Command, io: CliIO) => void)[] = [
   registerImportEnv,
   registerExportEnv,
   registerVars,
-  registerRun
+  registerRun,
+  registerServe
 ]
 
 /** The `flowkeys` program, writing to `io`. Build one per run: commander keeps parsed values on it. */

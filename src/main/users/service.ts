@@ -169,6 +169,29 @@ export class UserService {
     })
   }
 
+  /**
+   * Langflow's reset-password: a user changes its own password only, to a different one. `currentPassword`,
+   * when given (newer Langflow clients send it), must be right.
+   */
+  async resetPassword(
+    actor: Actor,
+    id: string,
+    password: string,
+    currentPassword?: string | null
+  ): Promise<UserRead> {
+    if (actor.id !== id) throw new BadRequest("You can't change another user's password")
+    const user = this.findRecord(id)
+    if (!user) throw new NotFound('User not found')
+    if (!password) throw new BadRequest('Password cannot be empty')
+    if (currentPassword !== undefined && currentPassword !== null) {
+      if (!(await verifyPassword(currentPassword, user.password_hash)))
+        throw new BadRequest('Current password is incorrect')
+    }
+    if (await verifyPassword(password, user.password_hash))
+      throw new BadRequest("You can't use your current password")
+    return this.update(actor, id, { password })
+  }
+
   /** A superuser may change anything; a user only its own password, username and profile image. */
   async update(actor: Actor, id: string, patch: UserUpdate): Promise<UserRead> {
     const privileged = patch.is_active !== undefined || patch.is_superuser !== undefined

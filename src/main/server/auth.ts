@@ -1,0 +1,177 @@
+import cookie from '@fastify/cookie'
+import type { FastifyRequest } from 'fastify'
+import type { AuthService, Credentials, Principal } from '../auth/service'
+import { type ErrorDetail, isFlowKeysError } from '../core/errors'
+import { requireSuperuser as requireSuperuserActor, type Actor } from '../users/actor'
+import type { RoutePlugin } from './app'
+
+/**
+ * Who is calling, as Langflow decides it (contract §1): the core's AuthService judges the credentials; this file
+ * only finds them in the request, as FastAPI's security schemes do, and applies the failed-attempt limit.
+ *
+ * Routes use the hooks as `preValidation` (`{ preValidation: requireUser }`): FastAPI resolves the auth
+ * dependency before it validates parameters and body, so a caller without a key gets 403, not 422.
+ */
+
+export const ACCESS_COOKIE = 'access_token_lf'
+export const REFRESH_COOKIE = 'refresh_token_lf'
+/** Langflow keeps the sealed component-store key in this cookie; FlowKeys never sets it but clears it on logout. */
+export const STORE_KEY_COOKIE = 'apikey_tkn_lflw'
+const API_KEY_NAME = 'x-api-key'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Authenticates the request (see authPlugin); throws the contract's 401/403/429. */
+    authenticateRequest(request: FastifyRequest): Promise<Principal>
+  }
+  interface FastifyRequest {
+    /** Set by requireUser/requireSuperuser/optionalUser once the caller is known. */
+    principal: Principal | null
+  }
+}
+
+/** `?x-api-key=`: Starlette's `query_params.get` returns the last value of a repeated parameter. */
+function queryApiKey(url: string): string | null {
+  const at = url.indexOf('?')
+  if (at === -1) return null
+  const values = new URLSearchParams(url.slice(at + 1)).getAll(API_KEY_NAME)
+  return values.at(-1) ?? null
+}
+
+/** The `x-api-key` header, any case; Starlette's `headers.get` returns the first of repeated headers. */
+function headerApiKey(request: FastifyRequest): string | null {
+  const raw = request.raw.rawHeaders
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]?.toLowerCase() === API_KEY_NAME) return raw[i + 1] ?? null
+  }
+  return null
+}
+
+/**
+ * The credentials a request presents, read as Langflow's `OAuth2PasswordBearerCookie`, `APIKeyQuery` and
+ * `APIKeyHeader` read them: an `Authorization` header with the Bearer scheme (any case) gives the token, and
+ * then the cookie is not looked at; otherwise the `access_token_lf` cookie. The query key wins over the header;
+ * empty strings count as absent (the core treats them so).
+ */
+export function presentedCredentials(request: FastifyRequest): Credentials {
+  const authorization = request.headers.authorization
+  let bearer: string | null = null
+  let cookieToken: string | null = null
+  if (typeof authorization === 'string' && authorization !== '') {
+    const space = authorization.indexOf(' ')
+    const scheme = space === -1 ? authorization : authorization.slice(0, space)
+    if (scheme.toLowerCase() === 'bearer') bearer = space === -1 ? '' : authorization.slice(space + 1)
+  }
+  if (bearer === null) cookieToken = request.cookies?.[ACCESS_COOKIE] ?? null
+  return {
+    apiKey: queryApiKey(request.url) || headerApiKey(request) || null,
+    bearer,
+    cookieToken
+  }
+}
+
+/** Whether the request carries any credential at all (a Bearer scheme, the cookie, or a non-empty key). */
+export function presentsCredentials(credentials: Credentials): boolean {
+  return credentials.bearer !== null || !!credentials.cookieToken || !!credentials.apiKey
+}
+
+function failedKey(err: unknown): boolean {
+  if (!isFlowKeysError(err)) return false
+  const detail = err.detail as ErrorDetail | undefined
+  return detail?.failedKey === true
+}
+
+/**
+ * Runs `attempt` under the failed-authentication limit of the client: refused with 429 once the client used up
+ * its failures, and a failure (as `isFailure` judges the thrown error) is counted.
+ */
+export async function limitFailures<T>(
+  request: FastifyRequest,
+  attempt: () => Promise<T>,
+  isFailure: (err: unknown) => boolean
+): Promise<T> {
+  const limiter = request.server.failureLimiter
+  limiter.check(request.ip)
+  try {
+    return await attempt()
+  } catch (err) {
+    if (isFailure(err)) limiter.recordFailure(request.ip)
+    throw err
+  }
+}
+
+async function authenticate(auth: Pick<AuthService, 'authenticate'>, request: FastifyRequest) {
+  const credentials = presentedCredentials(request)
+  const tokenFirst = !!(credentials.bearer || credentials.cookieToken)
+  // Only a presented key is a guess worth limiting; a token is checked alone (and cannot be guessed).
+  const principal =
+    credentials.apiKey && !tokenFirst
+      ? await limitFailures(request, () => auth.authenticate(credentials), failedKey)
+      : await auth.authenticate(credentials)
+  request.principal = principal
+  request.logActor = {
+    keyId: principal.apiKey?.id ?? null,
+    keyName: principal.apiKey?.name ?? null,
+    userId: principal.user.id
+  }
+  return principal
+}
+
+/**
+ * Registers the cookie parser and the authenticator at the root, for every route family after it. Must come
+ * before the families that use requireUser/requireSuperuser/optionalUser.
+ */
+export function authPlugin(auth: Pick<AuthService, 'authenticate'>): RoutePlugin {
+  const plugin: RoutePlugin = async (app) => {
+    await app.register(cookie)
+    app.decorateRequest('principal', null)
+    app.decorate('authenticateRequest', (request: FastifyRequest) => authenticate(auth, request))
+  }
+  // Not encapsulated (what fastify-plugin does): the decorations must reach the sibling route families.
+  return Object.assign(plugin, {
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('fastify.display-name')]: 'flowkeys-auth'
+  })
+}
+
+/** preValidation hook: the caller must be an active user (Langflow's CurrentActiveUser). */
+export async function requireUser(request: FastifyRequest): Promise<void> {
+  await request.server.authenticateRequest(request)
+}
+
+/** preValidation hook: the caller must be an active superuser (Langflow's get_current_active_superuser). */
+export async function requireSuperuser(request: FastifyRequest): Promise<void> {
+  const principal = await request.server.authenticateRequest(request)
+  requireSuperuserActor(actorFrom(principal))
+}
+
+/**
+ * preValidation hook for routes open to anyone that do more for a known caller (sign-up vs a superuser's user
+ * creation): without any credential the route runs anonymously (`request.principal` stays null); a credential
+ * that is presented must be valid, it is never silently ignored.
+ */
+export async function optionalUser(request: FastifyRequest): Promise<void> {
+  if (presentsCredentials(presentedCredentials(request))) await request.server.authenticateRequest(request)
+}
+
+/** The caller of a route guarded by requireUser/requireSuperuser (or optionalUser, when it found one). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('principalOf: the route has no requireUser/requireSuperuser hook')
+  return request.principal
+}
+
+function actorFrom(principal: Principal): Actor {
+  return { id: principal.user.id, is_superuser: principal.user.is_superuser }
+}
+
+/** The caller as the core's services take it. */
+export function actorOf(request: FastifyRequest): Actor {
+  return actorFrom(principalOf(request))
+}
+
+/** OpenAPI: the ways a guarded route accepts credentials (names from docs.ts). */
+export const AUTH_SECURITY: { [scheme: string]: string[] }[] = [
+  { 'API key header': [] },
+  { 'API key query': [] },
+  { 'Bearer token': [] }
+]

@@ -1,0 +1,204 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { createServer, type Server } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { openCore } from '../../src/main/core/open'
+import { bundle } from '../helpers/bundle'
+import { tempDir } from '../helpers/tmp'
+import { send } from './http'
+
+// `flowkeys serve` as a real process: its banner, its answers, a clean stop on SIGTERM, its one-line errors.
+
+const root = tempDir('flowkeys-serve-')
+let count = 0
+
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(LANGFLOW_|FLOWKEYS_)/.test(name) && name !== 'NO_COLOR' && name !== 'FORCE_COLOR')
+      env[name] = value
+  }
+  return { ...env, ...extra }
+}
+
+/** A spawned `flowkeys serve`, with its output collected. */
+class Serve {
+  readonly child: ChildProcessWithoutNullStreams
+  stdout = ''
+  stderr = ''
+  readonly exited: Promise<number | null>
+  private waiters: (() => void)[] = []
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [bundle('src/main/cli/main.ts'), 'serve', ...args], {
+      env: childEnv(env)
+    })
+    this.child.stdin.end()
+    const wake = () => this.waiters.splice(0).forEach((w) => w())
+    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stdout += chunk
+      wake()
+    })
+    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk
+      wake()
+    })
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => (wake(), resolve(code))))
+  }
+
+  /** Resolves when stdout matches (with the match), or rejects if the process ends first. */
+  async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
+    let ended = false
+    void this.exited.then(() => (ended = true))
+    for (;;) {
+      const match = this.stdout.match(pattern)
+      if (match) return match
+      if (ended || this.child.exitCode !== null)
+        throw new Error(`serve exited before printing ${pattern}:\n${this.stdout}\n${this.stderr}`)
+      await new Promise<void>((resolve) => this.waiters.push(resolve))
+    }
+  }
+
+  async url(): Promise<string> {
+    return (await this.waitFor(/listening on (http:\/\/\S+)/))[1] ?? ''
+  }
+}
+
+const running: Serve[] = []
+function serve(args: string[], env: NodeJS.ProcessEnv = {}): Serve {
+  const process = new Serve(args, env)
+  running.push(process)
+  return process
+}
+afterEach(async () => {
+  for (const p of running.splice(0)) {
+    if (p.child.exitCode === null) p.child.kill('SIGKILL')
+    await p.exited
+  }
+})
+
+function newDataDir(): string {
+  return join(root, `data${count++}`)
+}
+
+describe('flowkeys serve', () => {
+  it('prints the URL and the superuser state, answers, and on SIGTERM exits 0 with usage counters saved', async () => {
+    const dataDir = newDataDir()
+    const setup = await openCore({ dataDir, env: {} })
+    const created = await setup.keys.create(setup.superuser(), { name: 'served' })
+    await setup.close()
+
+    const server = serve(['--port', '0', '--data-dir', dataDir])
+    const url = await server.url()
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    await server.waitFor(/Press Ctrl\+C to stop\./)
+    expect(server.stdout).toContain(
+      'superuser langflow (auto-login on; API keys required since LANGFLOW_SKIP_AUTH_AUTO_LOGIN is false)'
+    )
+    expect(server.stdout).toContain(`API docs: ${url}/docs`)
+
+    expect((await send(`${url}/health`)).json()).toEqual({ status: 'ok' })
+    const uses = 4
+    for (let i = 0; i < uses; i++) {
+      const res = await send(`${url}/api/v1/users/whoami`, { headers: { 'x-api-key': created.api_key } })
+      expect(res.status).toBe(200)
+    }
+    expect((await send(`${url}/api/v1/users/whoami`)).status).toBe(403)
+    // Each request is printed (path without query, key name), never the key.
+    await server.waitFor(/GET \/api\/v1\/users\/whoami 403/)
+    expect(server.stdout).toMatch(/GET \/api\/v1\/users\/whoami 200 \d+ms key="served"/)
+
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+    expect(server.stdout).toMatch(/Stopping \(SIGTERM\)…\nStopped\.\n$/)
+    expect(server.stderr).toBe('')
+    for (const text of [server.stdout, server.stderr]) expect(text).not.toContain(created.api_key.slice(8))
+
+    const after = await openCore({ dataDir, env: {} })
+    try {
+      const stored = after.store.read().api_keys.find((k) => k.id === created.key.id)
+      expect(stored?.total_uses).toBe(uses)
+      expect(stored?.last_used_at).not.toBeNull()
+    } finally {
+      await after.close()
+    }
+  })
+
+  it('stops on SIGINT too', async () => {
+    const server = serve(['--port', '0', '--data-dir', newDataDir()])
+    await server.waitFor(/Press Ctrl\+C to stop\./)
+    server.child.kill('SIGINT')
+    expect(await server.exited).toBe(0)
+    expect(server.stdout).toContain('Stopping (SIGINT)…')
+  })
+
+  it('states how requests without a key are treated, per the settings', async () => {
+    const off = serve(['--port', '0', '--data-dir', newDataDir()], {
+      LANGFLOW_AUTO_LOGIN: 'false',
+      LANGFLOW_SUPERUSER: 'admin',
+      LANGFLOW_SUPERUSER_PASSWORD: 'admin-password'
+    })
+    await off.waitFor(/Press Ctrl\+C/)
+    expect(off.stdout).toContain('superuser admin (auto-login off; API keys or a login required)')
+    const skipping = serve(['--port', '0', '--data-dir', newDataDir()], {
+      LANGFLOW_SKIP_AUTH_AUTO_LOGIN: 'true'
+    })
+    const url = await skipping.url()
+    await skipping.waitFor(/Press Ctrl\+C/)
+    expect(skipping.stdout).toContain(
+      'superuser langflow (auto-login on; requests without an API key act as the superuser since LANGFLOW_SKIP_AUTH_AUTO_LOGIN is true)'
+    )
+    // Two requests without a key: the deprecation warning is printed once.
+    for (let i = 0; i < 2; i++) expect((await send(`${url}/api/v1/users/whoami`)).status).toBe(200)
+    await skipping.waitFor(/whoami 200[^\n]*\n[^\n]*whoami 200/)
+    expect(skipping.stderr.match(/flowkeys: warning: .*SKIP_AUTH_AUTO_LOGIN/g)).toHaveLength(1)
+    for (const p of [off, skipping]) p.child.kill('SIGTERM')
+    expect(await off.exited).toBe(0)
+    expect(await skipping.exited).toBe(0)
+  })
+
+  describe('errors', () => {
+    let blocker: Server | undefined
+    afterAll(() => new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve())))
+
+    it('a port in use → one line on stderr, exit 1', async () => {
+      blocker = createServer()
+      await new Promise<void>((resolve) => blocker?.listen(0, '127.0.0.1', resolve))
+      const port = (blocker.address() as { port: number }).port
+      const server = serve(['--port', String(port), '--data-dir', newDataDir()])
+      expect(await server.exited).toBe(1)
+      expect(server.stderr).toBe(
+        `flowkeys: Port ${port} on 127.0.0.1 is already in use: stop the other server or pick another with --port\n`
+      )
+      expect(server.stdout).toBe('')
+    })
+
+    it('a non-loopback --host without --allow-remote → one line on stderr, exit 2', async () => {
+      const server = serve(['--host', '0.0.0.0', '--port', '0', '--data-dir', newDataDir()])
+      expect(await server.exited).toBe(2)
+      expect(server.stderr).toBe(
+        'flowkeys: Refusing to listen on 0.0.0.0: the key server serves secrets; pass --allow-remote to bind a non-loopback address\n'
+      )
+    })
+
+    it('with --allow-remote it listens and warns', async () => {
+      const server = serve(['--host', '0.0.0.0', '--port', '0', '--allow-remote', '--data-dir', newDataDir()])
+      const url = await server.url()
+      expect((await send(`${url}/health`)).status).toBe(200)
+      expect(server.stderr).toMatch(
+        /^flowkeys: warning: The key server listens on 0\.0\.0\.0, reachable from other machines/
+      )
+      server.child.kill('SIGTERM')
+      expect(await server.exited).toBe(0)
+    })
+
+    it('a bad --port is bad usage (exit 2)', async () => {
+      for (const port of ['70000', 'http', '-1']) {
+        const server = serve(['--port', port, '--data-dir', newDataDir()])
+        expect(await server.exited).toBe(2)
+        expect(server.stderr.trim().split('\n')).toHaveLength(1)
+        expect(server.stderr).toMatch(/^flowkeys: .*--port/)
+      }
+    })
+  })
+})
