@@ -24,7 +24,8 @@ export interface StopWaiter {
 export type StopRequest = () => StopWaiter
 
 const SERVE_HELP = `
-Serves Langflow's REST API for API keys, login and users (and the docs at /docs) until Ctrl+C or SIGTERM,
+Serves Langflow's REST API for API keys, global variables, login and users, FlowKeys' credential
+endpoints for flows (and the docs at /docs) until Ctrl+C or SIGTERM,
 which stops it cleanly: requests in flight finish and key usage counters are saved. Access lines (method, path
 without its query, status, key name) go to stdout and to <data-dir>/access.log; never a key or a token.
 
@@ -147,7 +148,7 @@ async function run(
 export function registerServe(program: Command, io: CliIO, stop: StopRequest = processStopRequest(io)): void {
   program
     .command('serve')
-    .description("Run the local key server (Langflow's API for API keys, login and users)")
+    .description("Run the local key server (Langflow's API for API keys, variables, login and users)")
     .option('--host <host>', 'the address to listen on', nonEmpty, DEFAULT_HOST)
     .option('--port <port>', 'the port to listen on (0 picks a free one)', parsePort, DEFAULT_PORT)
     .option('--allow-remote', 'allow a --host other than loopback (reachable from other machines)')
