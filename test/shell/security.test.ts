@@ -3,6 +3,7 @@ import {
   EXTERNAL_URL_ALLOWLIST,
   isAllowedExternalUrl,
   isAllowedNavigation,
+  isTrustedSender,
   normalizeExternalUrl,
   secureWebPreferences
 } from '../../src/main/shell/security'
@@ -157,5 +158,38 @@ describe('isAllowedExternalUrl', () => {
   it('normalizes what it hands to the OS', () => {
     expect(normalizeExternalUrl('https://DOCS.langflow.org:443/a/./b')).toBe('https://docs.langflow.org/a/b')
     expect(normalizeExternalUrl('https://evil.com/')).toBeNull()
+  })
+})
+
+describe('isTrustedSender', () => {
+  it('trusts only the frame showing the app itself', () => {
+    const app = 'file:///opt/FlowKeys/resources/app/out/renderer/index.html'
+    expect(isTrustedSender(app, app)).toBe(true)
+    expect(isTrustedSender(`${app}#/keys`, app)).toBe(true)
+    expect(isTrustedSender('http://localhost:5173/', 'http://localhost:5173')).toBe(true)
+    expect(isTrustedSender('file:///tmp/evil.html', app)).toBe(false)
+    expect(isTrustedSender('https://docs.langflow.org/', app)).toBe(false)
+    expect(isTrustedSender('http://localhost:5173/', app)).toBe(false)
+    expect(isTrustedSender('about:blank', app)).toBe(false)
+    expect(isTrustedSender('', app)).toBe(false)
+    expect(isTrustedSender(null, app)).toBe(false)
+    expect(isTrustedSender(undefined, app)).toBe(false)
+  })
+})
+
+describe('secureWebPreferences, in full', () => {
+  it('turns off every Node and remote-content door', () => {
+    const prefs = secureWebPreferences('/app/out/preload/index.cjs') as unknown as Record<string, unknown>
+    expect(prefs.navigateOnDragDrop).toBe(false)
+    expect(prefs.spellcheck).toBe(false)
+    // Nothing that would re-open a door may be set at all.
+    for (const absent of [
+      'enableRemoteModule',
+      'nodeIntegrationInWorker',
+      'additionalArguments',
+      'enableBlinkFeatures'
+    ]) {
+      if (absent in prefs) expect(prefs[absent]).toBe(false)
+    }
   })
 })

@@ -1,13 +1,13 @@
 // Wires the pure policy from ./security.ts onto Electron objects. Only types are imported from `electron`,
-// so the objects (and shell.openExternal) are passed in by src/main/index.ts.
+// so the objects (and openInBrowser) are passed in by src/main/index.ts.
 import type { App, Session, WebContents } from 'electron'
 import { isAllowedNavigation, normalizeExternalUrl } from './security'
 
 export interface HardenOptions {
   /** See isAllowedNavigation: the dev server origin, or the file:// URL of the renderer's index.html. */
   readonly appOrigin: string
-  /** Usually `shell.openExternal`; only ever called with an allowlisted, normalized https URL. */
-  readonly openExternal: (url: string) => Promise<void>
+  /** openInBrowser (./open-in-browser.ts); only ever called with an allowlisted, normalized https URL. */
+  readonly openInBrowser: (url: string) => Promise<void>
   /** Where refused requests are reported (defaults to console.warn). */
   readonly warn?: (message: string) => void
 }
@@ -34,7 +34,7 @@ export function hardenWebContents(contents: WebContents, options: HardenOptions)
   contents.setWindowOpenHandler(({ url }) => {
     const external = normalizeExternalUrl(url)
     if (external) {
-      options.openExternal(external).catch((error: unknown) => {
+      options.openInBrowser(external).catch((error: unknown) => {
         warn(`FlowKeys: could not open ${truncate(external)}: ${String(error)}`)
       })
     } else {

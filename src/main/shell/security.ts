@@ -15,6 +15,8 @@ export interface SecureWebPreferences {
   readonly experimentalFeatures: false
   readonly navigateOnDragDrop: false
   readonly spellcheck: false
+  /** Middle-click (auxclick) is another way for a page to open windows; nothing in FlowKeys needs it. */
+  readonly disableBlinkFeatures: 'Auxclick'
 }
 
 /** Hardened webPreferences for a BrowserWindow whose only privileged code is the given preload script. */
@@ -35,7 +37,8 @@ export function secureWebPreferences(preloadPath: string): SecureWebPreferences 
     experimentalFeatures: false,
     navigateOnDragDrop: false,
     // The spellchecker may send typed text (e.g. secrets) to a cloud service on some platforms.
-    spellcheck: false
+    spellcheck: false,
+    disableBlinkFeatures: 'Auxclick'
   }
 }
 
@@ -97,4 +100,14 @@ export function normalizeExternalUrl(url: string): string | null {
   if (!target || target.protocol !== 'https:' || hasCredentials(target) || target.port !== '') return null
   const href = target.href
   return EXTERNAL_URL_ALLOWLIST.some((prefix) => href.startsWith(prefix)) ? href : null
+}
+
+/**
+ * Whether an IPC message comes from the app's own renderer: the frame that sent it must be showing the app
+ * (the dev server origin, or exactly the renderer's index.html over file://), as for navigation. A missing
+ * frame (destroyed or navigated away before the message was handled) is not trusted.
+ */
+export function isTrustedSender(frameUrl: string | null | undefined, appOrigin: string): boolean {
+  if (typeof frameUrl !== 'string') return false
+  return isAllowedNavigation(frameUrl, appOrigin)
 }

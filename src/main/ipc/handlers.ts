@@ -1,0 +1,158 @@
+// The IPC face of the core: one async handler per channel of the contract (src/shared/ipc.ts). Each handler
+// validates its payload with the channel's schema before anything runs, calls the core, and parses its answer
+// through the channel's response schema (which drops any field the contract does not list). Failures become
+// `{ ok: false, error }` in one place (./errors.ts). This module must not import electron: the shell registers
+// the table on ipcMain (src/main/shell/ipc-register.ts) and the renderer tests bind it to a Playwright page.
+import { Forbidden } from '../core/errors'
+import type { Core } from '../core/open'
+import { API_KEY_NOT_FOUND } from '../keys/service'
+import { normalizeExternalUrl } from '../shell/security'
+import {
+  CHANNELS,
+  contract,
+  describeIssues,
+  type Channel,
+  type IpcResult,
+  type ParsedRequestOf,
+  type ResponseInputOf,
+  type ResponseOf
+} from '../../shared/ipc'
+import { applyEnvImport, previewEnvImport } from '../variables/dotenv-import'
+import { copyToClipboard } from './clipboard'
+import { toIpcError } from './errors'
+import type { Services } from './services'
+
+export type ChannelHandler<C extends Channel> = (payload: unknown) => Promise<IpcResult<ResponseOf<C>>>
+export type HandlerTable = { readonly [C in Channel]: ChannelHandler<C> }
+
+type Implementation<C extends Channel> = (
+  request: ParsedRequestOf<C>
+) => Promise<ResponseInputOf<C>> | ResponseInputOf<C>
+type Implementations = { [C in Channel]: Implementation<C> }
+
+const DAY_MS = 24 * 60 * 60 * 1000
+/** Users are few; the UI shows them all. */
+const ALL_USERS = { skip: 0, limit: 1_000_000 }
+
+/** Wraps one implementation with the channel's request validation, response parsing and error mapping. */
+function addHandler<C extends Channel>(
+  channel: C,
+  implementation: Implementation<C>,
+  log: (message: string) => void
+): ChannelHandler<C> {
+  const { request, response } = contract[channel]
+  return async (payload) => {
+    const parsed = request.safeParse(payload)
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: { kind: 'Invalid', message: `Invalid request: ${describeIssues(parsed.error)}` }
+      }
+    }
+    try {
+      const value = await implementation(parsed.data as ParsedRequestOf<C>)
+      return { ok: true, value: response.parse(value) as ResponseOf<C> }
+    } catch (err) {
+      return { ok: false, error: toIpcError(err, log) }
+    }
+  }
+}
+
+export function createHandlerTable(core: Core, services: Services): HandlerTable {
+  const log = services.log ?? ((message: string) => console.error(message))
+  const actor = (): ReturnType<Core['desktopActor']> => core.desktopActor()
+  const variables = core.variables
+
+  const settings = (): ResponseInputOf<'app:settings'> => {
+    const preferences = services.preferences.get()
+    return {
+      serverPort: preferences.serverPort,
+      autostart: preferences.autostart,
+      dataDir: core.dataDir,
+      version: services.appVersion
+    }
+  }
+
+  const implementations: Implementations = {
+    'keys:list': () => core.keys.list(actor()),
+    'keys:create': async ({ name, expiresInDays, expires_at }) => {
+      const expiry = expiresInDays
+        ? new Date(Date.now() + expiresInDays * DAY_MS).toISOString()
+        : (expires_at ?? null)
+      return core.keys.create(actor(), { name, expires_at: expiry })
+    },
+    'keys:revoke': async ({ ids }) => {
+      // The core revokes all or none; keys already gone (revoked from the CLI meanwhile) are reported apart
+      // so that the rest still go, in one write.
+      const wanted = [...new Set(ids)]
+      const existing = new Set(core.keys.list(actor()).api_keys.map((k) => k.id))
+      const revoked = wanted.filter((id) => existing.has(id))
+      if (revoked.length > 0) await core.keys.revokeMany(actor(), revoked)
+      const failed = wanted
+        .filter((id) => !existing.has(id))
+        .map((id) => ({ id, message: API_KEY_NOT_FOUND }))
+      return { revoked, failed }
+    },
+
+    'variables:list': () => variables.list(actor().id),
+    'variables:create': (input) => variables.create(actor().id, input),
+    'variables:update': ({ id, ...patch }) => variables.update(actor().id, id, patch),
+    'variables:delete': async ({ id }) => {
+      await variables.delete(actor().id, id)
+      return { ok: true as const }
+    },
+    'envImport:preview': ({ text, type }) => ({
+      entries: previewEnvImport(variables, actor().id, text, { type }).entries.map((entry) => ({
+        line: entry.line,
+        name: entry.name,
+        status: entry.status,
+        message: entry.reason ?? null,
+        duplicateLines: entry.duplicateLines
+      }))
+    }),
+    'envImport:apply': async ({ text, type, choices }) => {
+      const result = await applyEnvImport(variables, actor().id, text, { type, choices })
+      return {
+        ...result,
+        invalid: result.invalid.map((entry) => ({ line: entry.line, message: entry.reason ?? '' }))
+      }
+    },
+
+    'server:status': () => services.server.status(),
+    'server:start': () => services.server.start(),
+    'server:stop': () => services.server.stop(),
+    'server:accessLog': (request) => services.server.accessLog(request?.limit ?? 100),
+
+    'users:list': () => core.users.list(actor(), ALL_USERS),
+    'users:add': (input) => core.users.create(actor(), input),
+    'users:setActive': ({ id, is_active }) => core.users.update(actor(), id, { is_active }),
+    'users:setSuperuser': ({ id, is_superuser }) => core.users.update(actor(), id, { is_superuser }),
+    'users:delete': async ({ id }) => {
+      await core.users.delete(actor(), id)
+      return { ok: true as const }
+    },
+
+    'app:whoami': () => core.users.get(actor().id),
+    'app:settings': settings,
+    'app:updateSettings': (patch) => {
+      services.preferences.update(patch)
+      return settings()
+    },
+    'app:openExternal': async ({ url }) => {
+      const allowed = normalizeExternalUrl(url)
+      if (!allowed) throw new Forbidden('This link cannot be opened from FlowKeys.')
+      await services.openInBrowser(allowed)
+      return { ok: true as const }
+    },
+
+    'clipboard:copy': async ({ text, secret }) => ({
+      clearsInSeconds: await copyToClipboard(services.clipboard, text, secret)
+    })
+  }
+
+  const table: Partial<Record<Channel, ChannelHandler<Channel>>> = {}
+  for (const channel of CHANNELS) {
+    table[channel] = addHandler(channel, implementations[channel] as Implementation<typeof channel>, log)
+  }
+  return Object.freeze(table) as HandlerTable
+}

@@ -1,0 +1,74 @@
+// Runs the key server in-process for the app: start on the configured port, stop (waiting for in-flight
+// requests), status, and the recent access log. The shell and the renderer tests use this same controller.
+import { oneLine } from '../core/errors'
+import type { AccessEntry, AccessLog } from '../audit/access-log'
+import type { AccessLogEntry, ServerStatus } from '../../shared/ipc'
+import type { ServerController } from './services'
+
+export interface RunningServer {
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+export interface ServerControllerOptions {
+  /** Starts the key server on `port` (startServer from src/main/server/start.ts, bound to the core). */
+  start(port: number): Promise<RunningServer>
+  /** The port to use for the next start (the user may change it in the settings). */
+  port(): number
+  /** The log the server writes to. */
+  accessLog: AccessLog
+}
+
+function toView(entry: AccessEntry): AccessLogEntry {
+  return {
+    time: entry.time,
+    method: entry.method ?? '',
+    // Belt and braces: the server already strips the query, which may carry x-api-key.
+    path: (entry.path ?? '').split('?')[0] ?? '',
+    keyName: entry.keyName ?? null,
+    status: entry.status ?? 0
+  }
+}
+
+export function createServerController(options: ServerControllerOptions): ServerController {
+  let running: RunningServer | null = null
+  let lastError: string | null = null
+  // Start and stop are serialised so a quick start/stop/start from the UI cannot leave two servers.
+  let queue: Promise<unknown> = Promise.resolve()
+  const serially = <T>(step: () => Promise<T>): Promise<T> => {
+    const next = queue.then(step, step)
+    queue = next.catch(() => undefined)
+    return next
+  }
+
+  const status = (): ServerStatus => ({
+    running: running !== null,
+    url: running?.url ?? null,
+    port: running?.port ?? options.port(),
+    lastError
+  })
+
+  return {
+    status,
+    start: () =>
+      serially(async () => {
+        if (running) return status()
+        try {
+          running = await options.start(options.port())
+          lastError = null
+        } catch (err) {
+          lastError = oneLine(err)
+        }
+        return status()
+      }),
+    stop: () =>
+      serially(async () => {
+        const server = running
+        running = null
+        if (server) await server.close()
+        return status()
+      }),
+    accessLog: (limit) => options.accessLog.recent(limit, (entry) => entry.kind === 'request').map(toView)
+  }
+}

@@ -1,0 +1,43 @@
+// The platform services the IPC handlers need besides the core. The Electron shell provides the real ones;
+// the tests provide the same server controller and an in-memory clipboard (see ./clipboard.ts).
+import type { AccessLogEntry, ServerStatus } from '../../shared/ipc'
+
+/** The in-process key server, as the UI drives it. */
+export interface ServerController {
+  status(): ServerStatus
+  /** Starts on the configured port; resolves with the new status (a failure is in `lastError`). */
+  start(): Promise<ServerStatus>
+  /** Closes the server and waits for in-flight requests; idempotent. */
+  stop(): Promise<ServerStatus>
+  /** The most recent requests, newest first. */
+  accessLog(limit: number): AccessLogEntry[]
+}
+
+/** The system clipboard (Electron's `clipboard` in the app, whose methods return promises). */
+export interface Clipboard {
+  readText(): Promise<string> | string
+  writeText(text: string): Promise<void> | void
+}
+
+/** What electron-store keeps for the app: UI preferences only, never a secret. */
+export interface Preferences {
+  serverPort: number
+  autostart: boolean
+}
+
+export interface PreferencesStore {
+  get(): Preferences
+  update(patch: Partial<Preferences>): Preferences
+}
+
+export interface Services {
+  server: ServerController
+  clipboard: Clipboard
+  preferences: PreferencesStore
+  /** Opens a link in the user's browser (openInBrowser in the shell, which checks the allowlist again). The
+   * handler only calls it with an allowlisted https URL. */
+  openInBrowser(url: string): Promise<void>
+  appVersion: string
+  /** Where unexpected handler failures are reported (defaults to console.error). */
+  log?: (message: string) => void
+}

@@ -1,0 +1,56 @@
+import { useEffect, useState, type ReactElement } from 'react'
+import { api, call, messageOf } from '../lib/ipc'
+import { useUi } from '../stores/ui'
+import { Icon } from './Icon'
+
+interface CopyButtonProps {
+  text: string
+  /** A secret is cleared from the clipboard 30 s later (if it is still there). */
+  secret?: boolean
+  label?: string
+  /** What the copied thing is, for screen readers ("Copy the API key"). */
+  what: string
+  primary?: boolean
+}
+
+export function CopyButton({
+  text,
+  secret = false,
+  label = 'Copy',
+  what,
+  primary
+}: CopyButtonProps): ReactElement {
+  const [copied, setCopied] = useState(false)
+  const toast = useUi((s) => s.toast)
+  useEffect(() => {
+    if (!copied) return
+    const timer = setTimeout(() => setCopied(false), 2000)
+    return () => clearTimeout(timer)
+  }, [copied])
+
+  const copy = async (): Promise<void> => {
+    try {
+      const { clearsInSeconds } = await call(api().clipboard.copy({ text, secret }))
+      setCopied(true)
+      toast(
+        clearsInSeconds
+          ? `Copied. The clipboard is cleared in ${clearsInSeconds} s.`
+          : 'Copied to the clipboard.'
+      )
+    } catch (error) {
+      toast(messageOf(error), 'error')
+    }
+  }
+
+  return (
+    <button
+      type="button"
+      className={primary ? 'button button--primary' : 'button'}
+      onClick={() => void copy()}
+      aria-label={copied ? `${what}: copied` : what}
+    >
+      <Icon name={copied ? 'check' : 'copy'} />
+      <span>{copied ? 'Copied' : label}</span>
+    </button>
+  )
+}

@@ -1,0 +1,136 @@
+import { useState, type FormEvent, type ReactElement } from 'react'
+import { KeyCreateRequest, describeIssues, type ResponseOf } from '@shared/ipc'
+import { CopyButton } from '../components/CopyButton'
+import { Dialog } from '../components/Dialog'
+import { ErrorBanner } from '../components/ErrorBanner'
+import { Field } from '../components/Field'
+import { Icon } from '../components/Icon'
+import { formatDate } from '../lib/format'
+import { messageOf } from '../lib/ipc'
+import { useKeys } from '../stores/keys'
+
+const EXPIRY_CHOICES = [
+  { value: '', label: 'Never' },
+  { value: '7', label: 'In 7 days' },
+  { value: '30', label: 'In 30 days' },
+  { value: '90', label: 'In 90 days' },
+  { value: '365', label: 'In 1 year' }
+]
+
+/**
+ * Creates a key and shows it once. The plaintext lives only in this component's state: closing the dialog
+ * drops it, and nothing else in the renderer ever holds it.
+ */
+export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement {
+  const create = useKeys((s) => s.create)
+  const [name, setName] = useState('')
+  const [expiry, setExpiry] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [created, setCreated] = useState<ResponseOf<'keys:create'> | null>(null)
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault()
+    const request = { name, expiresInDays: expiry ? Number(expiry) : null }
+    const checked = KeyCreateRequest.safeParse(request)
+    if (!checked.success) {
+      setError(describeIssues(checked.error).replace(/^name: /, ''))
+      return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      setCreated(await create(request))
+    } catch (err) {
+      setError(messageOf(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (created) {
+    return (
+      <Dialog
+        title="Your new API key"
+        onClose={onClose}
+        wide
+        footer={
+          <button type="button" className="button" onClick={onClose}>
+            Done
+          </button>
+        }
+      >
+        <div className="banner banner--warning" role="note">
+          <Icon name="lock" />
+          <span className="banner__text">
+            <strong>Copy this key now. You will not see it again.</strong> FlowKeys keeps only a fingerprint
+            of it, so it cannot show it to you later.
+          </span>
+        </div>
+        <div className="reveal">
+          <div className="reveal__meta">
+            <span className="reveal__name">{created.key.name}</span>
+            <span className="muted">
+              {created.key.expires_at ? `Expires ${formatDate(created.key.expires_at)}` : 'Never expires'}
+            </span>
+          </div>
+          <div className="secret-box">
+            <code className="secret-box__value" data-testid="new-api-key" aria-label="The new API key">
+              {created.api_key}
+            </code>
+            <CopyButton text={created.api_key} secret what="Copy the API key" primary />
+          </div>
+          <p className="hint">
+            Send it in the <code>x-api-key</code> header. The clipboard is cleared 30 seconds after you copy,
+            if it still holds the key.
+          </p>
+        </div>
+      </Dialog>
+    )
+  }
+
+  return (
+    <Dialog
+      title="Create an API key"
+      description="A key lets a flow, a script or Langflow's clients call the key server as you."
+      onClose={onClose}
+    >
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        {error && <ErrorBanner message={error} />}
+        <Field label="Name" hint="So you can tell your keys apart later.">
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="e.g. CI pipeline"
+              maxLength={100}
+              data-autofocus
+              required
+            />
+          )}
+        </Field>
+        <Field label="Expires">
+          {(control) => (
+            <select {...control} className="input" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+              {EXPIRY_CHOICES.map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <div className="form__actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create key'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}

@@ -1,0 +1,310 @@
+import { useRef, useState, type DragEvent, type ReactElement } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { EnvEntryView, VariableType } from '@shared/ipc'
+import { ErrorBanner } from '../components/ErrorBanner'
+import { Icon } from '../components/Icon'
+import { PageHeader } from '../components/PageHeader'
+import { useEnvImport, type EnvChoice } from '../stores/envImport'
+import { useUi } from '../stores/ui'
+
+const STATUS_LABEL: Record<EnvEntryView['status'], string> = {
+  new: 'New',
+  changed: 'Conflict',
+  unchanged: 'Unchanged',
+  invalid: 'Invalid'
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+export function ImportPage(): ReactElement {
+  const state = useEnvImport(
+    useShallow((s) => ({ fileName: s.fileName, entries: s.entries, summary: s.summary, error: s.error }))
+  )
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <PageHeader
+        title="Import .env"
+        subtitle="Turn the lines of a .env file into global variables. Nothing is written until you apply."
+      />
+      {state.error && <ErrorBanner message={state.error} />}
+      {state.summary ? <Summary /> : state.entries ? <Preview /> : <Picker />}
+    </section>
+  )
+}
+
+function TypeChoice(): ReactElement {
+  const { type, setType, busy } = useEnvImport(
+    useShallow((s) => ({ type: s.type, setType: s.setType, busy: s.busy }))
+  )
+  return (
+    <label className="inline-field">
+      <span>Import new variables as</span>
+      <select
+        className="input input--compact"
+        value={type}
+        disabled={busy}
+        onChange={(e) => void setType(e.target.value as VariableType)}
+      >
+        <option value="Credential">Credentials (hidden)</option>
+        <option value="Generic">Generic (visible)</option>
+      </select>
+    </label>
+  )
+}
+
+function Picker(): ReactElement {
+  const readFile = useEnvImport((s) => s.readFile)
+  const busy = useEnvImport((s) => s.busy)
+  const input = useRef<HTMLInputElement>(null)
+  const [over, setOver] = useState(false)
+
+  const onDrop = (event: DragEvent): void => {
+    event.preventDefault()
+    setOver(false)
+    const file = event.dataTransfer.files[0]
+    if (file) void readFile(file)
+  }
+
+  return (
+    <>
+      <div
+        className={over ? 'dropzone dropzone--over' : 'dropzone'}
+        data-testid="env-dropzone"
+        onDragOver={(e) => {
+          e.preventDefault()
+          e.dataTransfer.dropEffect = 'copy'
+          setOver(true)
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        <div className="dropzone__icon">
+          <Icon name="upload" size={28} />
+        </div>
+        <p className="dropzone__title">Drop a .env file here</p>
+        <p className="muted">Lines like NAME=value. Comments and blank lines are skipped.</p>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => input.current?.click()}
+          disabled={busy}
+        >
+          <Icon name="file" />
+          <span>{busy ? 'Reading…' : 'Choose a file'}</span>
+        </button>
+        <input
+          ref={input}
+          className="visually-hidden"
+          type="file"
+          accept=".env,text/plain"
+          aria-label="Choose a .env file"
+          tabIndex={-1}
+          onChange={(e) => {
+            const file = e.target.files?.[0]
+            e.target.value = ''
+            if (file) void readFile(file)
+          }}
+        />
+      </div>
+      <div className="import-options">
+        <TypeChoice />
+      </div>
+    </>
+  )
+}
+
+function Preview(): ReactElement {
+  const { fileName, entries, choices, busy, choose, chooseAll, apply, reset } = useEnvImport(
+    useShallow((s) => ({
+      fileName: s.fileName,
+      entries: s.entries ?? [],
+      choices: s.choices,
+      busy: s.busy,
+      choose: s.choose,
+      chooseAll: s.chooseAll,
+      apply: s.apply,
+      reset: s.reset
+    }))
+  )
+  const count = (status: EnvEntryView['status']): number => entries.filter((e) => e.status === status).length
+  const conflicts = count('changed')
+  const overwriting = Object.values(choices).filter((c) => c === 'overwrite').length
+  const writes = count('new') + overwriting
+
+  return (
+    <div className="card">
+      <div className="card__header">
+        <div className="file-title">
+          <Icon name="file" />
+          <strong>{fileName}</strong>
+        </div>
+        <div className="counts" aria-label="Preview summary">
+          <span className="badge badge--new">{count('new')} new</span>
+          <span className="badge badge--changed">{plural(conflicts, 'conflict')}</span>
+          <span className="badge badge--unchanged">{count('unchanged')} unchanged</span>
+          <span className="badge badge--invalid">{count('invalid')} invalid</span>
+        </div>
+      </div>
+      <div className="card__toolbar">
+        <TypeChoice />
+        {conflicts > 0 && (
+          <span className="button-group" role="group" aria-label="All conflicts">
+            <button type="button" className="button button--small" onClick={() => chooseAll('skip')}>
+              Keep all current
+            </button>
+            <button type="button" className="button button--small" onClick={() => chooseAll('overwrite')}>
+              Overwrite all
+            </button>
+          </span>
+        )}
+      </div>
+      {entries.length === 0 ? (
+        <p className="empty__text">This file has no NAME=value lines.</p>
+      ) : (
+        <table className="data-table" aria-label="Lines of the file">
+          <thead>
+            <tr>
+              <th scope="col" className="numeric">
+                Line
+              </th>
+              <th scope="col">Name</th>
+              <th scope="col">Status</th>
+              <th scope="col">What happens</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry) => (
+              <tr key={`${entry.line}:${entry.name}`} data-env-line={entry.line}>
+                <td className="numeric muted">{entry.line}</td>
+                <td className="mono strong">{entry.name || <span className="muted">—</span>}</td>
+                <td>
+                  <span className={`badge badge--${entry.status}`}>{STATUS_LABEL[entry.status]}</span>
+                </td>
+                <td>
+                  <Outcome
+                    entry={entry}
+                    choice={choices[entry.name]}
+                    onChoose={(c) => choose(entry.name, c)}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="card__footer">
+        <button type="button" className="button" onClick={reset} disabled={busy}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => void apply()}
+          disabled={busy || writes === 0}
+        >
+          {busy ? 'Importing…' : writes === 0 ? 'Nothing to import' : `Import ${plural(writes, 'variable')}`}
+        </button>
+      </div>
+    </div>
+  )
+}
+
+function Outcome({
+  entry,
+  choice,
+  onChoose
+}: {
+  entry: EnvEntryView
+  choice: EnvChoice | undefined
+  onChoose(choice: EnvChoice): void
+}): ReactElement {
+  switch (entry.status) {
+    case 'new':
+      return <span>Created</span>
+    case 'unchanged':
+      return <span className="muted">Already up to date</span>
+    case 'invalid':
+      return <span className="error-text">{entry.message ?? 'This line cannot be read.'}</span>
+    case 'changed':
+      return (
+        <span className="segmented" role="radiogroup" aria-label={`What to do with ${entry.name}`}>
+          {(['skip', 'overwrite'] as const).map((option) => (
+            <label
+              key={option}
+              className={choice === option ? 'segmented__option segmented__option--on' : 'segmented__option'}
+            >
+              <input
+                type="radio"
+                name={`choice-${entry.name}`}
+                value={option}
+                checked={choice === option}
+                onChange={() => onChoose(option)}
+              />
+              {option === 'skip' ? 'Keep current' : 'Overwrite'}
+            </label>
+          ))}
+        </span>
+      )
+  }
+}
+
+function Summary(): ReactElement {
+  const { summary, reset } = useEnvImport(useShallow((s) => ({ summary: s.summary, reset: s.reset })))
+  const go = useUi((s) => s.go)
+  if (!summary) return <></>
+  const rows: [string, string[]][] = [
+    ['Created', summary.created],
+    ['Overwritten', summary.updated],
+    ['Kept as they were', summary.skipped],
+    ['Already up to date', summary.unchanged]
+  ]
+  return (
+    <div className="card" role="region" aria-label="Import summary">
+      <div className="card__header">
+        <div className="file-title">
+          <span className="success-dot">
+            <Icon name="check" />
+          </span>
+          <strong>Import finished</strong>
+        </div>
+      </div>
+      <dl className="summary">
+        {rows.map(([label, names]) => (
+          <div key={label} className="summary__row">
+            <dt>{label}</dt>
+            <dd>
+              <strong>{names.length}</strong>
+              {names.length > 0 && <span className="muted mono"> {names.join(', ')}</span>}
+            </dd>
+          </div>
+        ))}
+        <div className="summary__row">
+          <dt>Invalid lines</dt>
+          <dd>
+            <strong>{summary.invalid.length}</strong>
+            {summary.invalid.length > 0 && (
+              <span className="muted"> {summary.invalid.map((i) => `line ${i.line}`).join(', ')}</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+      <div className="card__footer">
+        <button type="button" className="button" onClick={reset}>
+          Import another file
+        </button>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => {
+            reset()
+            go('variables')
+          }}
+        >
+          See the variables
+        </button>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,308 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { ApiKeyView } from '@shared/ipc'
+import { ConfirmDialog } from '../components/ConfirmDialog'
+import { EmptyState } from '../components/EmptyState'
+import { ErrorBanner } from '../components/ErrorBanner'
+import { Icon } from '../components/Icon'
+import { PageHeader } from '../components/PageHeader'
+import { formatCount, formatDate, formatRelative, shortMask } from '../lib/format'
+import { keyStatus, useKeys, visibleKeys, type KeySortColumn, type KeyStatus } from '../stores/keys'
+import { useUi } from '../stores/ui'
+import { CreateKeyDialog } from './CreateKeyDialog'
+
+const ROW_HEIGHT = 48
+const STATUS_LABEL: Record<KeyStatus, string> = { active: 'Active', expired: 'Expired', inactive: 'Inactive' }
+
+const COLUMNS: { id: KeySortColumn | 'key'; label: string; sortable: boolean; numeric?: boolean }[] = [
+  { id: 'name', label: 'Name', sortable: true },
+  { id: 'key', label: 'Key', sortable: false },
+  { id: 'created_at', label: 'Created', sortable: true },
+  { id: 'last_used_at', label: 'Last used', sortable: true },
+  { id: 'total_uses', label: 'Uses', sortable: true, numeric: true },
+  { id: 'expires_at', label: 'Expires', sortable: true },
+  { id: 'status', label: 'Status', sortable: true }
+]
+
+/** Re-renders every minute so "3 minutes ago" and expiries stay true. */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000)
+    return () => clearInterval(timer)
+  }, [])
+  return now
+}
+
+export function KeysPage(): ReactElement {
+  const { keys, loaded, error, query, status, sort, selected } = useKeys(
+    useShallow((s) => ({
+      keys: s.keys,
+      loaded: s.loaded,
+      error: s.error,
+      query: s.query,
+      status: s.status,
+      sort: s.sort,
+      selected: s.selected
+    }))
+  )
+  const { load, setQuery, setStatus, revoke } = useKeys(
+    useShallow((s) => ({ load: s.load, setQuery: s.setQuery, setStatus: s.setStatus, revoke: s.revoke }))
+  )
+  const toast = useUi((s) => s.toast)
+  const [creating, setCreating] = useState(false)
+  const [confirming, setConfirming] = useState(false)
+  const now = useNow()
+
+  useEffect(() => {
+    void load()
+  }, [load])
+
+  const rows = useMemo(() => visibleKeys(keys, query, status, sort, now), [keys, query, status, sort, now])
+  const selectedKeys = keys.filter((k) => selected.has(k.id))
+
+  const confirmRevoke = async (): Promise<void> => {
+    const result = await revoke(selectedKeys.map((k) => k.id))
+    const n = result.revoked.length
+    toast(n === 1 ? 'The key is revoked.' : `${formatCount(n)} keys are revoked.`)
+  }
+
+  return (
+    <section className="page page--fill" aria-labelledby="page-title">
+      <PageHeader
+        title="API keys"
+        subtitle="Keys that let flows and scripts call the key server. Only a fingerprint of each key is stored."
+        actions={
+          <button type="button" className="button button--primary" onClick={() => setCreating(true)}>
+            <Icon name="plus" />
+            <span>Create key</span>
+          </button>
+        }
+      />
+      {error && <ErrorBanner message={error} onRetry={() => void load()} />}
+
+      {loaded && keys.length === 0 && !error ? (
+        <EmptyState
+          icon="key"
+          title="No API keys yet"
+          action={
+            <button type="button" className="button button--primary" onClick={() => setCreating(true)}>
+              <Icon name="plus" />
+              <span>Create your first key</span>
+            </button>
+          }
+        >
+          Create a key for each app or flow that calls FlowKeys, so you can revoke one without touching the
+          others.
+        </EmptyState>
+      ) : (
+        <>
+          <div className="toolbar" role="toolbar" aria-label="Filter and act on keys">
+            <label className="search">
+              <Icon name="search" />
+              <input
+                className="search__input"
+                type="search"
+                placeholder="Filter by name or key prefix"
+                aria-label="Filter keys by name or key prefix"
+                value={query}
+                onChange={(e) => setQuery(e.target.value)}
+              />
+            </label>
+            <select
+              className="input input--compact"
+              aria-label="Show keys with status"
+              value={status}
+              onChange={(e) => setStatus(e.target.value as 'all' | KeyStatus)}
+            >
+              <option value="all">All statuses</option>
+              <option value="active">Active</option>
+              <option value="expired">Expired</option>
+              <option value="inactive">Inactive</option>
+            </select>
+            <span className="toolbar__count" aria-live="polite">
+              {rows.length === keys.length
+                ? `${formatCount(keys.length)} ${keys.length === 1 ? 'key' : 'keys'}`
+                : `${formatCount(rows.length)} of ${formatCount(keys.length)}`}
+            </span>
+            <span className="toolbar__spacer" />
+            <button
+              type="button"
+              className="button button--danger-outline"
+              disabled={selected.size === 0}
+              onClick={() => setConfirming(true)}
+            >
+              <Icon name="trash" />
+              <span>{selected.size > 0 ? `Revoke ${formatCount(selected.size)}` : 'Revoke'}</span>
+            </button>
+          </div>
+          <KeysTable rows={rows} now={now} />
+        </>
+      )}
+
+      {creating && <CreateKeyDialog onClose={() => setCreating(false)} />}
+      {confirming && (
+        <ConfirmDialog
+          title={
+            selectedKeys.length === 1
+              ? 'Revoke this API key?'
+              : `Revoke ${formatCount(selectedKeys.length)} API keys?`
+          }
+          confirmLabel={selectedKeys.length === 1 ? 'Revoke key' : 'Revoke keys'}
+          danger
+          onConfirm={confirmRevoke}
+          onClose={() => setConfirming(false)}
+        >
+          <p>
+            Anything using {selectedKeys.length === 1 ? 'it' : 'them'} is refused at once. This cannot be
+            undone.
+          </p>
+          <ul className="name-list">
+            {selectedKeys.slice(0, 5).map((k) => (
+              <li key={k.id}>
+                <strong>{k.name ?? 'Unnamed key'}</strong>{' '}
+                <code className="muted">{shortMask(k.api_key)}</code>
+              </li>
+            ))}
+            {selectedKeys.length > 5 && (
+              <li className="muted">and {formatCount(selectedKeys.length - 5)} more</li>
+            )}
+          </ul>
+        </ConfirmDialog>
+      )}
+    </section>
+  )
+}
+
+function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): ReactElement {
+  const { sort, selected, sortBy, toggle, setSelected } = useKeys(
+    useShallow((s) => ({
+      sort: s.sort,
+      selected: s.selected,
+      sortBy: s.sortBy,
+      toggle: s.toggle,
+      setSelected: s.setSelected
+    }))
+  )
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const selectAllRef = useRef<HTMLInputElement>(null)
+  // Only the rows in view (plus a few) are in the DOM, so 10,000 keys scroll as smoothly as 10.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10
+  })
+
+  const visibleSelected = rows.filter((r) => selected.has(r.id)).length
+  const allSelected = rows.length > 0 && visibleSelected === rows.length
+  useEffect(() => {
+    if (selectAllRef.current) selectAllRef.current.indeterminate = visibleSelected > 0 && !allSelected
+  }, [visibleSelected, allSelected])
+
+  if (rows.length === 0) {
+    return (
+      <EmptyState icon="search" title="No keys match">
+        Try another name, or show all statuses.
+      </EmptyState>
+    )
+  }
+
+  return (
+    <div className="table table--keys" role="table" aria-label="API keys" aria-rowcount={rows.length + 1}>
+      <div className="table__scroll" ref={scrollRef} data-testid="keys-scroll">
+        <div className="table__head" role="rowgroup">
+          <div className="table__row table__row--head" role="row" aria-rowindex={1}>
+            <div className="table__cell table__cell--check" role="columnheader">
+              <input
+                ref={selectAllRef}
+                type="checkbox"
+                aria-label={allSelected ? 'Clear the selection' : 'Select all shown keys'}
+                checked={allSelected}
+                onChange={() => setSelected(allSelected ? [] : rows.map((r) => r.id))}
+              />
+            </div>
+            {COLUMNS.map((column) => {
+              const active = sort.column === column.id
+              const ariaSort = active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'
+              return (
+                <div
+                  key={column.id}
+                  className={`table__cell${column.numeric ? ' table__cell--numeric' : ''}`}
+                  role="columnheader"
+                  aria-sort={column.sortable ? ariaSort : undefined}
+                >
+                  {column.sortable ? (
+                    <button
+                      type="button"
+                      className={active ? 'sort sort--active' : 'sort'}
+                      onClick={() => sortBy(column.id as KeySortColumn)}
+                    >
+                      {column.label}
+                      <Icon
+                        name={active && sort.direction === 'asc' ? 'chevronUp' : 'chevronDown'}
+                        size={14}
+                      />
+                    </button>
+                  ) : (
+                    column.label
+                  )}
+                </div>
+              )
+            })}
+          </div>
+        </div>
+        <div className="table__body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const key = rows[item.index] as ApiKeyView
+            const state = keyStatus(key, now)
+            const isSelected = selected.has(key.id)
+            return (
+              <div
+                key={key.id}
+                className={isSelected ? 'table__row table__row--selected' : 'table__row'}
+                role="row"
+                aria-rowindex={item.index + 2}
+                aria-selected={isSelected}
+                data-key-id={key.id}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              >
+                <div className="table__cell table__cell--check" role="cell">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${key.name ?? 'unnamed key'}`}
+                    checked={isSelected}
+                    onChange={() => toggle(key.id)}
+                  />
+                </div>
+                <div className="table__cell table__cell--strong" role="cell" title={key.name ?? undefined}>
+                  {key.name ?? <span className="muted">Unnamed</span>}
+                </div>
+                <div className="table__cell" role="cell">
+                  <code className="mono">{shortMask(key.api_key)}</code>
+                </div>
+                <div className="table__cell" role="cell">
+                  {formatDate(key.created_at)}
+                </div>
+                <div className="table__cell" role="cell">
+                  {formatRelative(key.last_used_at, now)}
+                </div>
+                <div className="table__cell table__cell--numeric" role="cell">
+                  {formatCount(key.total_uses)}
+                </div>
+                <div className="table__cell" role="cell">
+                  {key.expires_at ? formatDate(key.expires_at) : <span className="muted">Never</span>}
+                </div>
+                <div className="table__cell" role="cell">
+                  <span className={`badge badge--${state}`}>{STATUS_LABEL[state]}</span>
+                </div>
+              </div>
+            )
+          })}
+        </div>
+      </div>
+    </div>
+  )
+}

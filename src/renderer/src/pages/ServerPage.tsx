@@ -1,0 +1,219 @@
+import { useEffect, useState, type FormEvent, type ReactElement } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { AppSettingsUpdate, describeIssues } from '@shared/ipc'
+import { CopyButton } from '../components/CopyButton'
+import { ErrorBanner } from '../components/ErrorBanner'
+import { Icon } from '../components/Icon'
+import { PageHeader } from '../components/PageHeader'
+import { formatTime } from '../lib/format'
+import { messageOf } from '../lib/ipc'
+import { useServer } from '../stores/server'
+import { useUi } from '../stores/ui'
+
+const POLL_MS = 2000
+
+export function curlExample(baseUrl: string): string {
+  return `curl -H "x-api-key: $FLOWKEYS_API_KEY" ${baseUrl}/api/v1/users/whoami`
+}
+
+function statusTone(status: number): string {
+  if (status >= 500) return 'badge--invalid'
+  if (status >= 400) return 'badge--changed'
+  return 'badge--active'
+}
+
+export function ServerPage(): ReactElement {
+  const { status, settings, log, busy, error } = useServer(
+    useShallow((s) => ({ status: s.status, settings: s.settings, log: s.log, busy: s.busy, error: s.error }))
+  )
+  const { load, refresh, start, stop } = useServer(
+    useShallow((s) => ({ load: s.load, refresh: s.refresh, start: s.start, stop: s.stop }))
+  )
+
+  useEffect(() => {
+    void load()
+    const timer = setInterval(() => void refresh(), POLL_MS)
+    return () => clearInterval(timer)
+  }, [load, refresh])
+
+  const running = status?.running ?? false
+  const baseUrl = status?.url ?? `http://127.0.0.1:${status?.port ?? settings?.serverPort ?? 7861}`
+
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <PageHeader
+        title="Key server"
+        subtitle="A local server that speaks Langflow's API, so Langflow's clients and flows can use your keys and variables."
+      />
+      {error && <ErrorBanner message={error} />}
+
+      <div className="server-grid">
+        <div className="card server-status">
+          <div className="server-status__line">
+            <span className={running ? 'status-dot status-dot--on' : 'status-dot'} aria-hidden="true" />
+            <div>
+              <div className="server-status__state" data-testid="server-state">
+                {status === null ? 'Checking…' : running ? 'Running' : 'Stopped'}
+              </div>
+              <div className="muted">
+                {running
+                  ? 'Listening on this computer only.'
+                  : 'Flows and scripts cannot reach FlowKeys now.'}
+              </div>
+            </div>
+            <span className="toolbar__spacer" />
+            {running ? (
+              <button type="button" className="button" onClick={() => void stop()} disabled={busy}>
+                <Icon name="stop" />
+                <span>Stop</span>
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button button--primary"
+                onClick={() => void start()}
+                disabled={busy || !status}
+              >
+                <Icon name="play" />
+                <span>Start</span>
+              </button>
+            )}
+          </div>
+          <div className="field">
+            <span className="field__label" id="base-url-label">
+              Base URL
+            </span>
+            <div className="secret-box secret-box--plain">
+              <code className="secret-box__value" aria-labelledby="base-url-label" data-testid="server-url">
+                {baseUrl}
+              </code>
+              <CopyButton text={baseUrl} what="Copy the base URL" />
+            </div>
+          </div>
+          {settings && <ServerSettings key={`${settings.serverPort}:${settings.autostart}`} />}
+        </div>
+
+        <div className="card">
+          <div className="card__title-row">
+            <Icon name="terminal" />
+            <h2 className="card__title">Try it</h2>
+          </div>
+          <p className="muted">
+            Put one of your API keys in <code>FLOWKEYS_API_KEY</code>, then run:
+          </p>
+          <pre className="code-block" data-testid="curl-example">
+            <code>{curlExample(baseUrl)}</code>
+          </pre>
+          <div className="row-end">
+            <CopyButton text={curlExample(baseUrl)} what="Copy the curl command" />
+          </div>
+        </div>
+      </div>
+
+      <div className="card card--flush">
+        <div className="card__title-row card__title-row--padded">
+          <h2 className="card__title">Recent requests</h2>
+          <span className="toolbar__spacer" />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Refresh the request log"
+            onClick={() => void refresh()}
+          >
+            <Icon name="refresh" />
+          </button>
+        </div>
+        {log.length === 0 ? (
+          <p className="empty__text empty__text--padded">
+            No requests yet. Run the command above and it shows up here.
+          </p>
+        ) : (
+          <table className="data-table" aria-label="Recent requests">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Method</th>
+                <th scope="col">Path</th>
+                <th scope="col">Key</th>
+                <th scope="col" className="numeric">
+                  Status
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.map((entry, i) => (
+                <tr key={`${entry.time}:${i}`}>
+                  <td className="muted nowrap">{formatTime(entry.time)}</td>
+                  <td>
+                    <span className="method">{entry.method}</span>
+                  </td>
+                  <td className="mono">{entry.path}</td>
+                  <td>{entry.keyName ?? <span className="muted">—</span>}</td>
+                  <td className="numeric">
+                    <span className={`badge ${statusTone(entry.status)}`}>{entry.status}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </section>
+  )
+}
+
+function ServerSettings(): ReactElement {
+  const { settings, saveSettings } = useServer(
+    useShallow((s) => ({ settings: s.settings, saveSettings: s.saveSettings }))
+  )
+  const toast = useUi((s) => s.toast)
+  const [port, setPort] = useState(String(settings?.serverPort ?? ''))
+  const [autostart, setAutostart] = useState(settings?.autostart ?? true)
+  const [error, setError] = useState<string | null>(null)
+  const dirty = port !== String(settings?.serverPort) || autostart !== settings?.autostart
+
+  const save = async (event: FormEvent): Promise<void> => {
+    event.preventDefault()
+    const patch = { serverPort: Number(port), autostart }
+    const checked = AppSettingsUpdate.safeParse(patch)
+    if (!checked.success || !/^\d+$/.test(port)) {
+      setError(
+        checked.success
+          ? 'Use a port from 1024 to 65535'
+          : describeIssues(checked.error).replace(/^\w+: /, '')
+      )
+      return
+    }
+    try {
+      await saveSettings(patch)
+      setError(null)
+      toast('Saved. A new port is used from the next start.')
+    } catch (err) {
+      setError(messageOf(err))
+    }
+  }
+
+  return (
+    <form className="server-settings" onSubmit={(e) => void save(e)} noValidate>
+      <label className="field field--inline">
+        <span className="field__label">Port</span>
+        <input
+          className="input input--port"
+          inputMode="numeric"
+          value={port}
+          onChange={(e) => setPort(e.target.value)}
+          aria-invalid={error !== null}
+        />
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={autostart} onChange={(e) => setAutostart(e.target.checked)} />
+        <span>Start with FlowKeys</span>
+      </label>
+      <span className="toolbar__spacer" />
+      <button type="submit" className="button button--small" disabled={!dirty}>
+        Save
+      </button>
+      {error && <p className="error-text server-settings__error">{error}</p>}
+    </form>
+  )
+}

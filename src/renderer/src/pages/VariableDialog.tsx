@@ -1,0 +1,192 @@
+import { useState, type FormEvent, type ReactElement } from 'react'
+import {
+  VariableCreateRequest,
+  VariableUpdateRequest,
+  describeIssues,
+  type VariableType,
+  type VariableView
+} from '@shared/ipc'
+import { Dialog } from '../components/Dialog'
+import { ErrorBanner } from '../components/ErrorBanner'
+import { Field } from '../components/Field'
+import { Icon } from '../components/Icon'
+import { messageOf } from '../lib/ipc'
+import { useUi } from '../stores/ui'
+import { useVariables } from '../stores/variables'
+
+const TYPES: { type: VariableType; title: string; text: string }[] = [
+  {
+    type: 'Credential',
+    title: 'Credential',
+    text: 'An API key or password. Encrypted and never shown again.'
+  },
+  {
+    type: 'Generic',
+    title: 'Generic',
+    text: 'A setting such as a model name or a URL. Encrypted, but visible here.'
+  }
+]
+
+function parseFields(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+    )
+  ]
+}
+
+/**
+ * Creates a variable, or edits one. Editing a Credential never shows its value: the field starts empty, and a
+ * value typed there replaces the stored one (left empty, the stored value is kept).
+ */
+export function VariableDialog({
+  variable,
+  onClose
+}: {
+  variable?: VariableView
+  onClose(): void
+}): ReactElement {
+  const { create, update } = useVariables()
+  const toast = useUi((s) => s.toast)
+  const editing = variable !== undefined
+  const [name, setName] = useState(variable?.name ?? '')
+  const [type, setType] = useState<VariableType>(variable?.type ?? 'Credential')
+  const [value, setValue] = useState(variable?.type === 'Generic' ? (variable.value ?? '') : '')
+  const [showValue, setShowValue] = useState(false)
+  const [fields, setFields] = useState(variable?.default_fields.join(', ') ?? '')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const replacingSecret = editing && variable.type === 'Credential'
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault()
+    const default_fields = parseFields(fields)
+    const request = editing
+      ? { id: variable.id, name, type, default_fields, ...(value ? { value } : {}) }
+      : { name, type, value, default_fields }
+    const checked = (editing ? VariableUpdateRequest : VariableCreateRequest).safeParse(request)
+    if (!checked.success) {
+      setError(describeIssues(checked.error).replace(/^\w+: /, ''))
+      return
+    }
+    if (editing && type === 'Credential' && variable.type === 'Generic' && !value) {
+      // Turning a Generic into a Credential keeps its value, now hidden: say so rather than surprise.
+      toast('The value is kept and is now hidden.', 'info')
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      if (editing) {
+        await update(request as Parameters<typeof update>[0])
+        toast(`${name.trim()} is saved.`)
+      } else {
+        await create(request as Parameters<typeof create>[0])
+        toast(`${name.trim()} is created.`)
+      }
+      onClose()
+    } catch (err) {
+      setError(messageOf(err))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Dialog title={editing ? `Edit ${variable.name}` : 'New global variable'} onClose={onClose}>
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        {error && <ErrorBanner message={error} />}
+        <Field label="Name">
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="OPENAI_API_KEY"
+              spellCheck={false}
+              autoComplete="off"
+              data-autofocus
+            />
+          )}
+        </Field>
+        <fieldset className="field">
+          <legend className="field__label">Type</legend>
+          <div className="choice-cards">
+            {TYPES.map((t) => (
+              <label key={t.type} className={type === t.type ? 'choice-card choice-card--on' : 'choice-card'}>
+                <input
+                  type="radio"
+                  name="variable-type"
+                  value={t.type}
+                  checked={type === t.type}
+                  onChange={() => setType(t.type)}
+                />
+                <span className="choice-card__title">{t.title}</span>
+                <span className="choice-card__text">{t.text}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <Field
+          label={replacingSecret ? 'New value' : 'Value'}
+          hint={
+            replacingSecret ? (
+              <>
+                <Icon name="lock" size={12} /> The current value is never shown. A new value replaces it.
+              </>
+            ) : undefined
+          }
+        >
+          {(control) => (
+            <span className="input-with-button">
+              <input
+                {...control}
+                className="input mono"
+                type={showValue ? 'text' : 'password'}
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+                placeholder={replacingSecret ? 'Leave empty to keep the current value' : ''}
+                autoComplete="new-password"
+                spellCheck={false}
+              />
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={showValue ? 'Hide the value' : 'Show the value'}
+                aria-pressed={showValue}
+                onClick={() => setShowValue(!showValue)}
+              >
+                <Icon name={showValue ? 'eyeOff' : 'eye'} />
+              </button>
+            </span>
+          )}
+        </Field>
+        <Field
+          label="Apply to fields"
+          hint="Component fields that use this variable by default, separated by commas."
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              value={fields}
+              onChange={(e) => setFields(e.target.value)}
+              placeholder="e.g. openai_api_key, api_key"
+              spellCheck={false}
+            />
+          )}
+        </Field>
+        <div className="form__actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {busy ? 'Saving…' : editing ? 'Save' : 'Create variable'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}

@@ -1,0 +1,74 @@
+import { create } from 'zustand'
+import type { AccessLogEntry, AppSettings, RequestOf, ServerStatus } from '@shared/ipc'
+import { api, call, messageOf } from '../lib/ipc'
+
+interface ServerState {
+  status: ServerStatus | null
+  settings: AppSettings | null
+  log: AccessLogEntry[]
+  busy: boolean
+  error: string | null
+  load(): Promise<void>
+  refresh(): Promise<void>
+  start(): Promise<void>
+  stop(): Promise<void>
+  saveSettings(patch: RequestOf<'app:updateSettings'>): Promise<void>
+}
+
+export const useServer = create<ServerState>()((set, get) => ({
+  status: null,
+  settings: null,
+  log: [],
+  busy: false,
+  error: null,
+  async load() {
+    try {
+      const [status, settings, log] = await Promise.all([
+        call(api().server.status()),
+        call(api().app.settings()),
+        call(api().server.accessLog({ limit: 100 }))
+      ])
+      set({ status, settings, log, error: null })
+    } catch (error) {
+      set({ error: messageOf(error) })
+    }
+  },
+  /** Status and log only: cheap enough to poll while the Server page is open. */
+  async refresh() {
+    try {
+      const [status, log] = await Promise.all([
+        call(api().server.status()),
+        call(api().server.accessLog({ limit: 100 }))
+      ])
+      set({ status, log })
+    } catch (error) {
+      set({ error: messageOf(error) })
+    }
+  },
+  async start() {
+    set({ busy: true, error: null })
+    try {
+      const status = await call(api().server.start())
+      set({ status, error: status.lastError ? `The server did not start: ${status.lastError}` : null })
+    } catch (error) {
+      set({ error: messageOf(error) })
+    } finally {
+      set({ busy: false })
+    }
+  },
+  async stop() {
+    set({ busy: true, error: null })
+    try {
+      set({ status: await call(api().server.stop()) })
+    } catch (error) {
+      set({ error: messageOf(error) })
+    } finally {
+      set({ busy: false })
+    }
+  },
+  async saveSettings(patch) {
+    const settings = await call(api().app.updateSettings(patch))
+    set({ settings })
+    if (!get().status?.running) set({ status: await call(api().server.status()) })
+  }
+}))

@@ -1,0 +1,48 @@
+// The IPC channel names, and nothing else: the sandboxed preload bundles this list without zod.
+// src/shared/ipc.ts gives each channel its request and response schema; its type checks that both lists
+// name exactly the same channels. A channel is `<area>:<method>`; window.flowkeys exposes it as
+// `flowkeys.<area>.<method>(payload)`.
+export const CHANNELS = [
+  'keys:list',
+  'keys:create',
+  'keys:revoke',
+  'variables:list',
+  'variables:create',
+  'variables:update',
+  'variables:delete',
+  'envImport:preview',
+  'envImport:apply',
+  'server:status',
+  'server:start',
+  'server:stop',
+  'server:accessLog',
+  'users:list',
+  'users:add',
+  'users:setActive',
+  'users:setSuperuser',
+  'users:delete',
+  'app:whoami',
+  'app:settings',
+  'app:updateSettings',
+  'app:openExternal',
+  'clipboard:copy'
+] as const
+
+export type Channel = (typeof CHANNELS)[number]
+export type Area = Channel extends `${infer A}:${string}` ? A : never
+export type MethodOf<A extends Area> = Channel extends infer C
+  ? C extends `${A}:${infer M}`
+    ? M
+    : never
+  : never
+
+const KNOWN: ReadonlySet<string> = new Set(CHANNELS)
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && KNOWN.has(value)
+}
+
+export function splitChannel(channel: Channel): [area: string, method: string] {
+  const at = channel.indexOf(':')
+  return [channel.slice(0, at), channel.slice(at + 1)]
+}

@@ -1,0 +1,290 @@
+// The IPC contract between the renderer and main: for every channel of ./channels, the schema of its request
+// (validated in main before the handler runs) and of its response (main parses every response through it,
+// which also strips any field the schema does not name, so nothing unlisted can reach the renderer).
+//
+// No response carries a stored secret: a new API key's plaintext appears once, in `keys:create`; a Credential
+// variable's value never (it is null in every variable response).
+import { z } from 'zod'
+import type { Channel } from './channels'
+
+export { CHANNELS, isChannel, type Area, type Channel, type MethodOf } from './channels'
+
+// ---- shared shapes ----------------------------------------------------------------------------------------
+
+const Id = z.guid()
+const IsoDate = z.string()
+const NoPayload = z.undefined()
+
+export const IPC_ERROR_KINDS = [
+  'BadRequest',
+  'Unauthorized',
+  'Forbidden',
+  'NotFound',
+  'Conflict',
+  'Invalid',
+  'TooLarge',
+  'RateLimited',
+  'Unavailable',
+  'Corrupt',
+  'Internal'
+] as const
+export type IpcErrorKind = (typeof IPC_ERROR_KINDS)[number]
+
+export interface IpcError {
+  kind: IpcErrorKind
+  message: string
+}
+
+/** What every channel answers: never a thrown error, so a failure crosses the bridge as plain data. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError }
+
+// ---- API keys ------------------------------------------------------------------------------------------------
+
+/** Langflow's ApiKeyRead: `api_key` is the masked form (first 8 characters, then `*`). */
+export const ApiKeyView = z.object({
+  id: Id,
+  api_key: z.string(),
+  name: z.string().nullable(),
+  created_at: IsoDate,
+  last_used_at: IsoDate.nullable(),
+  total_uses: z.number(),
+  is_active: z.boolean(),
+  expires_at: IsoDate.nullable()
+})
+export type ApiKeyView = z.infer<typeof ApiKeyView>
+
+const KeyName = z.string().trim().min(1, 'Give the key a name').max(100, 'Use at most 100 characters')
+
+export const KeyCreateRequest = z
+  .strictObject({
+    name: KeyName,
+    /** Days from now; null or absent: never expires. */
+    expiresInDays: z.int().min(1).max(3650).nullable().optional(),
+    /** An explicit ISO 8601 expiry (the CLI's and Langflow's form). */
+    expires_at: z.iso.datetime({ offset: true }).nullable().optional()
+  })
+  .refine((r) => r.expiresInDays == null || r.expires_at == null, {
+    message: 'Give either expiresInDays or expires_at, not both'
+  })
+
+// ---- variables ----------------------------------------------------------------------------------------------
+
+export const VARIABLE_TYPES = ['Credential', 'Generic'] as const
+export const VariableType = z.enum(VARIABLE_TYPES)
+export type VariableType = z.infer<typeof VariableType>
+
+/** Langflow's VariableRead. `value` is always null for a Credential. */
+export const VariableView = z
+  .object({
+    id: Id,
+    name: z.string(),
+    type: VariableType,
+    value: z.string().nullable(),
+    default_fields: z.array(z.string())
+  })
+  .transform((v) => (v.type === 'Credential' ? { ...v, value: null } : v))
+export type VariableView = z.output<typeof VariableView>
+
+const VariableName = z.string().trim().min(1, 'Variable name cannot be empty').max(255)
+const VariableValue = z.string().min(1, 'Variable value cannot be empty').max(65_536)
+const DefaultFields = z.array(z.string().trim().min(1).max(255)).max(100)
+
+export const VariableCreateRequest = z.strictObject({
+  name: VariableName,
+  value: VariableValue,
+  type: VariableType.default('Credential'),
+  default_fields: DefaultFields.default([])
+})
+
+/** A field left out keeps its stored value; a new `value` replaces the old one (which is never shown). */
+export const VariableUpdateRequest = z.strictObject({
+  id: Id,
+  name: VariableName.optional(),
+  value: VariableValue.optional(),
+  type: VariableType.optional(),
+  default_fields: DefaultFields.optional()
+})
+
+// ---- .env import ----------------------------------------------------------------------------------------------
+
+export const ENV_TEXT_MAX = 1_000_000
+const EnvText = z.string().max(ENV_TEXT_MAX, 'The file is larger than 1 MB')
+
+export const EnvImportPreviewRequest = z.strictObject({
+  text: EnvText,
+  /** The type given to new variables. */
+  type: VariableType.default('Credential')
+})
+
+export const ENV_ENTRY_STATUSES = ['new', 'changed', 'unchanged', 'invalid'] as const
+/** One line of the file: never its value. */
+export const EnvEntryView = z.object({
+  line: z.int(),
+  name: z.string(),
+  status: z.enum(ENV_ENTRY_STATUSES),
+  /** Why an invalid line cannot be imported. */
+  message: z.string().nullable(),
+  /** Earlier lines setting the same name (the last one wins, as in dotenv). */
+  duplicateLines: z.array(z.int())
+})
+export type EnvEntryView = z.infer<typeof EnvEntryView>
+
+export const EnvImportPreview = z.object({ entries: z.array(EnvEntryView) })
+
+export const ENV_CHOICES = ['overwrite', 'skip'] as const
+export const EnvImportApplyRequest = z.strictObject({
+  text: EnvText,
+  type: VariableType.default('Credential'),
+  /** For each `changed` name: replace the stored value, or keep it. A conflict without a choice refuses the
+   * whole import (Conflict), so nothing is overwritten by accident. */
+  choices: z.record(z.string(), z.enum(ENV_CHOICES)).default({})
+})
+
+export const EnvImportSummary = z.object({
+  created: z.array(z.string()),
+  updated: z.array(z.string()),
+  unchanged: z.array(z.string()),
+  skipped: z.array(z.string()),
+  invalid: z.array(z.object({ line: z.int(), message: z.string() }))
+})
+export type EnvImportSummary = z.infer<typeof EnvImportSummary>
+
+// ---- key server -----------------------------------------------------------------------------------------------
+
+export const ServerStatus = z.object({
+  running: z.boolean(),
+  /** The base URL while running, e.g. http://127.0.0.1:7860. */
+  url: z.string().nullable(),
+  port: z.int(),
+  /** Why the last start failed (e.g. the port is taken); null otherwise. */
+  lastError: z.string().nullable()
+})
+export type ServerStatus = z.infer<typeof ServerStatus>
+
+/** One request the key server answered. `path` never includes the query string (it may carry a key). */
+export const AccessLogEntry = z.object({
+  time: IsoDate,
+  method: z.string(),
+  path: z.string(),
+  keyName: z.string().nullable(),
+  status: z.int()
+})
+export type AccessLogEntry = z.infer<typeof AccessLogEntry>
+
+// ---- users ------------------------------------------------------------------------------------------------------
+
+export const UserView = z.object({
+  id: Id,
+  username: z.string(),
+  is_active: z.boolean(),
+  is_superuser: z.boolean(),
+  create_at: IsoDate,
+  updated_at: IsoDate,
+  last_login_at: IsoDate.nullable()
+})
+export type UserView = z.infer<typeof UserView>
+
+export const UserAddRequest = z.strictObject({
+  username: z.string().trim().min(1, 'Username cannot be empty').max(100),
+  password: z.string().min(8, 'Use at least 8 characters').max(1024),
+  is_superuser: z.boolean().default(false),
+  is_active: z.boolean().default(true)
+})
+
+// ---- app ----------------------------------------------------------------------------------------------------------
+
+export const Whoami = z.object({ id: Id, username: z.string(), is_superuser: z.boolean() })
+export type Whoami = z.infer<typeof Whoami>
+
+export const AppSettings = z.object({
+  /** The key server's port (used from the next start). */
+  serverPort: z.int().min(1).max(65_535),
+  /** Start the key server with the app. */
+  autostart: z.boolean(),
+  dataDir: z.string(),
+  version: z.string()
+})
+export type AppSettings = z.infer<typeof AppSettings>
+
+export const AppSettingsUpdate = z.strictObject({
+  serverPort: z.int().min(1024, 'Use a port from 1024 to 65535').max(65_535).optional(),
+  autostart: z.boolean().optional()
+})
+
+export const CLIPBOARD_CLEAR_SECONDS = 30
+
+// ---- the contract -------------------------------------------------------------------------------------------------
+
+const Ok = z.object({ ok: z.literal(true) })
+const IdRequest = z.strictObject({ id: Id })
+
+export const contract = {
+  'keys:list': {
+    request: NoPayload,
+    response: z.object({ total_count: z.int(), api_keys: z.array(ApiKeyView) })
+  },
+  'keys:create': {
+    request: KeyCreateRequest,
+    /** The only response that ever carries a key in clear: show it once. */
+    response: z.object({ key: ApiKeyView, api_key: z.string() })
+  },
+  'keys:revoke': {
+    request: z.strictObject({ ids: z.array(Id).min(1).max(10_000) }),
+    response: z.object({
+      revoked: z.array(Id),
+      failed: z.array(z.object({ id: Id, message: z.string() }))
+    })
+  },
+  'variables:list': { request: NoPayload, response: z.array(VariableView) },
+  'variables:create': { request: VariableCreateRequest, response: VariableView },
+  'variables:update': { request: VariableUpdateRequest, response: VariableView },
+  'variables:delete': { request: IdRequest, response: Ok },
+  'envImport:preview': { request: EnvImportPreviewRequest, response: EnvImportPreview },
+  'envImport:apply': { request: EnvImportApplyRequest, response: EnvImportSummary },
+  'server:status': { request: NoPayload, response: ServerStatus },
+  'server:start': { request: NoPayload, response: ServerStatus },
+  'server:stop': { request: NoPayload, response: ServerStatus },
+  'server:accessLog': {
+    request: z.strictObject({ limit: z.int().min(1).max(500).default(100) }).optional(),
+    /** Newest first. */
+    response: z.array(AccessLogEntry)
+  },
+  'users:list': {
+    request: NoPayload,
+    response: z.object({ total_count: z.int(), users: z.array(UserView) })
+  },
+  'users:add': { request: UserAddRequest, response: UserView },
+  'users:setActive': { request: z.strictObject({ id: Id, is_active: z.boolean() }), response: UserView },
+  'users:setSuperuser': {
+    request: z.strictObject({ id: Id, is_superuser: z.boolean() }),
+    response: UserView
+  },
+  'users:delete': { request: IdRequest, response: Ok },
+  'app:whoami': { request: NoPayload, response: Whoami },
+  'app:settings': { request: NoPayload, response: AppSettings },
+  'app:updateSettings': { request: AppSettingsUpdate, response: AppSettings },
+  'app:openExternal': { request: z.strictObject({ url: z.string().max(2048) }), response: Ok },
+  'clipboard:copy': {
+    /** `secret`: clear the clipboard CLIPBOARD_CLEAR_SECONDS later if it still holds this text. */
+    request: z.strictObject({ text: z.string().min(1).max(65_536), secret: z.boolean().default(false) }),
+    response: z.object({ clearsInSeconds: z.int().nullable() })
+  }
+} as const satisfies { [C in Channel]: { request: z.ZodType; response: z.ZodType } }
+
+export type Contract = typeof contract
+/** What the renderer passes (before defaults are applied). */
+export type RequestOf<C extends Channel> = z.input<Contract[C]['request']>
+/** What the handler receives (validated, defaults applied). */
+export type ParsedRequestOf<C extends Channel> = z.output<Contract[C]['request']>
+/** What the handler returns (before the response schema strips unlisted fields). */
+export type ResponseInputOf<C extends Channel> = z.input<Contract[C]['response']>
+/** What the renderer receives. */
+export type ResponseOf<C extends Channel> = z.output<Contract[C]['response']>
+
+/** A readable one-line message for a failed validation (paths and rules, never the offending values). */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ')
+}

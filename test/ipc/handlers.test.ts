@@ -1,0 +1,367 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { Core } from '../../src/main/core/open'
+import { UNEXPECTED_ERROR } from '../../src/main/ipc/errors'
+import { createHandlerTable, type HandlerTable } from '../../src/main/ipc/handlers'
+import { keyServerController } from '../../src/main/ipc/key-server'
+import { CHANNELS, contract, type Channel, type IpcResult } from '../../src/shared/ipc'
+import { testCore } from '../helpers/core'
+import { testServices, type TestServices } from './services'
+
+let core: Core
+let services: TestServices
+let table: HandlerTable
+/** Every response of this suite, to scan for secrets at the end. */
+const responses: unknown[] = []
+
+async function send(channel: Channel, payload?: unknown): Promise<IpcResult<unknown>> {
+  const result = await (table[channel] as (payload: unknown) => Promise<IpcResult<unknown>>)(payload)
+  responses.push(result)
+  return result
+}
+
+async function ok<T = unknown>(channel: Channel, payload?: unknown): Promise<T> {
+  const result = await send(channel, payload)
+  if (!result.ok) throw new Error(`${channel} failed: ${result.error.kind}: ${result.error.message}`)
+  return result.value as T
+}
+
+const CREDENTIAL = 'sk-proj-CREDENTIAL-never-leaves-main-7f3a'
+const REPLACED = 'sk-proj-REPLACEMENT-also-hidden-91bc'
+const FROM_ENV_FILE = 'env-file-secret-value-c0ffee'
+
+beforeAll(async () => {
+  core = await testCore()
+  services = await testServices(core)
+  table = createHandlerTable(core, services)
+})
+
+afterAll(async () => {
+  await services.server.stop()
+})
+
+afterEach(() => {
+  vi.restoreAllMocks()
+  vi.useRealTimers()
+})
+
+describe('the handler table', () => {
+  it('has exactly one handler per channel of the contract', () => {
+    expect(Object.keys(contract).sort()).toEqual([...CHANNELS].sort())
+    expect(Object.keys(table).sort()).toEqual([...CHANNELS].sort())
+    for (const channel of CHANNELS) expect(typeof table[channel]).toBe('function')
+    expect(Object.isFrozen(table)).toBe(true)
+  })
+})
+
+describe('payload validation', () => {
+  it('refuses a bad payload before the handler runs', async () => {
+    const create = vi.spyOn(core.keys, 'create')
+    for (const payload of [
+      undefined,
+      'name',
+      { name: '' },
+      { name: '   ' },
+      { name: 'x', extra: true },
+      { name: 'x', expiresInDays: 0 }
+    ]) {
+      const result = await send('keys:create', payload)
+      expect(result.ok).toBe(false)
+      if (!result.ok) expect(result.error.kind).toBe('Invalid')
+    }
+    expect(
+      await send('keys:create', { name: 'x', expiresInDays: 7, expires_at: '2099-01-01T00:00:00Z' })
+    ).toMatchObject({
+      ok: false,
+      error: { kind: 'Invalid' }
+    })
+    expect(create).not.toHaveBeenCalled()
+    expect(core.keys.list(core.desktopActor()).total_count).toBe(0)
+  })
+
+  it('says which field is wrong without echoing its value', async () => {
+    const result = await send('users:add', { username: 'ada', password: 'short-pw'.slice(0, 5) })
+    expect(result).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+    if (!result.ok) {
+      expect(result.error.message).toContain('password')
+      expect(result.error.message).not.toContain('short')
+    }
+    expect(core.users.findByUsername('ada')).toBeUndefined()
+  })
+
+  it('validates ids, types and unknown fields on every channel', async () => {
+    const update = vi.spyOn(core.variables, 'update')
+    expect(await send('variables:update', { id: 'not-a-uuid', value: 'x' })).toMatchObject({
+      ok: false,
+      error: { kind: 'Invalid' }
+    })
+    expect(await send('variables:create', { name: 'A', value: 'b', type: 'Secret' })).toMatchObject({
+      ok: false
+    })
+    expect(await send('variables:create', { name: 'A' })).toMatchObject({
+      ok: false,
+      error: { kind: 'Invalid' }
+    })
+    expect(await send('keys:revoke', { ids: [] })).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+    expect(await send('keys:list', { all: true })).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+    expect(await send('app:updateSettings', { serverPort: 80 })).toMatchObject({
+      ok: false,
+      error: { kind: 'Invalid' }
+    })
+    expect(await send('clipboard:copy', { text: '' })).toMatchObject({
+      ok: false,
+      error: { kind: 'Invalid' }
+    })
+    expect(update).not.toHaveBeenCalled()
+  })
+})
+
+describe('error mapping', () => {
+  it("maps the core's typed errors to their kind and message", async () => {
+    expect(await send('variables:delete', { id: '00000000-0000-4000-8000-000000000000' })).toEqual({
+      ok: false,
+      error: { kind: 'NotFound', message: 'Variable not found' }
+    })
+    expect(await send('users:delete', { id: core.desktopActor().id })).toEqual({
+      ok: false,
+      error: { kind: 'BadRequest', message: "You can't delete your own user account" }
+    })
+    await ok('variables:create', { name: 'DUPLICATE', value: 'one' })
+    expect(await send('variables:create', { name: 'DUPLICATE', value: 'two' })).toEqual({
+      ok: false,
+      error: { kind: 'BadRequest', message: 'Variable name already exists' }
+    })
+  })
+
+  it("reports revoking an unknown key per id, with Langflow's message", async () => {
+    const { key } = await ok<{ key: { id: string } }>('keys:create', { name: 'to revoke' })
+    const unknown = '00000000-0000-4000-8000-000000000001'
+    expect(await ok('keys:revoke', { ids: [key.id, unknown] })).toEqual({
+      revoked: [key.id],
+      failed: [{ id: unknown, message: 'API Key not found' }]
+    })
+  })
+
+  it('turns an unexpected failure into Internal, logged in main, without its message or stack', async () => {
+    vi.spyOn(services.clipboard, 'writeText').mockImplementation(() => {
+      throw new Error('clipboard daemon exploded at /secret/path')
+    })
+    const result = await send('clipboard:copy', { text: 'hello' })
+    expect(result).toEqual({ ok: false, error: { kind: 'Internal', message: UNEXPECTED_ERROR } })
+    expect(JSON.stringify(result)).not.toContain('exploded')
+    expect(services.logged.at(-1)).toContain('clipboard daemon exploded')
+  })
+})
+
+describe('secrets', () => {
+  it('returns a new API key in clear once, at creation, and masked everywhere else', async () => {
+    const created = await ok<{ api_key: string; key: { id: string; api_key: string } }>('keys:create', {
+      name: 'ci',
+      expiresInDays: 30
+    })
+    expect(created.api_key).toMatch(/^sk-[A-Za-z0-9_-]{43}$/)
+    expect(created.key.api_key).toBe(created.api_key.slice(0, 8) + '*'.repeat(38))
+    const listed = await ok<{ api_keys: Record<string, unknown>[] }>('keys:list')
+    const row = listed.api_keys.find((k) => k.id === created.key.id)
+    expect(row).toBeDefined()
+    // The response schema lists exactly what the renderer may see.
+    expect(Object.keys(row as object).sort()).toEqual(
+      ['api_key', 'created_at', 'expires_at', 'id', 'is_active', 'last_used_at', 'name', 'total_uses'].sort()
+    )
+    expect(JSON.stringify(listed)).not.toContain(created.api_key)
+    expect(Date.parse(String(row?.expires_at)) - Date.now()).toBeGreaterThan(29 * 24 * 3600 * 1000)
+    expect(core.keys.verify(created.api_key)).not.toBeNull()
+  })
+
+  it('never returns the value of a Credential; editing replaces it', async () => {
+    const created = await ok<{ id: string; value: unknown }>('variables:create', {
+      name: 'OPENAI_API_KEY',
+      value: CREDENTIAL,
+      default_fields: ['openai_api_key']
+    })
+    expect(created).toMatchObject({ type: 'Credential', value: null, default_fields: ['openai_api_key'] })
+    const updated = await ok('variables:update', { id: created.id, value: REPLACED })
+    expect(updated).toMatchObject({ name: 'OPENAI_API_KEY', value: null })
+    const renamed = await ok('variables:update', { id: created.id, name: 'OPENAI_KEY' })
+    expect(renamed).toMatchObject({ name: 'OPENAI_KEY', value: null })
+    // The replacement is stored (privileged read in main), but never returned.
+    expect(core.variables.get(core.desktopActor().id, 'OPENAI_KEY').value).toBe(REPLACED)
+    const listed = await ok<{ name: string; value: unknown }[]>('variables:list')
+    expect(listed.find((v) => v.name === 'OPENAI_KEY')?.value).toBeNull()
+  })
+
+  it('shows a Generic value, which is not a secret', async () => {
+    await ok('variables:create', { name: 'MODEL', value: 'gpt-4o', type: 'Generic' })
+    const listed = await ok<{ name: string; value: unknown }[]>('variables:list')
+    expect(listed.find((v) => v.name === 'MODEL')?.value).toBe('gpt-4o')
+  })
+
+  it('previews and applies a .env import without sending a value back', async () => {
+    const text = [
+      '# comment',
+      `OPENAI_KEY=${FROM_ENV_FILE}`,
+      'MODEL=gpt-4o',
+      'NEW_ONE=brand-new-value',
+      '1BAD=x',
+      ''
+    ].join('\n')
+    const preview = await ok<{ entries: { name: string; line: number; status: string }[] }>(
+      'envImport:preview',
+      {
+        text
+      }
+    )
+    expect(preview.entries.map((e) => [e.line, e.name, e.status])).toEqual([
+      [2, 'OPENAI_KEY', 'changed'],
+      [3, 'MODEL', 'unchanged'],
+      [4, 'NEW_ONE', 'new'],
+      [5, '1BAD', 'invalid']
+    ])
+    // Without a choice for the conflict, nothing is imported.
+    const refused = await send('envImport:apply', { text })
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'Conflict' } })
+    const summary = await ok('envImport:apply', { text, choices: { OPENAI_KEY: 'overwrite' } })
+    expect(summary).toEqual({
+      created: ['NEW_ONE'],
+      updated: ['OPENAI_KEY'],
+      unchanged: ['MODEL'],
+      skipped: [],
+      invalid: [{ line: 5, message: expect.any(String) }]
+    })
+    expect(core.variables.get(core.desktopActor().id, 'OPENAI_KEY').value).toBe(FROM_ENV_FILE)
+  })
+
+  it('lists users without password hashes or store keys', async () => {
+    await core.users.setStoreApiKey(core.desktopActor().id, 'store-key-secret-value-123456')
+    const { users } = await ok<{ users: Record<string, unknown>[] }>('users:list')
+    expect(users.length).toBeGreaterThan(0)
+    for (const user of users) {
+      expect(user).not.toHaveProperty('password_hash')
+      expect(user).not.toHaveProperty('store_api_key')
+    }
+  })
+
+  it('no response of this suite carried a stored secret', () => {
+    const all = JSON.stringify(responses)
+    for (const secret of [
+      CREDENTIAL,
+      REPLACED,
+      FROM_ENV_FILE,
+      'brand-new-value',
+      'store-key-secret',
+      'scrypt$'
+    ]) {
+      expect(all).not.toContain(secret)
+    }
+  })
+})
+
+describe('users', () => {
+  it('adds, deactivates, promotes and deletes a user', async () => {
+    const user = await ok<{ id: string; is_active: boolean; is_superuser: boolean }>('users:add', {
+      username: 'grace',
+      password: 'a long enough password'
+    })
+    expect(user).toMatchObject({ username: 'grace', is_active: true, is_superuser: false })
+    expect(await ok('users:setActive', { id: user.id, is_active: false })).toMatchObject({ is_active: false })
+    expect(await ok('users:setSuperuser', { id: user.id, is_superuser: true })).toMatchObject({
+      is_superuser: true
+    })
+    expect(await ok('users:delete', { id: user.id })).toEqual({ ok: true })
+    expect(core.users.findByUsername('grace')).toBeUndefined()
+  })
+})
+
+describe('app', () => {
+  it('tells who the app acts as, and its settings', async () => {
+    expect(await ok('app:whoami')).toEqual({
+      id: core.desktopActor().id,
+      username: 'langflow',
+      is_superuser: true
+    })
+    expect(await ok('app:settings')).toEqual({
+      serverPort: services.preferencesData.serverPort,
+      autostart: true,
+      dataDir: core.dataDir,
+      version: '0.1.0'
+    })
+    expect(await ok('app:updateSettings', { autostart: false })).toMatchObject({ autostart: false })
+    expect(services.preferencesData.autostart).toBe(false)
+  })
+
+  it('opens only allowlisted https links', async () => {
+    expect(await ok('app:openExternal', { url: 'https://docs.langflow.org/configuration-api-keys' })).toEqual(
+      { ok: true }
+    )
+    for (const url of [
+      'https://evil.example/',
+      'http://docs.langflow.org/',
+      'file:///etc/passwd',
+      'javascript:alert(1)'
+    ]) {
+      expect(await send('app:openExternal', { url })).toMatchObject({
+        ok: false,
+        error: { kind: 'Forbidden' }
+      })
+    }
+    expect(services.openedExternally).toEqual(['https://docs.langflow.org/configuration-api-keys'])
+  })
+})
+
+describe('clipboard', () => {
+  it('clears a copied secret 30 s later if the clipboard still holds it', async () => {
+    vi.useFakeTimers()
+    expect(await ok('clipboard:copy', { text: 'sk-copied-secret', secret: true })).toEqual({
+      clearsInSeconds: 30
+    })
+    expect(services.clipboard.text).toBe('sk-copied-secret')
+    await vi.advanceTimersByTimeAsync(29_000)
+    expect(services.clipboard.text).toBe('sk-copied-secret')
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(services.clipboard.text).toBe('')
+  })
+
+  it('leaves the clipboard alone when the user copied something else meanwhile', async () => {
+    vi.useFakeTimers()
+    await ok('clipboard:copy', { text: 'sk-second-secret', secret: true })
+    services.clipboard.writeText('something the user copied later')
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(services.clipboard.text).toBe('something the user copied later')
+  })
+
+  it('never clears a copy that is not a secret', async () => {
+    vi.useFakeTimers()
+    expect(await ok('clipboard:copy', { text: 'http://127.0.0.1:7861' })).toEqual({ clearsInSeconds: null })
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(services.clipboard.text).toBe('http://127.0.0.1:7861')
+  })
+})
+
+describe('the key server', () => {
+  it('starts, logs requests without their query, and stops', async () => {
+    const started = await ok<{ running: boolean; url: string; port: number }>('server:start')
+    expect(started).toMatchObject({
+      running: true,
+      port: services.preferencesData.serverPort,
+      lastError: null
+    })
+    expect(await ok('server:start')).toEqual(started)
+    const response = await fetch(`${started.url}/health?x-api-key=sk-should-never-be-logged`)
+    expect(response.status).toBe(200)
+    const log = await ok<{ method: string; path: string; status: number }[]>('server:accessLog', {
+      limit: 10
+    })
+    expect(log[0]).toMatchObject({ method: 'GET', path: '/health', status: 200, keyName: null })
+    expect(JSON.stringify(log)).not.toContain('sk-should-never')
+    expect(await ok('server:stop')).toMatchObject({ running: false, url: null })
+    await expect(fetch(`${started.url}/health`)).rejects.toThrow()
+  })
+
+  it('reports a port that is taken instead of failing', async () => {
+    const first = await ok<{ port: number }>('server:start')
+    const second = keyServerController(core, { port: () => first.port })
+    const status = await second.start()
+    expect(status).toMatchObject({ running: false, url: null, port: first.port })
+    expect(status.lastError).toMatch(/already in use/)
+    await ok('server:stop')
+  })
+})

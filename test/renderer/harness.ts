@@ -1,0 +1,177 @@
+// Runs the BUILT renderer (out/renderer) in Debian's Chromium, with window.flowkeys bound to the same handler
+// table the Electron shell registers, over a real core (store in a temp folder, vault key in the real OS
+// keychain) and the real key server. The only substitute is the clipboard (in memory: no desktop session).
+import { buildSync } from 'esbuild'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { openCore, type Core } from '../../src/main/core/open'
+import { memoryClipboard } from '../../src/main/ipc/clipboard'
+import { createHandlerTable, type HandlerTable } from '../../src/main/ipc/handlers'
+import { keyServerController } from '../../src/main/ipc/key-server'
+import type { Preferences, ServerController } from '../../src/main/ipc/services'
+import { UNTRUSTED_SENDER } from '../../src/main/shell/ipc-register'
+import { isTrustedSender } from '../../src/main/shell/security'
+import { isChannel, type Channel } from '../../src/shared/ipc'
+
+const root = resolve(import.meta.dirname, '../..')
+const rendererDir = join(root, 'out', 'renderer')
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+]
+
+/** `npm test` builds before vitest; a lone `vitest run test/renderer` builds here when out/ is missing. */
+export function ensureBuilt(): void {
+  if (existsSync(join(rendererDir, 'index.html'))) return
+  const result = spawnSync(join(root, 'node_modules/.bin/electron-vite'), ['build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit'
+  })
+  if (result.status !== 0) throw new Error('electron-vite build failed')
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml'
+}
+
+/** A static file server for out/renderer on the loopback address. */
+async function serveRenderer(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)
+    if (path === '/favicon.ico') {
+      response.writeHead(204).end() // Chromium asks for one; the app has none (Electron never asks).
+      return
+    }
+    const file = normalize(join(rendererDir, path === '/' ? 'index.html' : path))
+    if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404).end()
+      return
+    }
+    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+    response.end(readFileSync(file))
+  })
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done))
+  const { port } = probe.address() as AddressInfo
+  await new Promise((done) => probe.close(done))
+  return port
+}
+
+let bridgeScript: string | undefined
+function bridgeInitScript(): string {
+  bridgeScript ??= buildSync({
+    entryPoints: [join(import.meta.dirname, 'fixtures/bridge-init.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    logLevel: 'error'
+  }).outputFiles[0]!.text
+  return bridgeScript
+}
+
+export interface Exchange {
+  channel: Channel
+  payload: unknown
+  result: unknown
+}
+
+export interface App {
+  core: Core
+  table: HandlerTable
+  server: ServerController
+  clipboard: ReturnType<typeof memoryClipboard>
+  /** Every IPC request and response of the session, in order. */
+  exchanges: Exchange[]
+  openedExternally: string[]
+  origin: string
+  browser: Browser
+  context: BrowserContext
+  page: Page
+  close(): Promise<void>
+}
+
+export async function launchApp(dataDir: string): Promise<App> {
+  ensureBuilt()
+  const core = await openCore({ dataDir, env: {} })
+  const preferences: Preferences = { serverPort: await freePort(), autostart: true }
+  const server = keyServerController(core, { port: () => preferences.serverPort, version: '0.1.0' })
+  const clipboard = memoryClipboard()
+  const openedExternally: string[] = []
+  const table = createHandlerTable(core, {
+    server,
+    clipboard,
+    preferences: {
+      get: () => ({ ...preferences }),
+      update: (patch) => Object.assign(preferences, patch)
+    },
+    openInBrowser: async (url) => {
+      openedExternally.push(url)
+    },
+    appVersion: '0.1.0'
+  })
+  await server.start()
+
+  const { server: staticServer, origin } = await serveRenderer()
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })
+  const exchanges: Exchange[] = []
+  // The same checks ipc-register.ts makes in the app: a trusted sender, a known channel; then the table.
+  await context.exposeBinding('__flowkeysInvoke', async (source, channel: unknown, payload: unknown) => {
+    if (!isTrustedSender(source.frame.url(), origin) || !isChannel(channel)) return UNTRUSTED_SENDER
+    const result = await table[channel](payload)
+    exchanges.push({ channel, payload, result })
+    return result
+  })
+  await context.addInitScript({ content: bridgeInitScript() })
+  const page = await context.newPage()
+  // Fail a step in seconds, with Playwright's message, rather than at the test's timeout.
+  page.setDefaultTimeout(8_000)
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  await page.goto(`${origin}/index.html`)
+  await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor()
+
+  return {
+    core,
+    table,
+    server,
+    clipboard,
+    exchanges,
+    openedExternally,
+    origin,
+    browser,
+    context,
+    page,
+    async close() {
+      await browser.close()
+      await new Promise((done) => staticServer.close(done))
+      await server.stop()
+      await core.close()
+      if (errors.length > 0) throw new Error(`The page logged errors: ${errors.join(' | ')}`)
+    }
+  }
+}
