@@ -1,6 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { expect } from 'vitest'
 import { bundle } from '../helpers/bundle'
 
@@ -58,29 +56,7 @@ export function expectOneLineError(result: CliResult, code: 1 | 2): string {
   return lines[0]!
 }
 
-/** Every file under `dir`, recursively, as latin1 text (so any bytes compare). */
-export function allFiles(dir: string): { path: string; text: string }[] {
-  const files: { path: string; text: string }[] = []
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) files.push(...allFiles(path))
-    else files.push({ path, text: readFileSync(path, 'latin1') })
-  }
-  return files
-}
-
-/** Asserts that no file under `dir` holds any of `secrets`, nor the part of a key that is never shown. */
-export function expectNoFileHolds(dir: string, secrets: string[]): void {
-  const files = allFiles(dir)
-  expect(files.length).toBeGreaterThan(0)
-  for (const { path, text } of files) {
-    for (const secret of secrets) {
-      expect(text.includes(secret), `${path} holds a secret`).toBe(false)
-      if (secret.startsWith('sk-'))
-        expect(text.includes(secret.slice(8)), `${path} holds a key's tail`).toBe(false)
-    }
-  }
-}
+export { allFiles, expectNoFileHolds } from '../helpers/files'
 
 export const KEY_PATTERN = /sk-[A-Za-z0-9_-]{43}/g
 

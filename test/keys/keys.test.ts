@@ -1,11 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Forbidden, NotFound } from '../../src/main/core/errors'
 import type { Core } from '../../src/main/core/open'
 import { API_KEY_LENGTH, generateApiKey, maskApiKey } from '../../src/main/keys/generate'
 import type { Actor } from '../../src/main/users/actor'
 import { testCore } from '../helpers/core'
+import { expectNoFileHolds } from '../helpers/files'
 
 describe('key format', () => {
   it('is sk- and 43 base64url characters (46 in all)', () => {
@@ -84,13 +83,7 @@ describe('API keys in the core', () => {
       ].sort()
     )
     expect(record?.prefix).toHaveLength(8)
-    for (const name of readdirSync(core.dataDir)) {
-      const text = readFileSync(join(core.dataDir, name), 'latin1')
-      for (const key of plaintexts) {
-        expect(text).not.toContain(key)
-        expect(text).not.toContain(key.slice(8))
-      }
-    }
+    expectNoFileHolds(core.dataDir, plaintexts)
   })
 
   it('refuses unknown, malformed, revoked, inactive and expired keys like an unknown key', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Store } from '../../src/main/store/store'
@@ -11,13 +11,7 @@ import { variablesToGetFromEnvironment } from '../../src/main/variables/provider
 import { resolveFlowCredentials } from '../../src/main/variables/resolve'
 import { VariableService } from '../../src/main/variables/service'
 import { addUser, freshDir } from './setup'
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    return statSync(path).isDirectory() ? filesUnder(path) : [path]
-  })
-}
+import { expectNoFileHolds } from '../helpers/files'
 
 const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`
 
@@ -86,15 +80,7 @@ describe('variables on the real OS keychain', () => {
     expect(again.get(alice, 'FILE_MULTI').value).toBe(values.FILE_MULTI)
     expect(readFileSync(exported, 'utf8')).toContain(values.CRED)
 
-    const files = filesUnder(dataDir)
-    expect(files.length).toBeGreaterThan(0)
-    for (const file of files) {
-      const bytes = readFileSync(file)
-      for (const [label, value] of Object.entries(values)) {
-        for (const part of value.split('\n')) {
-          expect(bytes.includes(Buffer.from(part)), `${label} in ${file}`).toBe(false)
-        }
-      }
-    }
+    const parts = Object.values(values).flatMap((value) => value.split('\n'))
+    expectNoFileHolds(dataDir, parts)
   })
 })
