@@ -1,0 +1,173 @@
+import { generateApiKey } from '../src/main/keys/generate'
+import { get, ServerChild } from './children'
+import { apiKeyHeader, type BenchContext, type Section } from './context'
+import { load, type LoadResult } from './load'
+import { median, num, wholeMs } from './stats'
+
+const SIZES = [10, 1_000, 10_000] as const
+const CONNECTIONS = 10
+const FLAT_TARGET = 1.2
+const MICRO_ITERATIONS = 50_000
+
+interface Store {
+  size: number
+  dir: string
+  key: string
+}
+
+/** ns per call of `fn` over `iterations` calls, after a warm-up of a fifth as many. */
+function timeCalls(iterations: number, fn: () => void): number {
+  for (let i = 0; i < iterations / 5; i++) fn()
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < iterations; i++) fn()
+  return Number(process.hrtime.bigint() - start) / iterations
+}
+
+/**
+ * API-key verification with 10, 1,000 and 10,000 keys in the store: over HTTP (an authenticated cheap
+ * endpoint) and in-process (core.keys.verify), then the full key listing with 10,000 keys.
+ */
+export async function keyScaling(ctx: BenchContext): Promise<Section> {
+  ctx.log(`key verification at ${SIZES.join(', ')} keys`)
+  const stores: Store[] = []
+  for (const size of SIZES) {
+    const { dir, keys } = await ctx.prepare(`keys-${size}`, { keys: size })
+    stores.push({ size, dir, key: keys.at(-1)! })
+  }
+
+  // Over HTTP: GET /api/v1/users/whoami, the cheapest route behind the key check.
+  const path = '/api/v1/users/whoami'
+  const servers = await Promise.all(stores.map((s) => ServerChild.start('flowkeys', s.dir, ctx.env)))
+  const http: LoadResult[][] = stores.map(() => [])
+  const list: LoadResult[] = []
+  let listBytes: number
+  try {
+    for (const [i, server] of servers.entries()) {
+      const reply = await get(server.url + path, apiKeyHeader(stores[i]!.key))
+      if (reply.status !== 200) throw new Error(`whoami answered ${reply.status}`)
+      await load(server.url, {
+        path,
+        headers: apiKeyHeader(stores[i]!.key),
+        connections: CONNECTIONS,
+        seconds: 2
+      })
+    }
+    for (let round = 0; round < ctx.rounds; round++) {
+      for (const [i, server] of servers.entries()) {
+        const headers = apiKeyHeader(stores[i]!.key)
+        http[i]!.push(
+          await load(server.url, { path, headers, connections: CONNECTIONS, seconds: ctx.seconds })
+        )
+      }
+    }
+
+    // The full listing of 10,000 keys, one connection: the latency of one request with nothing queued.
+    ctx.log('GET /api/v1/api_key/ with 10,000 keys')
+    const big = servers.at(-1)!
+    const headers = apiKeyHeader(stores.at(-1)!.key)
+    const reply = await get(big.url + '/api/v1/api_key/', headers)
+    const listed = JSON.parse(reply.body.toString('utf8')) as { total_count: number }
+    if (reply.status !== 200 || listed.total_count !== 10_000)
+      throw new Error(`api_key list: ${reply.status}`)
+    listBytes = reply.body.length
+    await load(big.url, { path: '/api/v1/api_key/', headers, connections: 1, seconds: 2 })
+    for (let round = 0; round < ctx.rounds; round++) {
+      list.push(
+        await load(big.url, { path: '/api/v1/api_key/', headers, connections: 1, seconds: ctx.seconds })
+      )
+    }
+  } finally {
+    for (const server of servers) await server.stop()
+  }
+
+  // In-process: core.keys.verify, a valid key and an unknown well-formed one; the stores take turns each round.
+  ctx.log('core.keys.verify micro-benchmark')
+  const cores = await Promise.all(stores.map((s) => ctx.openCore(s.dir)))
+  const samples = stores.map(() => ({ valid: [] as number[], unknown: [] as number[] }))
+  try {
+    const unknownKey = generateApiKey()
+    for (let round = 0; round < ctx.rounds; round++) {
+      for (const [i, core] of cores.entries()) {
+        const key = stores[i]!.key
+        samples[i]!.valid.push(
+          timeCalls(MICRO_ITERATIONS, () => {
+            if (!core.keys.verify(key)) throw new Error('the seeded key does not verify')
+          })
+        )
+        samples[i]!.unknown.push(
+          timeCalls(MICRO_ITERATIONS, () => {
+            if (core.keys.verify(unknownKey)) throw new Error('an unknown key verified')
+          })
+        )
+        await core.keys.flushUsage()
+      }
+    }
+  } finally {
+    for (const core of cores) await core.close()
+  }
+  const micro = samples.map((s) => ({ valid: median(s.valid), unknown: median(s.unknown) }))
+
+  const httpMedians = http.map((runs) => ({
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99))
+  }))
+  const costUs = httpMedians.map((m) => 1e6 / m.rps)
+  const httpRatio = costUs.at(-1)! / costUs[0]!
+  const microRatio = micro.at(-1)!.valid / micro[0]!.valid
+  const listM = {
+    p50: median(list.map((r) => r.p50)),
+    p99: median(list.map((r) => r.p99)),
+    rps: median(list.map((r) => r.rps))
+  }
+
+  const httpTable = stores
+    .map(
+      (s, i) =>
+        `| ${num(s.size)} | ${num(httpMedians[i]!.rps)} | ${num(costUs[i]!, 1)} µs | ${wholeMs(httpMedians[i]!.p50)} | ${wholeMs(httpMedians[i]!.p99)} |`
+    )
+    .join('\n')
+  const microTable = stores
+    .map(
+      (s, i) =>
+        `| ${num(s.size)} | ${num(micro[i]!.valid / 1000, 2)} µs | ${num(micro[i]!.unknown / 1000, 2)} µs |`
+    )
+    .join('\n')
+  return {
+    title: 'API-key verification at 10, 1,000 and 10,000 keys',
+    rows: [
+      {
+        figure: 'Key check over HTTP (GET /api/v1/users/whoami), cost per request at 10,000 vs 10 keys',
+        value: `${num(costUs.at(-1)!, 1)} µs vs ${num(costUs[0]!, 1)} µs (${num(httpRatio, 2)}×)`,
+        target: `≤ ${FLAT_TARGET}×`,
+        met: httpRatio <= FLAT_TARGET
+      },
+      {
+        figure: 'core.keys.verify in-process at 10,000 vs 10 keys',
+        value: `${num(micro.at(-1)!.valid / 1000, 2)} µs vs ${num(micro[0]!.valid / 1000, 2)} µs (${num(microRatio, 2)}×)`,
+        target: `≤ ${FLAT_TARGET}×`,
+        met: microRatio <= FLAT_TARGET
+      },
+      {
+        figure: 'GET /api/v1/api_key/ with 10,000 keys, latency (1 connection)',
+        value: `p50 ${wholeMs(listM.p50)}, p99 ${wholeMs(listM.p99)}`,
+        target: '—'
+      }
+    ],
+    details: `Each store holds N keys of the superuser, seeded in one store write with records built as \`ApiKeyService.create\` builds them (bench/seed.ts); the key used is the last one seeded. Usage tracking is on, so every verified request is counted (in memory, flushed about once a second).
+
+**Over HTTP**: \`GET /api/v1/users/whoami\` with a valid \`x-api-key\`, autocannon, ${CONNECTIONS} connections, ${ctx.seconds} s per round after a 2 s warm-up, the three servers taking turns; medians of ${ctx.rounds} rounds. The cost per request is 1 / throughput (the whole machine's time per request, load generator included).
+
+| keys in store | requests/s | cost per request | p50 latency | p99 latency |
+|---|---|---|---|---|
+${httpTable}
+
+**In-process**: \`core.keys.verify(key)\` in a loop, ${num(MICRO_ITERATIONS)} calls per round after a warm-up, the three stores taking turns (usage counters flushed between turns); medians of ${ctx.rounds} rounds. A verification re-checks the store file's stamp (one \`stat\`), computes the key's HMAC and looks it up in a Map.
+
+| keys in store | valid key | unknown well-formed key |
+|---|---|---|
+${microTable}
+
+**Listing**: \`GET /api/v1/api_key/\` with 10,000 keys (a ${num(listBytes / 1024, 0)} KiB JSON answer), one connection, ${ctx.seconds} s per round, median of ${ctx.rounds} rounds: p50 ${wholeMs(listM.p50)}, p99 ${wholeMs(listM.p99)}, ${num(listM.rps, 1)} requests/s.`
+  }
+}

@@ -1,0 +1,61 @@
+// A server for the benchmarks, run in its own process so that the load generator never shares its event loop.
+//   node server-child.mjs flowkeys <dataDir>   FlowKeys' key server on the core in <dataDir>
+//   node server-child.mjs bare <bodyFile>      a bare node:http server answering the bytes of <bodyFile>
+//   node server-child.mjs fastify <bodyFile>   a bare Fastify app answering them (what the framework alone costs)
+// It prints one JSON line {"url":…} when listening; then answers commands on stdin, one per line:
+//   "writes" → {"writes":N} (store writes made since listening), "stop" → closes, prints {"writes":N}, exits.
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createInterface } from 'node:readline'
+import Fastify from 'fastify'
+import { openCore } from '../src/main/core/open'
+import { startKeyServer } from '../src/main/server/key-server'
+
+const [mode, arg] = process.argv.slice(2)
+if (!arg || (mode !== 'flowkeys' && mode !== 'bare' && mode !== 'fastify')) {
+  throw new Error('usage: server-child flowkeys|bare|fastify <arg>')
+}
+
+const say = (message: object): void => void process.stdout.write(JSON.stringify(message) + '\n')
+
+let writes = 0
+let stop: () => Promise<void>
+
+if (mode === 'bare') {
+  const body = readFileSync(arg)
+  const server = createServer((_request, response) => {
+    response.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': body.length
+    })
+    response.end(body)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  say({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })
+  stop = () => new Promise((resolve) => server.close(() => resolve()))
+} else if (mode === 'fastify') {
+  const body = readFileSync(arg)
+  const app = Fastify({ logger: false })
+  app.get('/*', (_request, reply) => reply.type('application/json; charset=utf-8').send(body))
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  say({ url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` })
+  stop = () => app.close()
+} else {
+  const core = await openCore({ dataDir: arg })
+  const server = await startKeyServer(core, { host: '127.0.0.1', port: 0 })
+  core.store.onWrite(() => writes++)
+  say({ url: server.url })
+  stop = async () => {
+    await server.close()
+    await core.close()
+  }
+}
+
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'writes') say({ writes })
+  if (line === 'stop') break
+}
+await stop()
+say({ writes })
+process.exit(0)
