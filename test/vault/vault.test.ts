@@ -190,3 +190,18 @@ describe('sub-keys', () => {
     expect(a.hashApiKey('sk-test')).toMatch(/^[0-9a-f]{64}$/)
   })
 })
+
+describe('opening an initialised store', () => {
+  it('writes nothing: read-only commands stay read-only', async () => {
+    const dir = freshDir()
+    await Vault.open({ store: Store.open(dir), keychain, env: {} })
+    const before = readFileSync(join(dir, STORE_FILE))
+    const store = Store.open(dir)
+    let writes = 0
+    store.onWrite(() => writes++)
+    const again = await Vault.open({ store, keychain, env: {} })
+    expect(again.source).toBe('keychain')
+    expect(writes).toBe(0)
+    expect(readFileSync(join(dir, STORE_FILE))).toEqual(before)
+  })
+})

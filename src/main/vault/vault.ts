@@ -63,21 +63,32 @@ export class Vault {
    */
   static async open({ store, keychain, env = process.env }: VaultOptions): Promise<Vault> {
     const fromEnv = env.LANGFLOW_SECRET_KEY?.trim()
-    const vault = await store.update(async (data) => {
+    const find = (data: StoreData): Promise<Vault> =>
+      fromEnv
+        ? Promise.resolve(Vault.fromMasterKey(parseSecretKey(fromEnv), 'LANGFLOW_SECRET_KEY'))
+        : Vault.fromKeychain(keychain, data, store.file)
+    // An initialised store only needs its check opened: no lock, no write (read-only commands stay read-only).
+    const current = store.read()
+    if (current.vault_id && current.vault_check) {
+      const v = await find(current)
+      v.assertOpens(current.vault_check, store.file)
+      return v
+    }
+    return store.update(async (data) => {
       data.vault_id ??= randomUUID()
-      const v = fromEnv
-        ? Vault.fromMasterKey(parseSecretKey(fromEnv), 'LANGFLOW_SECRET_KEY')
-        : await Vault.fromKeychain(keychain, data, store.file)
+      const v = await find(data)
       if (data.vault_check === null) data.vault_check = v.encrypt(CHECK_TEXT)
-      else if (!v.opens(data.vault_check)) {
-        throw new Corrupt(
-          `The vault key from ${v.source === 'LANGFLOW_SECRET_KEY' ? 'LANGFLOW_SECRET_KEY' : 'the OS keychain'} does not open the secrets in ${store.file}. ` +
-            'Stopping so that nothing is re-encrypted with the wrong key: use the key this store was created with.'
-        )
-      }
+      else v.assertOpens(data.vault_check, store.file)
       return v
     })
-    return vault
+  }
+
+  private assertOpens(check: string, file: string): void {
+    if (this.opens(check)) return
+    throw new Corrupt(
+      `The vault key from ${this.source === 'LANGFLOW_SECRET_KEY' ? 'LANGFLOW_SECRET_KEY' : 'the OS keychain'} does not open the secrets in ${file}. ` +
+        'Stopping so that nothing is re-encrypted with the wrong key: use the key this store was created with.'
+    )
   }
 
   private static async fromKeychain(keychain: Keychain, data: StoreData, file: string): Promise<Vault> {
