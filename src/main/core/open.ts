@@ -89,6 +89,6 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     accessLog,
     superuser,
     desktopActor: superuser,
-    close: () => (closed ??= keys.close())
+    close: () => (closed ??= keys.close().finally(() => accessLog.close()))
   }
 }
