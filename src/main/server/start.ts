@@ -5,8 +5,9 @@ import { Invalid, Unavailable } from '../core/errors'
 import { buildServer, type ServerDeps, type ServerOptions } from './app'
 import { hostForHeader } from './hardening'
 
-export const DEFAULT_HOST = '127.0.0.1'
-export const DEFAULT_PORT = 7861
+import { DEFAULT_HOST, DEFAULT_PORT } from './defaults'
+
+export { DEFAULT_HOST, DEFAULT_PORT }
 
 export interface StartOptions extends ServerOptions {
   host?: string

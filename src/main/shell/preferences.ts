@@ -2,7 +2,7 @@
 // choices only. Secrets never go here (they live in the core's store, encrypted, and in the OS keychain).
 import ElectronStore from 'electron-store'
 import type { Preferences, PreferencesStore } from '../ipc/services'
-import { DEFAULT_PORT } from '../server/start'
+import { DEFAULT_PORT } from '../server/defaults'
 
 export interface WindowBounds {
   width: number

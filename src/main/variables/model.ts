@@ -61,7 +61,7 @@ export function normalizeType(type: string | null | undefined): VariableType {
   throw new Invalid(`Variable type must be 'Credential' or 'Generic'`)
 }
 
-export function toVariableRead(record: VariableRecord, vault: Vault): VariableRead {
+export function toVariableRead(record: VariableRecord, vault: Pick<Vault, 'decrypt'>): VariableRead {
   return {
     id: record.id,
     name: record.name,

@@ -58,11 +58,29 @@ export class VariableService implements VariableContext {
     return toVariableRead(record, this.vault)
   }
 
+  /**
+   * Generic values as listed, by token: listing is on a hot path (GET /variables/ decrypts every Generic value)
+   * and a token never changes meaning. Only Generic values, which every listing shows anyway, are kept; a
+   * Credential's plaintext is never cached.
+   */
+  private readonly genericValues = new Map<string, string>()
+  private readonly listingVault: Pick<Vault, 'decrypt'> = {
+    decrypt: (token) => {
+      let value = this.genericValues.get(token)
+      if (value === undefined) {
+        value = this.vault.decrypt(token)
+        if (this.genericValues.size >= 10_000) this.genericValues.clear()
+        this.genericValues.set(token, value)
+      }
+      return value
+    }
+  }
+
   /** The user's variables as Langflow lists them: internal `__names__` hidden, Credential values null. */
   list(userId: string): VariableRead[] {
     return userVariables(this.store.read(), userId)
       .filter((v) => !isHiddenName(v.name))
-      .map((v) => toVariableRead(v, this.vault))
+      .map((v) => toVariableRead(v, this.listingVault))
   }
 
   async update(userId: string, id: string, patch: VariableUpdate): Promise<VariableRead> {

@@ -1,8 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander'
 import { openCore, type Core } from '../../core/open'
-import { startKeyServer } from '../../server/key-server'
 import { formatAccessLine, formatErrorLine } from '../../server/log'
-import { DEFAULT_HOST, DEFAULT_PORT } from '../../server/start'
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../server/defaults'
 import { nonEmpty } from '../args'
 import type { CliIO } from '../io'
 import type { GlobalOptions } from '../session'
@@ -110,6 +109,8 @@ async function run(
   const core = await openCore({ dataDir, env: io.env, warn })
   let handle
   try {
+    // Loaded here so that every other command starts without Fastify and its plugins.
+    const { startKeyServer } = await import('../../server/key-server')
     handle = await startKeyServer(core, {
       host: options.host,
       port: options.port,
