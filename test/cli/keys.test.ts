@@ -4,6 +4,7 @@ import { openCore, type Core } from '../../src/main/core/open'
 import type { ApiKeyRead } from '../../src/main/keys/service'
 import { tempDir } from '../helpers/tmp'
 import { expectOneLineError, flowkeys, ok } from './helpers'
+import { API_KEY_READ_FIELDS } from '../helpers/contract'
 
 const root = tempDir('flowkeys-cli-keys-')
 /** How the listing shows a date of the last few minutes. */
@@ -60,19 +61,7 @@ describe('flowkeys keys', () => {
         .sort()
     )
     for (const k of list) {
-      expect(Object.keys(k).sort()).toEqual(
-        [
-          'api_key',
-          'created_at',
-          'expires_at',
-          'id',
-          'is_active',
-          'last_used_at',
-          'name',
-          'total_uses',
-          'user_id'
-        ].sort()
-      )
+      expect(Object.keys(k).sort()).toEqual([...API_KEY_READ_FIELDS].sort())
       expect(k.api_key).toMatch(/^sk-[A-Za-z0-9_-]{5}\*{38}$/)
     }
   })

@@ -5,6 +5,7 @@ import type { Core } from '../../src/main/core/open'
 import type { Actor } from '../../src/main/users/actor'
 import { hashPassword, verifyPassword } from '../../src/main/users/password'
 import { testCore } from '../helpers/core'
+import { USER_READ_FIELDS } from '../helpers/contract'
 
 describe('passwords', () => {
   it('are scrypt hashes with a random salt, verified only by the right password', async () => {
@@ -44,19 +45,7 @@ describe('users', () => {
     expect(signedUp).toMatchObject({ is_active: false, is_superuser: false })
     const made = await core.users.create(admin, { username: 'made', password: 'pw-2', is_superuser: true })
     expect(made).toMatchObject({ is_active: true, is_superuser: true })
-    expect(Object.keys(made).sort()).toEqual(
-      [
-        'create_at',
-        'id',
-        'is_active',
-        'is_superuser',
-        'last_login_at',
-        'profile_image',
-        'store_api_key',
-        'updated_at',
-        'username'
-      ].sort()
-    )
+    expect(Object.keys(made).sort()).toEqual([...USER_READ_FIELDS].sort())
   })
 
   it('refuses a taken username', async () => {
