@@ -186,3 +186,16 @@ describe('revoking several keys', () => {
     expect(core.keys.verify(b.api_key)).toBeNull()
   })
 })
+
+describe('revoking what is left', () => {
+  it('with skipMissing, revokes the keys that exist and names the missing ones, in one write', async () => {
+    const core = await testCore()
+    const admin = core.superuser()
+    const a = await core.keys.create(admin, { name: 'a' })
+    const gone = await core.keys.create(admin, { name: 'gone' })
+    await core.keys.revoke(admin, gone.key.id)
+    const result = await core.keys.revokeMany(admin, [a.key.id, gone.key.id, a.key.id], { skipMissing: true })
+    expect(result).toEqual({ revoked: [a.key.id], missing: [gone.key.id] })
+    expect(core.keys.verify(a.api_key)).toBeNull()
+  })
+})

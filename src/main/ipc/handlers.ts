@@ -82,16 +82,8 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
       return core.keys.create(actor(), { name, expires_at: expiry })
     },
     'keys:revoke': async ({ ids }) => {
-      // The core revokes all or none; keys already gone (revoked from the CLI meanwhile) are reported apart
-      // so that the rest still go, in one write.
-      const wanted = [...new Set(ids)]
-      const existing = new Set(core.keys.list(actor()).api_keys.map((k) => k.id))
-      const revoked = wanted.filter((id) => existing.has(id))
-      if (revoked.length > 0) await core.keys.revokeMany(actor(), revoked)
-      const failed = wanted
-        .filter((id) => !existing.has(id))
-        .map((id) => ({ id, message: API_KEY_NOT_FOUND }))
-      return { revoked, failed }
+      const { revoked, missing } = await core.keys.revokeMany(actor(), ids, { skipMissing: true })
+      return { revoked, failed: missing.map((id) => ({ id, message: API_KEY_NOT_FOUND })) }
     },
 
     'variables:list': () => variables.list(actor().id),

@@ -132,16 +132,27 @@ export class ApiKeyService {
     await this.revokeMany(actor, [id], options)
   }
 
-  /** Revokes several keys in one write: all of them, or none if any is not found. */
-  async revokeMany(actor: Actor, ids: string[], options: { acrossUsers?: boolean } = {}): Promise<void> {
+  /**
+   * Revokes several keys in one write: all of them, or none if any is not found; with `skipMissing`, the ones
+   * that exist (keys already gone, say revoked from the CLI meanwhile, are returned as `missing`).
+   */
+  async revokeMany(
+    actor: Actor,
+    ids: readonly string[],
+    options: { acrossUsers?: boolean; skipMissing?: boolean } = {}
+  ): Promise<{ revoked: string[]; missing: string[] }> {
     if (options.acrossUsers) requireSuperuser(actor)
-    const wanted = new Set(ids)
-    await this.store.update((data) => {
-      const found = data.api_keys.filter(
-        (k) => wanted.has(k.id) && (options.acrossUsers || k.user_id === actor.id)
+    const wanted = [...new Set(ids)]
+    return this.store.update((data) => {
+      const found = new Set(
+        data.api_keys
+          .filter((k) => wanted.includes(k.id) && (options.acrossUsers || k.user_id === actor.id))
+          .map((k) => k.id)
       )
-      if (found.length !== wanted.size) throw new NotFound(API_KEY_NOT_FOUND)
-      data.api_keys = data.api_keys.filter((k) => !found.includes(k))
+      const missing = wanted.filter((id) => !found.has(id))
+      if (missing.length > 0 && !options.skipMissing) throw new NotFound(API_KEY_NOT_FOUND)
+      data.api_keys = data.api_keys.filter((k) => !found.has(k.id))
+      return { revoked: wanted.filter((id) => found.has(id)), missing }
     })
   }
 
