@@ -82,12 +82,9 @@ export function parseStore(file: string, text: string): { data: StoreData; from:
 
 /** Stat fields that change whenever the file is replaced (each atomic write is a new inode). */
 function stampOf(file: string): string | null {
-  try {
-    const s = statSync(file, { bigint: true })
-    return `${s.ino}:${s.mtimeNs}:${s.ctimeNs}:${s.size}`
-  } catch {
-    return null
-  }
+  // Number stats (not bigint) and no exception for a missing file: this runs on every authenticated request.
+  const s = statSync(file, { throwIfNoEntry: false })
+  return s ? `${s.ino}:${s.mtimeMs}:${s.ctimeMs}:${s.size}` : null
 }
 
 export function ensureDataDir(dir: string): void {
