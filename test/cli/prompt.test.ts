@@ -1,56 +1,8 @@
-import { PassThrough } from 'node:stream'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/main/core/open'
-import type { CliIO } from '../../src/main/cli/io'
-import { runCli } from '../../src/main/cli/program'
 import { tempDir } from '../helpers/tmp'
-import { cliEnv } from './helpers'
-
-/** A terminal stand-in: raw mode is recorded, and each prompt is answered with the next scripted keystrokes. */
-class FakeTerminal extends PassThrough {
-  readonly isTTY = true
-  raw = false
-  rawDuringPrompts: boolean[] = []
-  setRawMode(mode: boolean): this {
-    this.raw = mode
-    return this
-  }
-}
-
-interface Session {
-  io: CliIO
-  shown: string[]
-  run(args: string[]): Promise<number>
-}
-
-/** `answers[i]` is what is typed at the i-th prompt: one string, or several chunks (separate key presses). */
-function session(dataDir: string, answers: (string | string[])[]): Session {
-  const stdin = new FakeTerminal()
-  const shown: string[] = []
-  const io: CliIO = {
-    out: (text) => void shown.push(text),
-    err: (text) => void shown.push(text),
-    prompt: (text) => {
-      shown.push(text)
-      if (text.trim() === '') return
-      stdin.rawDuringPrompts.push(stdin.raw)
-      const answer = answers.shift()
-      const chunks = answer === undefined ? [] : [answer].flat()
-      const typeNext = () => {
-        const chunk = chunks.shift()
-        if (chunk === undefined) return
-        stdin.write(chunk)
-        setImmediate(typeNext)
-      }
-      setImmediate(typeNext)
-    },
-    stdoutIsTTY: true,
-    stdin,
-    env: cliEnv({ NO_COLOR: '1' })
-  }
-  return { io, shown, run: (args) => runCli([...args, '--data-dir', dataDir], io) }
-}
+import { FakeTerminal, session } from './terminal'
 
 describe('prompts on a terminal (the CLI run in-process)', () => {
   const dataDir = join(tempDir('flowkeys-cli-prompt-'), 'data')

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CliIO } from '../../src/main/cli/io'
-import { runCli } from '../../src/main/cli/program'
 import { openCore, type Core } from '../../src/main/core/open'
 import { tempDir } from '../helpers/tmp'
-import { cliEnv, expectNoFileHolds, expectOneLineError, flowkeys, ok, type CliResult } from './helpers'
+import { expectNoFileHolds, expectOneLineError, flowkeys, ok, type CliResult } from './helpers'
+import { FakeTerminal, session } from './terminal'
 
 const root = tempDir('flowkeys-cli-vars-')
 
@@ -142,31 +140,13 @@ describe('flowkeys vars', () => {
 
   it('on a terminal, set asks for the value without echoing it and delete asks for confirmation', async () => {
     const typed = `typed-${tag}`
-    const stdin = Object.assign(new PassThrough(), { isTTY: true, raw: false, rawAtPrompt: [] as boolean[] })
-    const setRawMode = (mode: boolean) => void (stdin.raw = mode)
-    const answers = [`${typed}\r`, 'y\n']
-    const shown: string[] = []
-    const io: CliIO = {
-      out: (text) => void shown.push(text),
-      err: (text) => void shown.push(text),
-      prompt: (text) => {
-        shown.push(text)
-        if (text.trim() === '') return
-        stdin.rawAtPrompt.push(stdin.raw)
-        const answer = answers.shift()
-        if (answer !== undefined) setImmediate(() => stdin.write(answer))
-      },
-      stdoutIsTTY: true,
-      stdin: Object.assign(stdin, { setRawMode }),
-      env: cliEnv({ NO_COLOR: '1' })
-    }
-    const cli = (args: string[]) => runCli([...args, '--data-dir', dataDir], io)
-    expect(await cli(['vars', 'set', 'TYPED'])).toBe(0)
+    const s = session(dataDir, [`${typed}\r`, 'y\n'])
+    expect(await s.run(['vars', 'set', 'TYPED'])).toBe(0)
     expect(stored('TYPED')?.value).toBe(typed)
-    expect(await cli(['vars', 'delete', 'TYPED'])).toBe(0)
+    expect(await s.run(['vars', 'delete', 'TYPED'])).toBe(0)
     expect(stored('TYPED')).toBeNull()
-    expect(stdin.rawAtPrompt).toEqual([true, false])
-    expect(shown).toEqual([
+    expect((s.io.stdin as FakeTerminal).rawDuringPrompts).toEqual([true, false])
+    expect(s.shown).toEqual([
       'Value of TYPED: ',
       '\n',
       'Created Credential variable TYPED.',
