@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { request } from 'node:http'
@@ -16,7 +17,6 @@ export function benchEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** A line-oriented child process: JSON lines out, command lines in. */
 export class LineChild {
   readonly child: ChildProcessWithoutNullStreams
-  private buffer = ''
   private lines: string[] = []
   private waiting: ((line: string) => void)[] = []
   private stderr = ''
@@ -25,16 +25,10 @@ export class LineChild {
   constructor(command: string, args: string[], env: NodeJS.ProcessEnv) {
     this.child = spawn(command, args, { env })
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk))
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      this.buffer += chunk
-      let newline: number
-      while ((newline = this.buffer.indexOf('\n')) !== -1) {
-        const line = this.buffer.slice(0, newline)
-        this.buffer = this.buffer.slice(newline + 1)
-        const waiter = this.waiting.shift()
-        if (waiter) waiter(line)
-        else this.lines.push(line)
-      }
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      const waiter = this.waiting.shift()
+      if (waiter) waiter(line)
+      else this.lines.push(line)
     })
     this.exited = new Promise((resolve) => this.child.on('exit', resolve))
     void this.exited.then((code) => {

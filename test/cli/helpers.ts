@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { expect } from 'vitest'
 import { bundle } from '../helpers/bundle'
 
@@ -63,7 +64,6 @@ export const KEY_PATTERN = /sk-[A-Za-z0-9_-]{43}/g
 /** A long-running process that holds the store, like a key server: answers "verify <key>" with ok/refused. */
 export class Holder {
   private readonly child: ChildProcessWithoutNullStreams
-  private buffer = ''
   private waiting: { resolve: (line: string) => void; reject: (err: Error) => void }[] = []
   private lines: string[] = []
   private exited: number | null | undefined
@@ -71,16 +71,10 @@ export class Holder {
   constructor(dataDir: string) {
     this.child = spawn(process.execPath, [bundle('test/cli/fixtures/holder.ts'), dataDir], { env: cliEnv() })
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(chunk))
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      this.buffer += chunk
-      let newline: number
-      while ((newline = this.buffer.indexOf('\n')) !== -1) {
-        const line = this.buffer.slice(0, newline)
-        this.buffer = this.buffer.slice(newline + 1)
-        const waiter = this.waiting.shift()
-        if (waiter) waiter.resolve(line)
-        else this.lines.push(line)
-      }
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      const waiter = this.waiting.shift()
+      if (waiter) waiter.resolve(line)
+      else this.lines.push(line)
     })
     this.child.on('exit', (code) => {
       this.exited = code
