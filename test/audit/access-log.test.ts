@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ACCESS_LOG_FILE, AccessLog } from '../../src/main/audit/access-log'
+import { bundle } from '../helpers/bundle'
 import { tempDir } from '../helpers/tmp'
 
 describe('access log', () => {
@@ -15,6 +17,7 @@ describe('access log', () => {
     expect(log.recent().map((e) => e.path)).toEqual(['/d', '/c', '/b'])
     expect(heard).toEqual(['/a', '/b', '/c', '/d'])
     const file = join(dir, ACCESS_LOG_FILE)
+    log.flush()
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(4)
     const again = new AccessLog(dir, { keep: 10 })
@@ -29,7 +32,32 @@ describe('access log', () => {
     const log = new AccessLog(dir, { maxBytes: 300 })
     expect(log.recent().map((e) => e.path)).toEqual(['/ok'])
     for (let i = 0; i < 10; i++) log.record({ kind: 'credential', variable: `V${i}`, outcome: 'served' })
+    log.flush()
     expect(statSync(file).size).toBeLessThanOrEqual(300)
     expect(readFileSync(`${file}.1`, 'utf8').length).toBeGreaterThan(0)
+  })
+
+  it('writes entries in batches: soon by itself, at once on flush or close, and before the process exits', async () => {
+    const dir = tempDir()
+    const file = join(dir, ACCESS_LOG_FILE)
+    const log = new AccessLog(dir)
+    log.record({ kind: 'request', method: 'GET', path: '/soon', status: 200 })
+    expect(log.recent()[0]?.path).toBe('/soon') // the app sees it at once
+    await vi.waitFor(() => expect(readFileSync(file, 'utf8')).toContain('"/soon"'), { timeout: 5_000 })
+    log.record({ kind: 'request', method: 'GET', path: '/closed', status: 200 })
+    log.close()
+    expect(readFileSync(file, 'utf8')).toContain('"/closed"')
+
+    // A process that exits right after an entry (no close, timer pending) still leaves it in the file.
+    const script = `import { AccessLog } from ${JSON.stringify(bundle('src/main/audit/access-log.ts'))}
+      new AccessLog(${JSON.stringify(dir)}).record({ kind: 'request', method: 'GET', path: '/exit', status: 200 })
+      process.exit(0)`
+    execFileSync(process.execPath, ['--input-type=module', '-e', script])
+    expect(
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).path)
+    ).toEqual(['/soon', '/closed', '/exit'])
   })
 })

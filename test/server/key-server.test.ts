@@ -188,6 +188,7 @@ describe('what reaches the logs', () => {
       await send(`${base}/api/v1/api_key/${apiKey}`, { method: 'DELETE', headers: key(apiKey) })
       secrets = [...secrets, apiKey, apiKey.slice(8), fresh.api_key, login.access_token, login.refresh_token]
 
+      server.core.accessLog.flush()
       const file = readFileSync(join(server.dataDir, 'access.log'), 'utf8')
       const entries = file
         .trim()

@@ -321,6 +321,7 @@ describe('with LANGFLOW_FALLBACK_TO_ENV_VAR on (the default)', () => {
         expect({ secret, files: filesContaining(server.dataDir, secret) }).toEqual({ secret, files: [] })
         expect(server.lines.filter((line) => line.includes(secret))).toEqual([])
       }
+      server.core.accessLog.flush()
       const logged = readFileSync(`${server.dataDir}/${ACCESS_LOG_FILE}`, 'utf8')
         .split('\n')
         .filter(Boolean)

@@ -113,6 +113,28 @@ describe('list', () => {
     // Hidden is not absent: the privileged read still finds it.
     expect(service.get(alice, '__disabled_models__').value).toBe('[]')
   })
+
+  it('hands out one frozen listing until the store changes, by this process or another', async () => {
+    const { dir, service, alice, bob } = await fixture()
+    const made = await service.create(alice, { name: 'GEN', value: 'g', type: 'Generic' })
+    const first = service.list(alice)
+    expect(service.list(alice)).toBe(first)
+    expect(
+      Object.isFrozen(first) && Object.isFrozen(first[0]) && Object.isFrozen(first[0]!.default_fields)
+    ).toBe(true)
+    expect(() => Object.assign(first[0]!, { name: 'changed' })).toThrow(TypeError)
+    expect(service.list(bob)).not.toBe(first)
+
+    await service.update(alice, made.id, { value: 'g2' })
+    const second = service.list(alice)
+    expect(second).not.toBe(first)
+    expect(second.map((v) => v.value)).toEqual(['g2'])
+
+    // Another store on the same directory stands for another process (the CLI).
+    const other = new VariableService(Store.open(dir), service.vault)
+    await other.create(alice, { name: 'MORE', value: 'm', type: 'Generic' })
+    expect(service.list(alice).map((v) => v.name)).toEqual(['GEN', 'MORE'])
+  })
 })
 
 describe('update', () => {

@@ -86,7 +86,7 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
       return { revoked, failed: missing.map((id) => ({ id, message: API_KEY_NOT_FOUND })) }
     },
 
-    'variables:list': () => variables.list(actor().id),
+    'variables:list': () => [...variables.list(actor().id)],
     'variables:create': (input) => variables.create(actor().id, input),
     'variables:update': ({ id, ...patch }) => variables.update(actor().id, id, patch),
     'variables:delete': async ({ id }) => {

@@ -1,9 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
-import {
-  type FastifyPluginAsyncZod,
-  serializerCompiler,
-  type ZodTypeProvider
-} from 'fastify-type-provider-zod'
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod'
 import { registerBodyParsers } from './body'
 import { registerErrorHandler } from './errors'
 import { type HardeningOptions, LIMITS, registerHardening } from './hardening'
@@ -12,6 +8,7 @@ import { FailureLimiter } from './rate-limit'
 import { registerDocs } from './routes/docs'
 import { healthRoutes } from './routes/health'
 import { registerRouting } from './routing'
+import { serializerCompiler } from './serializer'
 import { validatorCompiler } from './validation'
 
 /** A route family: a Fastify plugin with zod schemas, registered at the root with full Langflow paths. */
@@ -98,8 +95,8 @@ function closeKeepAliveOnShutdown(app: FastifyInstance): void {
   app.addHook('preClose', async () => {
     closing = true
   })
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
   })
 }

@@ -74,9 +74,11 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
   })
 
   // Judge a broken body only where a body is expected, before the schema sees it.
-  app.addHook('preValidation', async (request) => {
-    if (!(request.body instanceof UnreadableBody)) return
-    if (request.routeOptions.schema?.body !== undefined) throw request.body.error
-    request.body = undefined
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body instanceof UnreadableBody) {
+      if (request.routeOptions.schema?.body !== undefined) return done(request.body.error)
+      request.body = undefined
+    }
+    done()
   })
 }

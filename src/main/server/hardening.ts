@@ -73,22 +73,40 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
     if (address && typeof address === 'object') return (cachedPort = address.port)
     return 80
   }
+  // Host values allowed for the port the server listens on (known once it listens: the set is made then).
+  let hostsForPort: { port: number; hosts: Set<string> } | undefined
   const allowedHost = (host: string): boolean => {
     const p = port()
-    const value = host.toLowerCase()
-    return (
-      extraWithPort.has(value) || [...LOOPBACK_NAMES, ...extraHosts].some((name) => value === `${name}:${p}`)
-    )
+    if (hostsForPort?.port !== p) {
+      const names = [...LOOPBACK_NAMES, ...extraHosts].map((name) => `${name}:${p}`)
+      hostsForPort = { port: p, hosts: new Set([...names, ...extraWithPort]) }
+    }
+    return hostsForPort.hosts.has(host.toLowerCase())
   }
   const ownOrigin = (origin: string): boolean => {
     const p = port()
     return LOOPBACK_NAMES.some((name) => origin === `http://${name}:${p}`)
   }
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: they run on every request, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, reply, done) => {
+    // A refused request (or a CORS preflight) is answered here; done() would run the route as well.
+    if (!answeredEarly(request, reply)) done()
+  })
+
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    // Answers can hold keys and variable values: never cache them, never let a browser guess their type.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('referrer-policy', 'no-referrer')
+    done(null, payload)
+  })
+
+  function answeredEarly(request: FastifyRequest, reply: FastifyReply): boolean {
     const host = request.headers.host
     if (typeof host !== 'string' || !allowedHost(host)) {
-      return reply.code(403).send({ detail: INVALID_HOST })
+      reply.code(403).send({ detail: INVALID_HOST })
+      return true
     }
 
     const originHeader = request.headers.origin
@@ -96,24 +114,24 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
       const origin = normalizeOrigin(originHeader)
       const isOwn = origin !== null && ownOrigin(origin)
       const isCors = origin !== null && corsOrigins.has(origin)
-      if (!isOwn && !isCors) return reply.code(403).send({ detail: ORIGIN_NOT_ALLOWED })
+      if (!isOwn && !isCors) {
+        reply.code(403).send({ detail: ORIGIN_NOT_ALLOWED })
+        return true
+      }
       if (isCors && origin !== null) {
         setCorsHeaders(reply, origin)
-        if (isPreflight(request)) return answerPreflight(request, reply)
+        if (isPreflight(request)) {
+          answerPreflight(request, reply)
+          return true
+        }
       }
     } else if (request.headers['sec-fetch-site'] === 'cross-site' && !isSafeMethod(request.method)) {
       // A browser that hid the Origin still marks the request as cross-site.
-      return reply.code(403).send({ detail: ORIGIN_NOT_ALLOWED })
+      reply.code(403).send({ detail: ORIGIN_NOT_ALLOWED })
+      return true
     }
-  })
-
-  app.addHook('onSend', async (_request, reply, payload) => {
-    // Answers can hold keys and variable values: never cache them, never let a browser guess their type.
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
-    reply.header('x-content-type-options', 'nosniff')
-    reply.header('referrer-policy', 'no-referrer')
-    return payload
-  })
+    return false
+  }
 }
 
 function isSafeMethod(method: string): boolean {

@@ -121,7 +121,7 @@ export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): voi
   app.decorateRequest('logActor', null)
   if (!log.access) return
   const access = log.access
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     access({
       time: new Date().toISOString(),
       method: request.method,
@@ -130,5 +130,6 @@ export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): voi
       durationMs: Math.round(reply.elapsedTime),
       ...actorFields(request.logActor)
     })
+    done()
   })
 }

@@ -76,11 +76,35 @@ export class VariableService implements VariableContext {
     }
   }
 
-  /** The user's variables as Langflow lists them: internal `__names__` hidden, Credential values null. */
-  list(userId: string): VariableRead[] {
-    return userVariables(this.store.read(), userId)
-      .filter((v) => !isHiddenName(v.name))
-      .map((v) => toVariableRead(v, this.listingVault))
+  /** Listings by user, valid for one store generation (any write, by any process, starts a new one). */
+  private listings = new Map<string, readonly VariableRead[]>()
+  private listedGeneration = -1
+
+  /**
+   * The user's variables as Langflow lists them: internal `__names__` hidden, Credential values null. The result
+   * is frozen and shared until the store changes, so repeated listings (a flow polling the key server) cost a
+   * lookup, and the HTTP face serialises it once (see server/serializer.ts).
+   */
+  list(userId: string): readonly VariableRead[] {
+    const data = this.store.read()
+    if (this.listedGeneration !== this.store.generation) {
+      this.listings = new Map()
+      this.listedGeneration = this.store.generation
+    }
+    let listing = this.listings.get(userId)
+    if (!listing) {
+      listing = Object.freeze(
+        userVariables(data, userId)
+          .filter((v) => !isHiddenName(v.name))
+          .map((v) => {
+            const read = toVariableRead(v, this.listingVault)
+            Object.freeze(read.default_fields)
+            return Object.freeze(read)
+          })
+      )
+      this.listings.set(userId, listing)
+    }
+    return listing
   }
 
   async update(userId: string, id: string, patch: VariableUpdate): Promise<VariableRead> {

@@ -73,7 +73,7 @@ export function variableRoutes(core: Pick<Core, 'variables'>): RoutePlugin {
           tags,
           summary: "The caller's variables (Credential values are never shown)",
           security: AUTH_SECURITY,
-          response: { 200: z.array(VariableReadSchema) }
+          response: { 200: z.array(VariableReadSchema).readonly() }
         }
       },
       async (request) => core.variables.list(principalOf(request).user.id)
