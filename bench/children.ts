@@ -80,6 +80,12 @@ export class ServerChild extends LineChild {
     return (await this.next<{ writes: number }>()).writes
   }
 
+  /** CPU time the server process used so far (user + system), in µs. */
+  async cpu(): Promise<number> {
+    this.send('cpu')
+    return (await this.next<{ cpu: number }>()).cpu
+  }
+
   /** Stops the server (flushing usage) and returns the store writes it made. */
   async stop(): Promise<number> {
     this.send('stop')

@@ -3,7 +3,8 @@
 //   node server-child.mjs bare <bodyFile>      a bare node:http server answering the bytes of <bodyFile>
 //   node server-child.mjs fastify <bodyFile>   a bare Fastify app answering them (what the framework alone costs)
 // It prints one JSON line {"url":…} when listening; then answers commands on stdin, one per line:
-//   "writes" → {"writes":N} (store writes made since listening), "stop" → closes, prints {"writes":N}, exits.
+//   "writes" → {"writes":N} (store writes made since listening), "cpu" → {"cpu":µs} (CPU time used so far, user +
+//   system), "stop" → closes, prints {"writes":N}, exits.
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -54,6 +55,10 @@ if (mode === 'bare') {
 
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'writes') say({ writes })
+  if (line === 'cpu') {
+    const { user, system } = process.cpuUsage()
+    say({ cpu: user + system })
+  }
   if (line === 'stop') break
 }
 await stop()

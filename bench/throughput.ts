@@ -48,16 +48,21 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
       if (!copy.body.equals(reply.body)) throw new Error(`the ${name} server does not answer the same bytes`)
     }
 
-    const runs: Record<Name, LoadResult[]> = { flowkeys: [], fastify: [], bare: [] }
+    const runs: Record<Name, (LoadResult & { cpuPerRequest: number })[]> = {
+      flowkeys: [],
+      fastify: [],
+      bare: []
+    }
     for (const { name } of SERVERS) {
       await load(servers[name]!.url, { path, headers, connections: CONNECTIONS, seconds: 2 })
     }
     for (let round = 0; round < ctx.rounds; round++) {
       // Taking turns spreads any drift of the machine over every server.
       for (const { name } of SERVERS) {
-        runs[name].push(
-          await load(servers[name]!.url, { path, headers, connections: CONNECTIONS, seconds: ctx.seconds })
-        )
+        const server = servers[name]!
+        const cpuBefore = await server.cpu()
+        const run = await load(server.url, { path, headers, connections: CONNECTIONS, seconds: ctx.seconds })
+        runs[name].push({ ...run, cpuPerRequest: ((await server.cpu()) - cpuBefore) / run.total })
       }
     }
     const m = Object.fromEntries(
@@ -67,14 +72,15 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
           rps: median(runs[name].map((r) => r.rps)),
           p50: median(runs[name].map((r) => r.p50)),
           p99: median(runs[name].map((r) => r.p99)),
-          mean: median(runs[name].map((r) => r.mean))
+          mean: median(runs[name].map((r) => r.mean)),
+          cpu: median(runs[name].map((r) => r.cpuPerRequest))
         }
       ])
-    ) as Record<Name, { rps: number; p50: number; p99: number; mean: number }>
+    ) as Record<Name, { rps: number; p50: number; p99: number; mean: number; cpu: number }>
     const ratio = m.flowkeys.rps / m.bare.rps
     const table = SERVERS.map(
       ({ name, label }) =>
-        `| ${label} | ${num(m[name].rps)} | ${num((m[name].rps / m.bare.rps) * 100, 1)}% | ${num(1e6 / m[name].rps)} µs | ${wholeMs(m[name].p50)} | ${wholeMs(m[name].p99)} | ${ms(m[name].mean, 2)} |`
+        `| ${label} | ${num(m[name].rps)} | ${num((m[name].rps / m.bare.rps) * 100, 1)}% | ${num(1e6 / m[name].rps)} µs | ${num(m[name].cpu, 1)} µs | ${wholeMs(m[name].p50)} | ${wholeMs(m[name].p99)} | ${ms(m[name].mean, 2)} |`
     ).join('\n')
     const perRound = runs.flowkeys
       .map(
@@ -94,8 +100,8 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
       ],
       details: `${VARIABLES} variables (${VARIABLES - GENERIC} Credential, ${GENERIC} Generic, so each answer decrypts ${GENERIC} values), a valid \`x-api-key\` header, usage tracking on (the default), the access log on (as \`startKeyServer\` always records it). The bare servers answer the exact ${num(reply.body.length)}-byte JSON body FlowKeys answered (captured first), with only \`content-type\` and \`content-length\` headers. autocannon, ${CONNECTIONS} connections, no pipelining, ${ctx.seconds} s per round after a 2 s warm-up, the servers taking turns; medians of ${ctx.rounds} rounds. "Machine time per request" is 1 / throughput: on this 2-core machine autocannon itself takes one core, so the bare servers measure mostly the load generator's ceiling.
 
-| server | requests/s | of bare Node | machine time per request | p50 latency | p99 latency | mean latency |
-|---|---|---|---|---|---|---|
+| server | requests/s | of bare Node | machine time per request | server CPU per request | p50 latency | p99 latency | mean latency |
+|---|---|---|---|---|---|---|---|
 ${table}
 
 | round | FlowKeys req/s | bare Fastify req/s | bare node:http req/s | FlowKeys / node:http |

@@ -1,19 +1,11 @@
 import { SignJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { Forbidden, Unauthorized, type FlowKeysError } from '../../src/main/core/errors'
+import { Forbidden, Unauthorized } from '../../src/main/core/errors'
 import type { Core } from '../../src/main/core/open'
 import { AUTO_LOGIN_NEEDS_KEY, INVALID_KEY, NO_KEY } from '../../src/main/auth/service'
 import { generateApiKey } from '../../src/main/keys/generate'
 import { testCore } from '../helpers/core'
-
-async function failure(promise: Promise<unknown>): Promise<FlowKeysError> {
-  const result = await promise.then(
-    () => null,
-    (err: unknown) => err as FlowKeysError
-  )
-  if (!result) throw new Error('expected a failure')
-  return result
-}
+import { caught } from '../helpers/errors'
 
 describe('authentication (contract §1)', () => {
   let core: Core
@@ -23,17 +15,17 @@ describe('authentication (contract §1)', () => {
   })
 
   it('no key with AUTO_LOGIN on (default) asks for a key, with the v1.5 message', async () => {
-    const err = await failure(core.auth.authenticate({}))
+    const err = await caught(() => core.auth.authenticate({}))
     expect(err).toBeInstanceOf(Forbidden)
     expect(err.message).toBe(AUTO_LOGIN_NEEDS_KEY)
   })
 
   it('an empty key counts as absent', async () => {
-    expect((await failure(core.auth.authenticate({ apiKey: '' }))).message).toBe(AUTO_LOGIN_NEEDS_KEY)
+    expect((await caught(() => core.auth.authenticate({ apiKey: '' }))).message).toBe(AUTO_LOGIN_NEEDS_KEY)
   })
 
   it('an unknown key is refused and flagged as a failed key attempt', async () => {
-    const err = await failure(core.auth.authenticate({ apiKey: generateApiKey() }))
+    const err = await caught(() => core.auth.authenticate({ apiKey: generateApiKey() }))
     expect(err).toBeInstanceOf(Forbidden)
     expect(err.message).toBe(INVALID_KEY)
     expect(err.detail).toEqual({ failedKey: true })
@@ -43,7 +35,7 @@ describe('authentication (contract §1)', () => {
     const u = await core.users.create(core.superuser(), { username: 'sleepy', password: 'pw' })
     const key = await core.keys.create(core.superuser(), {}, u.id)
     await core.users.update(core.superuser(), u.id, { is_active: false })
-    const err = await failure(core.auth.authenticate({ apiKey: key.api_key }))
+    const err = await caught(() => core.auth.authenticate({ apiKey: key.api_key }))
     expect(err).toBeInstanceOf(Unauthorized)
     expect(err.message).toBe('Inactive user')
   })
@@ -59,7 +51,7 @@ describe('authentication (contract §1)', () => {
     expect(tokens.token_type).toBe('bearer')
     const p = await core.auth.authenticate({ bearer: tokens.access_token })
     expect(p.user.username).toBe('langflow')
-    const wrongType = await failure(core.auth.authenticate({ bearer: tokens.refresh_token as string }))
+    const wrongType = await caught(() => core.auth.authenticate({ bearer: tokens.refresh_token as string }))
     expect(wrongType.message).toBe('Invalid token type. Expected access token.')
     expect(wrongType.detail).toEqual({ scheme: 'Bearer' })
     const refreshed = await core.auth.refresh(tokens.refresh_token)
@@ -70,7 +62,7 @@ describe('authentication (contract §1)', () => {
 
   it('when a Bearer token is present only it is checked', async () => {
     const key = await core.keys.create(core.superuser(), {})
-    const err = await failure(core.auth.authenticate({ bearer: 'not-a-jwt', apiKey: key.api_key }))
+    const err = await caught(() => core.auth.authenticate({ bearer: 'not-a-jwt', apiKey: key.api_key }))
     expect(err.message).toBe('Could not validate credentials')
     expect(err.detail).toEqual({ scheme: 'Bearer' })
   })
@@ -82,13 +74,15 @@ describe('authentication (contract §1)', () => {
       .setSubject(user.id)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
       .sign(core.vault.tokenKey)
-    expect((await failure(core.auth.authenticate({ bearer: expired }))).message).toBe('Token has expired.')
+    expect((await caught(() => core.auth.authenticate({ bearer: expired }))).message).toBe(
+      'Token has expired.'
+    )
     const forged = await new SignJWT({ type: 'access' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setExpirationTime('1h')
       .sign(new Uint8Array(32))
-    expect((await failure(core.auth.authenticate({ bearer: forged }))).message).toBe(
+    expect((await caught(() => core.auth.authenticate({ bearer: forged }))).message).toBe(
       'Could not validate credentials'
     )
     const ghost = await new SignJWT({ type: 'access' })
@@ -96,7 +90,7 @@ describe('authentication (contract §1)', () => {
       .setSubject('00000000-0000-4000-8000-000000000000')
       .setExpirationTime('1h')
       .sign(core.vault.tokenKey)
-    expect((await failure(core.auth.authenticate({ bearer: ghost }))).message).toBe(
+    expect((await caught(() => core.auth.authenticate({ bearer: ghost }))).message).toBe(
       'User not found or is inactive.'
     )
   })
@@ -111,8 +105,8 @@ describe('authentication (contract §1)', () => {
 describe('authentication with AUTO_LOGIN off', () => {
   it('asks for a key, and refuses auto_login with the contract body', async () => {
     const core = await testCore({ LANGFLOW_AUTO_LOGIN: 'false' })
-    expect((await failure(core.auth.authenticate({}))).message).toBe(NO_KEY)
-    const err = await failure(core.auth.autoLogin())
+    expect((await caught(() => core.auth.authenticate({}))).message).toBe(NO_KEY)
+    const err = await caught(() => core.auth.autoLogin())
     expect(err.detail).toEqual({
       body: { message: 'Auto login is disabled. Please enable it in the settings', auto_login: false }
     })

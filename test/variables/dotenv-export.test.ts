@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { BadRequest, Conflict, NotFound } from '../../src/main/core/errors'
 import { exportEnv, formatEnvFile, formatEnvLine, writeEnvFile } from '../../src/main/variables/dotenv-export'
 import { applyEnvImport } from '../../src/main/variables/dotenv-import'
-import { caught, fixture, freshDir } from './setup'
+import { fixture, freshDir } from './setup'
+import { caught } from '../helpers/errors'
 
 /** Strings rich in what trips .env writers: quotes, line breaks, #, $, backslashes, edge spaces, escapes. */
 const tricky = fc

@@ -7,7 +7,8 @@ import { Store } from '../../src/main/store/store'
 import { readEnvFile } from '../../src/main/variables/dotenv-file'
 import { applyEnvImport, previewEnvImport } from '../../src/main/variables/dotenv-import'
 import { VariableService } from '../../src/main/variables/service'
-import { caught, fixture, storeBytes } from './setup'
+import { fixture, storeBytes } from './setup'
+import { caught } from '../helpers/errors'
 
 const fixtures = join(import.meta.dirname, '../fixtures/dotenv')
 

@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { BadRequest, Invalid, NotFound } from '../../src/main/core/errors'
 import type { VariableType } from '../../src/main/store/schema'
 import { resolveFlowCredentials, type ResolveFlowInput } from '../../src/main/variables/resolve'
-import { caught, fixture } from './setup'
+import { fixture } from './setup'
+import { caught } from '../helpers/errors'
 
 const starter = JSON.parse(
   readFileSync(join(import.meta.dirname, '../fixtures/flows/basic-prompting.json'), 'utf8')

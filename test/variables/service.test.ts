@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { BadRequest, Invalid, NotFound } from '../../src/main/core/errors'
 import { Store } from '../../src/main/store/store'
 import { VariableService } from '../../src/main/variables/service'
-import { caught, fixture, storeBytes } from './setup'
+import { fixture, storeBytes } from './setup'
+import { caught } from '../helpers/errors'
 
 describe('create', () => {
   it('returns exactly VariableRead, hides a Credential value, and encrypts both types at rest', async () => {

@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect } from 'vitest'
-import type { FlowKeysError } from '../../src/main/core/errors'
 import { STORE_FILE, Store } from '../../src/main/store/store'
 import { Vault } from '../../src/main/vault/vault'
 import { VariableService } from '../../src/main/variables/service'
@@ -60,15 +58,4 @@ export async function fixture(vault = Vault.fromMasterKey(randomBytes(32), 'gene
 
 export function storeBytes(dir: string): Buffer {
   return readFileSync(join(dir, STORE_FILE))
-}
-
-/** Runs `fn` and returns what it threw (failing the test when it throws nothing). */
-export async function caught(fn: () => unknown): Promise<FlowKeysError> {
-  try {
-    await fn()
-  } catch (err) {
-    return err as FlowKeysError
-  }
-  expect.unreachable('expected an error')
-  throw new Error('unreachable')
 }

@@ -48,10 +48,12 @@ export class AuthService {
 
   /**
    * A token (Bearer first, else the cookie) is checked when present; otherwise the API key path. Throws
-   * `Unauthorized`/`Forbidden` with the contract's messages; `failedKey` tells the caller a key attempt failed
-   * (for rate limiting).
+   * `Unauthorized`/`Forbidden` with the contract's messages (synchronously on the API-key path: callers must
+   * await the result inside a try); `failedKey` tells the caller a key attempt failed (for rate limiting).
    */
-  async authenticate(credentials: Credentials): Promise<Principal> {
+  authenticate(credentials: Credentials): Principal | Promise<Principal> {
+    // Synchronous unless a token must be checked (jose's verification is async): an API key is checked on every
+    // request to the key server, and a promise there is a measurable share of the request's cost.
     const token = credentials.bearer || credentials.cookieToken
     if (token) return this.fromToken(token)
     const apiKey = credentials.apiKey || undefined

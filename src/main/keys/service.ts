@@ -164,7 +164,7 @@ export class ApiKeyService {
   verify(apiKey: string, now: Date = new Date()): VerifiedKey | null {
     if (!looksLikeApiKey(apiKey)) return null
     this.refreshIndex()
-    const hash = this.vault.hashApiKey(apiKey)
+    const hash = this.hashOf(apiKey)
     // An exact lookup by HMAC: a lookup's timing can only tell about HMAC outputs, which a guesser cannot steer,
     // so no constant-time comparison is needed on top.
     const record = this.index.get(hash)
@@ -175,6 +175,23 @@ export class ApiKeyService {
     if (!user) return null
     if (this.options.trackUsage) this.usage.record(record.id, now)
     return { key: record, user }
+  }
+
+  /**
+   * HMACs of recently presented keys, by key: a client sends the same key on every request, and the HMAC is the
+   * largest part of checking it. Holding those keys in memory exposes nothing new: this process also holds the
+   * vault key, which opens every credential and signs access tokens. Bounded: cleared when full.
+   */
+  private recentHashes = new Map<string, string>()
+
+  private hashOf(apiKey: string): string {
+    let hash = this.recentHashes.get(apiKey)
+    if (hash === undefined) {
+      hash = this.vault.hashApiKey(apiKey)
+      if (this.recentHashes.size >= 1_000) this.recentHashes = new Map()
+      this.recentHashes.set(apiKey, hash)
+    }
+    return hash
   }
 
   private refreshIndex(): void {

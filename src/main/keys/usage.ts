@@ -5,12 +5,18 @@ interface Pending {
   lastUsedAt: string
 }
 
+/** As counted: the time as a number, made an ISO string only when read or written (not on every request). */
+interface Counted {
+  uses: number
+  lastUsedMs: number
+}
+
 /**
  * Counts API-key uses in memory and writes them to the store in batches (at most about once a second and on
  * close), so a busy server does not rewrite the store on every request, and a clean stop loses nothing.
  */
 export class UsageCounter {
-  private pending = new Map<string, Pending>()
+  private pending = new Map<string, Counted>()
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> = Promise.resolve()
 
@@ -21,12 +27,12 @@ export class UsageCounter {
 
   record(keyId: string, at: Date = new Date()): void {
     const entry = this.pending.get(keyId)
-    const iso = at.toISOString()
+    const ms = at.getTime()
     if (entry) {
       entry.uses++
-      if (iso > entry.lastUsedAt) entry.lastUsedAt = iso
+      if (ms > entry.lastUsedMs) entry.lastUsedMs = ms
     } else {
-      this.pending.set(keyId, { uses: 1, lastUsedAt: iso })
+      this.pending.set(keyId, { uses: 1, lastUsedMs: ms })
     }
     if (!this.timer) {
       this.timer = setTimeout(() => {
@@ -39,7 +45,8 @@ export class UsageCounter {
 
   /** Uses counted but not yet written, so readers can show exact live numbers. */
   pendingFor(keyId: string): Pending | undefined {
-    return this.pending.get(keyId)
+    const counted = this.pending.get(keyId)
+    return counted && { uses: counted.uses, lastUsedAt: new Date(counted.lastUsedMs).toISOString() }
   }
 
   /** Writes what was counted; on failure the counts are kept for the next flush. */
@@ -57,8 +64,8 @@ export class UsageCounter {
               const counted = batch.get(key.id)
               if (!counted) continue
               key.total_uses += counted.uses
-              if (!key.last_used_at || counted.lastUsedAt > key.last_used_at)
-                key.last_used_at = counted.lastUsedAt
+              const lastUsedAt = new Date(counted.lastUsedMs).toISOString()
+              if (!key.last_used_at || lastUsedAt > key.last_used_at) key.last_used_at = lastUsedAt
             }
           })
         } catch (err) {
@@ -66,7 +73,7 @@ export class UsageCounter {
             const now = this.pending.get(id)
             this.pending.set(id, {
               uses: counted.uses + (now?.uses ?? 0),
-              lastUsedAt: now && now.lastUsedAt > counted.lastUsedAt ? now.lastUsedAt : counted.lastUsedAt
+              lastUsedMs: Math.max(now?.lastUsedMs ?? 0, counted.lastUsedMs)
             })
           }
           throw err

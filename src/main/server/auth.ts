@@ -1,5 +1,5 @@
 import cookie from '@fastify/cookie'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthService, Credentials, Principal } from '../auth/service'
 import { type ErrorDetail, isFlowKeysError } from '../core/errors'
 import { requireSuperuser as requireSuperuserActor, type Actor } from '../users/actor'
@@ -21,8 +21,11 @@ const API_KEY_NAME = 'x-api-key'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Authenticates the request (see authPlugin); throws the contract's 401/403/429. */
-    authenticateRequest(request: FastifyRequest): Promise<Principal>
+    /**
+     * Authenticates the request (see authPlugin); throws the contract's 401/403/429. Synchronous on the API-key
+     * path (await it inside a try, or use the hooks below).
+     */
+    authenticateRequest(request: FastifyRequest): Principal | Promise<Principal>
   }
   interface FastifyRequest {
     /** Set by requireUser/requireSuperuser/optionalUser once the caller is known. */
@@ -81,40 +84,57 @@ function failedKey(err: unknown): boolean {
   return detail?.failedKey === true
 }
 
+type MaybePromise<T> = T | Promise<T>
+
 /**
  * Runs `attempt` under the failed-authentication limit of the client: refused with 429 once the client used up
- * its failures, and a failure (as `isFailure` judges the thrown error) is counted.
+ * its failures, and a failure (as `isFailure` judges the thrown error) is counted. Synchronous when `attempt` is.
  */
-export async function limitFailures<T>(
+export function limitFailures<T>(
   request: FastifyRequest,
-  attempt: () => Promise<T>,
+  attempt: () => MaybePromise<T>,
   isFailure: (err: unknown) => boolean
-): Promise<T> {
+): MaybePromise<T> {
   const limiter = request.server.failureLimiter
   limiter.check(request.ip)
-  try {
-    return await attempt()
-  } catch (err) {
+  const failed = (err: unknown): never => {
     if (isFailure(err)) limiter.recordFailure(request.ip)
     throw err
   }
+  let result: MaybePromise<T>
+  try {
+    result = attempt()
+  } catch (err) {
+    return failed(err)
+  }
+  return result instanceof Promise ? result.catch(failed) : result
 }
 
-async function authenticate(auth: Pick<AuthService, 'authenticate'>, request: FastifyRequest) {
+/** Applies `fn` to a value now, or to a promise's value when it comes: a synchronous path stays synchronous. */
+function then<T, U>(value: MaybePromise<T>, fn: (value: T) => U): MaybePromise<U> {
+  return value instanceof Promise ? value.then(fn) : fn(value)
+}
+
+function authenticate(
+  auth: Pick<AuthService, 'authenticate'>,
+  request: FastifyRequest
+): MaybePromise<Principal> {
   const credentials = presentedCredentials(request)
   const tokenFirst = !!(credentials.bearer || credentials.cookieToken)
   // Only a presented key is a guess worth limiting; a token is checked alone (and cannot be guessed).
   const principal =
     credentials.apiKey && !tokenFirst
-      ? await limitFailures(request, () => auth.authenticate(credentials), failedKey)
-      : await auth.authenticate(credentials)
-  request.principal = principal
-  request.logActor = {
-    keyId: principal.apiKey?.id ?? null,
-    keyName: principal.apiKey?.name ?? null,
-    userId: principal.user.id
-  }
-  return principal
+      ? limitFailures(request, () => auth.authenticate(credentials), failedKey)
+      : auth.authenticate(credentials)
+  return then(principal, (known) => {
+    request.principal = known
+    request.logActor = {
+      keyId: known.apiKey?.id ?? null,
+      keyName: known.apiKey?.name ?? null,
+      userId: known.user.id
+    }
+    return known
+  })
 }
 
 /**
@@ -134,15 +154,38 @@ export function authPlugin(auth: Pick<AuthService, 'authenticate'>): RoutePlugin
   })
 }
 
+type HookDone = (err?: Error) => void
+
+/**
+ * Runs a guard as a callback-style hook: the API-key path is synchronous, and an async hook would cost a promise
+ * on every request. A throw or a rejection becomes the hook's error (the contract's 401/403/429).
+ */
+function guard(run: () => MaybePromise<unknown>, done: HookDone): void {
+  let result: MaybePromise<unknown>
+  try {
+    result = run()
+  } catch (err) {
+    done(err as Error)
+    return
+  }
+  if (result instanceof Promise) result.then(() => done(), done)
+  else done()
+}
+
 /** preValidation hook: the caller must be an active user (Langflow's CurrentActiveUser). */
-export async function requireUser(request: FastifyRequest): Promise<void> {
-  await request.server.authenticateRequest(request)
+export function requireUser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
+  guard(() => request.server.authenticateRequest(request), done)
 }
 
 /** preValidation hook: the caller must be an active superuser (Langflow's get_current_active_superuser). */
-export async function requireSuperuser(request: FastifyRequest): Promise<void> {
-  const principal = await request.server.authenticateRequest(request)
-  requireSuperuserActor(actorFrom(principal))
+export function requireSuperuser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
+  guard(
+    () =>
+      then(request.server.authenticateRequest(request), (principal) =>
+        requireSuperuserActor(actorFrom(principal))
+      ),
+    done
+  )
 }
 
 /**
@@ -150,8 +193,14 @@ export async function requireSuperuser(request: FastifyRequest): Promise<void> {
  * creation): without any credential the route runs anonymously (`request.principal` stays null); a credential
  * that is presented must be valid, it is never silently ignored.
  */
-export async function optionalUser(request: FastifyRequest): Promise<void> {
-  if (presentsCredentials(presentedCredentials(request))) await request.server.authenticateRequest(request)
+export function optionalUser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
+  guard(
+    () =>
+      presentsCredentials(presentedCredentials(request))
+        ? request.server.authenticateRequest(request)
+        : undefined,
+    done
+  )
 }
 
 /** The caller of a route guarded by requireUser/requireSuperuser (or optionalUser, when it found one). */

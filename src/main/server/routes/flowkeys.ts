@@ -75,11 +75,10 @@ const MAX_LOGGED_NAME = 200
  * LANGFLOW_SKIP_AUTH_AUTO_LOGIN lets a request without any credential act as the superuser; it may list and
  * manage variables, but not read Credential values through these routes.
  */
-function requireProvenUser(request: FastifyRequest): Promise<Principal> {
-  return request.server.authenticateRequest(request).then((principal) => {
-    if (principal.via === 'auto_login') throw new Forbidden(CREDENTIALS_NEED_AUTH)
-    return principal
-  })
+async function requireProvenUser(request: FastifyRequest): Promise<Principal> {
+  const principal = await request.server.authenticateRequest(request)
+  if (principal.via === 'auto_login') throw new Forbidden(CREDENTIALS_NEED_AUTH)
+  return principal
 }
 
 function toWireField(field: ResolvedField): z.infer<typeof ResolvedFieldSchema> {
