@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { request } from 'node:http'
 import { bundle } from '../test/helpers/bundle'
+import type { ServerMode } from './server-child'
 
 /** The environment every benchmark process runs in: the caller's, minus FlowKeys/Langflow settings, plus `extra`. */
 export function benchEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -57,11 +58,7 @@ export class LineChild {
 export class ServerChild extends LineChild {
   url = ''
 
-  static async start(
-    mode: 'flowkeys' | 'bare' | 'fastify',
-    arg: string,
-    env: NodeJS.ProcessEnv
-  ): Promise<ServerChild> {
+  static async start(mode: ServerMode, arg: string, env: NodeJS.ProcessEnv): Promise<ServerChild> {
     // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server child there (for finding hot spots).
     const profile = process.env.BENCH_CPU_PROF
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
@@ -84,6 +81,12 @@ export class ServerChild extends LineChild {
   async cpu(): Promise<number> {
     this.send('cpu')
     return (await this.next<{ cpu: number }>()).cpu
+  }
+
+  /** The server's own view of its memory (V8 heap, external buffers), in bytes. */
+  async heap(): Promise<NodeJS.MemoryUsage> {
+    this.send('heap')
+    return this.next<NodeJS.MemoryUsage>()
   }
 
   /** Stops the server (flushing usage) and returns the store writes it made. */

@@ -1,22 +1,26 @@
 // A server for the benchmarks, run in its own process so that the load generator never shares its event loop.
-//   node server-child.mjs flowkeys <dataDir>   FlowKeys' key server on the core in <dataDir>
+//   node server-child.mjs flowkeys <dataDir>   FlowKeys' key server on the core in <dataDir>, as `flowkeys serve`
+//   node server-child.mjs flowkeys-v8-defaults <dataDir>   the same without the service heap settings (heap.ts)
 //   node server-child.mjs bare <bodyFile>      a bare node:http server answering the bytes of <bodyFile>
 //   node server-child.mjs fastify <bodyFile>   a bare Fastify app answering them (what the framework alone costs)
 // It prints one JSON line {"url":…} when listening; then answers commands on stdin, one per line:
 //   "writes" → {"writes":N} (store writes made since listening), "cpu" → {"cpu":µs} (CPU time used so far, user +
-//   system), "stop" → closes, prints {"writes":N}, exits.
+//   system), "heap" → process.memoryUsage(), "stop" → closes, prints {"writes":N}, exits.
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createInterface } from 'node:readline'
 import Fastify from 'fastify'
 import { openCore } from '../src/main/core/open'
+import { tuneHeapForService } from '../src/main/server/heap'
 import { startKeyServer } from '../src/main/server/key-server'
 
+const MODES = ['flowkeys', 'flowkeys-v8-defaults', 'bare', 'fastify'] as const
+export type ServerMode = (typeof MODES)[number]
+
 const [mode, arg] = process.argv.slice(2)
-if (!arg || (mode !== 'flowkeys' && mode !== 'bare' && mode !== 'fastify')) {
-  throw new Error('usage: server-child flowkeys|bare|fastify <arg>')
-}
+if (!arg || !MODES.includes(mode as ServerMode))
+  throw new Error(`usage: server-child ${MODES.join('|')} <arg>`)
 
 const say = (message: object): void => void process.stdout.write(JSON.stringify(message) + '\n')
 
@@ -43,6 +47,8 @@ if (mode === 'bare') {
   say({ url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` })
   stop = () => app.close()
 } else {
+  // As `flowkeys serve` and the desktop app run it: the service heap settings first, then the core.
+  if (mode === 'flowkeys') tuneHeapForService()
   const core = await openCore({ dataDir: arg })
   const server = await startKeyServer(core, { host: '127.0.0.1', port: 0 })
   core.store.onWrite(() => writes++)
@@ -55,6 +61,7 @@ if (mode === 'bare') {
 
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'writes') say({ writes })
+  if (line === 'heap') say(process.memoryUsage())
   if (line === 'cpu') {
     const { user, system } = process.cpuUsage()
     say({ cpu: user + system })

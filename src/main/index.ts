@@ -10,6 +10,7 @@ import { oneLine } from './core/errors'
 import { openCore, type Core } from './core/open'
 import { createHandlerTable } from './ipc/handlers'
 import { keyServerController } from './ipc/key-server'
+import { tuneHeapForService } from './server/heap'
 import type { ServerController } from './ipc/services'
 import { hardenApp } from './shell/harden'
 import { openInBrowser } from './shell/open-in-browser'
@@ -67,6 +68,7 @@ interface Running {
 }
 
 async function start(preferences: AppPreferences): Promise<Running> {
+  tuneHeapForService()
   const core = await openCore({ warn: (message) => console.warn(`FlowKeys: ${message}`) })
   const server = keyServerController(core, {
     port: () => preferences.get().serverPort,

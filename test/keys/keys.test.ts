@@ -156,6 +156,27 @@ describe('API keys in the core', () => {
     expect(writes).toBe(1)
     expect(core.store.read().api_keys.find((k) => k.id === key.key.id)?.total_uses).toBe(50)
   })
+
+  it('shares one frozen ApiKeyRead per unchanged key across listings; a used or changed key gets a new one', async () => {
+    const used = await core.keys.create(bob, { name: 'used' })
+    const idle = await core.keys.create(bob, { name: 'idle' })
+    const byId = () => new Map(core.keys.list(bob).api_keys.map((k) => [k.id, k]))
+    const first = byId()
+    expect(Object.isFrozen(first.get(idle.key.id))).toBe(true)
+    expect(byId().get(idle.key.id)).toBe(first.get(idle.key.id))
+
+    core.keys.verify(used.api_key)
+    const counting = byId()
+    expect(counting.get(used.key.id)).toMatchObject({ total_uses: 1 }) // live, not the shared one
+    expect(counting.get(used.key.id)).not.toBe(first.get(used.key.id))
+    expect(counting.get(idle.key.id)).toBe(first.get(idle.key.id))
+
+    await core.keys.flushUsage() // the record changes in place: its listing follows, the others stay shared
+    const flushed = byId()
+    expect(flushed.get(used.key.id)).toMatchObject({ total_uses: 1 })
+    expect(Object.isFrozen(flushed.get(used.key.id))).toBe(true)
+    expect(flushed.get(idle.key.id)).toBe(first.get(idle.key.id))
+  })
 })
 
 describe('usage tracking switched off', () => {

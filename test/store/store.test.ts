@@ -56,6 +56,45 @@ describe('Store', () => {
     expect(onDisk.variables.map((v: { id: string }) => v.id)).toEqual(['a'])
   })
 
+  it('writes the JSON of its data with a new write_id first, and re-reads before a write only what changed', async () => {
+    const dir = freshDir()
+    const file = join(dir, STORE_FILE)
+    const store = Store.open(dir)
+    await store.update((d) => void d.variables.push(record('a')))
+    const first = store.read().write_id
+    expect(first).toMatch(/^[0-9a-f]{32}$/)
+    // Byte for byte what JSON.stringify makes of the data, write_id moved to the front.
+    const { write_id, ...rest } = store.read()
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify({ write_id, ...rest }) + '\n')
+
+    // Nothing changed on disk: the write does not re-read the file (one new generation: the write's own).
+    let generation = store.generation
+    await store.update((d) => void d.variables.push(record('b')))
+    expect(store.generation).toBe(generation + 1)
+    expect(store.read().write_id).not.toBe(first)
+
+    // Another process (a second Store) wrote: the next write re-reads first, so its record is kept.
+    await Store.open(dir).update((d) => void d.variables.push(record('other')))
+    generation = store.generation
+    await store.update((d) => void d.variables.push(record('c')))
+    expect(store.generation).toBe(generation + 2)
+    expect(store.read().variables.map((v) => v.id)).toEqual(['a', 'b', 'other', 'c'])
+
+    // A hand edit that keeps the write_id is still seen (the file's stat changed).
+    const edited = JSON.parse(readFileSync(file, 'utf8'))
+    edited.variables.push(record('by-hand'))
+    writeFileSync(file, JSON.stringify(edited))
+    await store.update((d) => void d.variables.push(record('d')))
+    expect(JSON.parse(readFileSync(file, 'utf8')).variables.map((v: { id: string }) => v.id)).toEqual([
+      'a',
+      'b',
+      'other',
+      'c',
+      'by-hand',
+      'd'
+    ])
+  })
+
   it('tightens an existing folder to 0700', () => {
     const dir = freshDir()
     mkdirSync(dir, { mode: 0o755 })
@@ -199,6 +238,28 @@ describe('migrations', () => {
     await store.update((d) => void d.variables.push(record('new')))
     expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(SCHEMA_VERSION)
     expect(readFileSync(`${file}.v0.bak`, 'utf8')).toBe(legacy)
+  })
+
+  it('brings a version 1 store to version 2 (write_id at the head of the file), keeping the v1 file', async () => {
+    const dir = freshDir()
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, STORE_FILE)
+    const v1 = JSON.stringify({
+      version: 1,
+      vault_id: null,
+      vault_check: null,
+      users: [],
+      api_keys: [],
+      variables: [record('kept')]
+    })
+    writeFileSync(file, v1)
+    const store = Store.open(dir)
+    expect(store.read()).toMatchObject({ version: 2, write_id: null })
+    await store.update((d) => void d.variables.push(record('added')))
+    const text = readFileSync(file, 'utf8')
+    expect(text).toMatch(/^\{"write_id":"[0-9a-f]{32}","version":2,/)
+    expect(JSON.parse(text).variables.map((v: { id: string }) => v.id)).toEqual(['kept', 'added'])
+    expect(readFileSync(`${file}.v1.bak`, 'utf8')).toBe(v1)
   })
 
   it('runs each step in order and refuses a gap', () => {

@@ -61,7 +61,32 @@ export class ApiKeyService {
     this.usage = new UsageCounter(store, options.flushIntervalMs)
   }
 
+  /**
+   * ApiKeyRead objects by record, frozen and shared while the record is unchanged and the key has no uses
+   * waiting to be written: listing 10,000 keys then builds no new objects, and the HTTP face serialises each
+   * one once (see server/serializer.ts). Records are replaced on a re-read (the entries go with them) and
+   * updated in place by the usage flush (checked below), so only the keys that changed are built again.
+   */
+  private reads = new WeakMap<ApiKeyRecord, ApiKeyRead>()
+
   private toRead(record: ApiKeyRecord): ApiKeyRead {
+    if (this.usage.pendingFor(record.id)) return this.buildRead(record)
+    let read = this.reads.get(record)
+    if (
+      !read ||
+      read.total_uses !== record.total_uses ||
+      read.last_used_at !== record.last_used_at ||
+      read.name !== record.name ||
+      read.is_active !== record.is_active ||
+      read.expires_at !== record.expires_at
+    ) {
+      read = Object.freeze(this.buildRead(record))
+      this.reads.set(record, read)
+    }
+    return read
+  }
+
+  private buildRead(record: ApiKeyRecord): ApiKeyRead {
     const pending = this.usage.pendingFor(record.id)
     const lastUsed =
       pending && (!record.last_used_at || pending.lastUsedAt > record.last_used_at)

@@ -22,6 +22,11 @@ export const MIGRATIONS: Migration[] = [
       ...data,
       version: 1
     })
+  },
+  {
+    // write_id: a store written by version 1 has none, so its first check re-reads the file, as it should.
+    to: 2,
+    up: (data) => ({ ...data, write_id: null, version: 2 })
   }
 ]
 

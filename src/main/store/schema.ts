@@ -2,7 +2,7 @@
  * The shape of the store file. Every change to it bumps SCHEMA_VERSION and adds a step to migrations.ts.
  * Secrets never appear here in clear: API keys are HMACs, variable values and store keys are Fernet tokens.
  */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 
 export interface UserRecord {
   id: string
@@ -52,6 +52,12 @@ export interface VariableRecord {
 
 export interface StoreData {
   version: number
+  /**
+   * Random, replaced by every write and written first in the file: a process holding the lock reads the file's
+   * first bytes to know whether another process wrote since it last read, instead of re-reading it all.
+   * Null until the first write.
+   */
+  write_id: string | null
   /** Names this store's vault key in the OS keychain (not a secret). */
   vault_id: string | null
   /** A Fernet token of a known text: proves the vault key in use is the one that encrypted this store. */
@@ -64,6 +70,7 @@ export interface StoreData {
 export function emptyStore(): StoreData {
   return {
     version: SCHEMA_VERSION,
+    write_id: null,
     vault_id: null,
     vault_check: null,
     users: [],

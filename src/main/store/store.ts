@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto'
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { LowSync, type SyncAdapter } from 'lowdb'
 import { Corrupt, oneLine } from '../core/errors'
 import { removeStaleTemps, writeFileAtomic } from './atomic-file'
+import { readWriteId, writeStoreJson } from './store-json'
 import { FileLock } from './lock'
 import { MigrationError, migrate } from './migrations'
 import { SCHEMA_VERSION, emptyStore, type StoreData } from './schema'
@@ -39,7 +41,7 @@ class AtomicJsonAdapter implements SyncAdapter<StoreData> {
       copyFileSync(this.file, `${this.file}.v${this.lastReadVersion}.bak`)
       this.lastReadVersion = SCHEMA_VERSION
     }
-    writeFileAtomic(this.file, JSON.stringify(data) + '\n')
+    writeFileAtomic(this.file, (write) => writeStoreJson(data, write))
   }
 }
 
@@ -109,6 +111,8 @@ export class Store {
   private readonly db: LowSync<StoreData>
   private readonly lock: FileLock
   private stamp: string | null = null
+  /** The write_id of the data in memory (null: unknown, re-read before the next write). */
+  private writeId: string | null = null
   private readonly listeners = new Set<(data: StoreData) => void>()
 
   private constructor(
@@ -148,16 +152,24 @@ export class Store {
   async update<T>(fn: (data: StoreData) => T | Promise<T>): Promise<T> {
     return this.lock.with(async () => {
       removeStaleTemps(this.file)
-      this.reload()
+      // Under the lock no other process writes. What is in memory is current when the file still holds the
+      // write this process last read or made: same write_id at its head (another FlowKeys process writes a new
+      // one) and same stat (a hand edit). Otherwise, and always when in doubt, the whole file is read again.
+      if (this.writeId === null || readWriteId(this.file) !== this.writeId || this.changedOnDisk())
+        this.reload()
       let result: T
       try {
         result = await fn(this.db.data)
       } catch (err) {
         // The callback may have mutated the data before it threw: forget those changes.
         this.stamp = null
+        this.writeId = null
         throw err
       }
+      const writeId = randomBytes(16).toString('hex')
+      this.db.data.write_id = writeId
       this.db.write()
+      this.writeId = writeId
       this.stamp = stampOf(this.file)
       this.generation++
       for (const listener of this.listeners) listener(this.db.data)
@@ -177,6 +189,7 @@ export class Store {
     // Not LowSync.read(): it keeps stale data when the file is gone.
     this.db.data = this.adapter.read() ?? emptyStore()
     this.stamp = stamp
+    this.writeId = this.db.data.write_id
     this.generation++
   }
 }

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander'
 import { openCore, type Core } from '../../core/open'
+import { tuneHeapForService } from '../../server/heap'
 import { formatAccessLine, formatErrorLine } from '../../server/log'
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../server/defaults'
 import { nonEmpty } from '../args'
@@ -106,6 +107,7 @@ async function run(
     warned.add(message)
     io.err(`flowkeys: warning: ${message}`)
   }
+  tuneHeapForService()
   const core = await openCore({ dataDir, env: io.env, warn })
   let handle
   try {
