@@ -95,6 +95,21 @@ describe('Store', () => {
     ])
   })
 
+  it("read() always sees another process's write; readChecked() trusts a check made in the same turn", async () => {
+    const dir = freshDir()
+    const store = Store.open(dir)
+    const other = Store.open(dir)
+    await other.update((d) => void d.variables.push(record('first')))
+    await new Promise(setImmediate)
+    expect(store.readChecked().variables.map((v) => v.id)).toEqual(['first'])
+    await other.update((d) => void d.variables.push(record('second')))
+    expect(store.readChecked().variables).toHaveLength(1) // checked earlier in this turn
+    expect(store.read().variables).toHaveLength(2) // read() checks every time
+    await other.update((d) => void d.variables.push(record('third')))
+    await new Promise(setImmediate)
+    expect(store.readChecked().variables).toHaveLength(3) // a new turn checks again
+  })
+
   it('tightens an existing folder to 0700', () => {
     const dir = freshDir()
     mkdirSync(dir, { mode: 0o755 })

@@ -134,6 +134,7 @@ describe('list', () => {
     // Another store on the same directory stands for another process (the CLI).
     const other = new VariableService(Store.open(dir), service.vault)
     await other.create(alice, { name: 'MORE', value: 'm', type: 'Generic' })
+    await new Promise(setImmediate) // a listing trusts a check made earlier in the same turn (Store.readChecked)
     expect(service.list(alice).map((v) => v.name)).toEqual(['GEN', 'MORE'])
   })
 })

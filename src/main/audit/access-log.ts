@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { nowIso } from '../core/clock'
 
 /** One line of the access log. Never a key, token, password or variable value: names and outcomes only. */
 export interface AccessEntry {
@@ -74,7 +75,7 @@ export class AccessLog {
   }
 
   record(entry: Omit<AccessEntry, 'time'> & { time?: string }): AccessEntry {
-    const full: AccessEntry = { ...entry, time: entry.time ?? new Date().toISOString() }
+    const full: AccessEntry = { ...entry, time: entry.time ?? nowIso() }
     this.recentEntries.push(full)
     // Trimmed in bulk (amortised O(1)): a splice on every request would shift the whole list each time.
     if (this.recentEntries.length >= 2 * this.keep) this.recentEntries.splice(0, this.keep)

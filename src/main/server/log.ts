@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { nowIso } from '../core/clock'
 
 /**
  * The key server's own logging. Fastify's logger stays off: it would record query strings (`?x-api-key=` carries
@@ -100,20 +101,11 @@ export function describeUnexpected(err: unknown): string {
 
 export function logError(log: ServerLogSink, request: FastifyRequest, message: string): void {
   log.error?.({
-    time: new Date().toISOString(),
+    time: nowIso(),
     method: request.method,
     path: pathOnly(request.url),
     message
   })
-}
-
-function actorFields(actor: LogActor | null): Pick<AccessLogEntry, 'keyId' | 'keyName' | 'userId'> {
-  if (!actor) return {}
-  const fields: Pick<AccessLogEntry, 'keyId' | 'keyName' | 'userId'> = {}
-  if (actor.keyId) fields.keyId = actor.keyId
-  if (actor.keyName) fields.keyName = printable(actor.keyName)
-  if (actor.userId) fields.userId = actor.userId
-  return fields
 }
 
 /** Writes one access entry per finished request. */
@@ -122,14 +114,18 @@ export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): voi
   if (!log.access) return
   const access = log.access
   app.addHook('onResponse', (request, reply, done) => {
-    access({
-      time: new Date().toISOString(),
+    const entry: AccessLogEntry = {
+      time: nowIso(),
       method: request.method,
       path: pathOnly(request.url),
       status: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime),
-      ...actorFields(request.logActor)
-    })
+      durationMs: Math.round(reply.elapsedTime)
+    }
+    const actor = request.logActor
+    if (actor?.keyId) entry.keyId = actor.keyId
+    if (actor?.keyName) entry.keyName = printable(actor.keyName)
+    if (actor?.userId) entry.userId = actor.userId
+    access(entry)
     done()
   })
 }

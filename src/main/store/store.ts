@@ -136,7 +136,29 @@ export class Store {
   /** The current data, re-read first if another process replaced the file. Treat it as read-only. */
   read(): StoreData {
     if (stampOf(this.file) !== this.stamp) this.reload()
+    this.markChecked()
     return this.db.data
+  }
+
+  /**
+   * Like read(), but trusts a check of the file already made in this turn of the event loop. For hot reads that
+   * follow a check (a key server request: the API-key check reads the file's stat, then the route lists): one
+   * stat per request instead of two. Another process's write is seen from the next turn on; decisions that must
+   * see it at once (is this key revoked?) use read().
+   */
+  readChecked(): StoreData {
+    return this.checkedThisTurn ? this.db.data : this.read()
+  }
+
+  /** Whether read() ran in this turn of the event loop (cleared when the turn ends). */
+  private checkedThisTurn = false
+
+  private markChecked(): void {
+    if (this.checkedThisTurn) return
+    this.checkedThisTurn = true
+    setImmediate(() => {
+      this.checkedThisTurn = false
+    }).unref()
   }
 
   /** Whether the file on disk differs from what is in memory (cheap: one stat). */

@@ -83,10 +83,11 @@ export class VariableService implements VariableContext {
   /**
    * The user's variables as Langflow lists them: internal `__names__` hidden, Credential values null. The result
    * is frozen and shared until the store changes, so repeated listings (a flow polling the key server) cost a
-   * lookup, and the HTTP face serialises it once (see server/serializer.ts).
+   * lookup, and the HTTP face serialises it once (see server/serializer.ts). It trusts a check of the store file
+   * made earlier in this turn (Store.readChecked): the API-key check of the same request just made one.
    */
   list(userId: string): readonly VariableRead[] {
-    const data = this.store.read()
+    const data = this.store.readChecked()
     if (this.listedGeneration !== this.store.generation) {
       this.listings = new Map()
       this.listedGeneration = this.store.generation
