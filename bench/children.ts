@@ -77,10 +77,10 @@ export class ServerChild extends LineChild {
     return (await this.next<{ writes: number }>()).writes
   }
 
-  /** CPU time the server process used so far (user + system), in µs. */
-  async cpu(): Promise<number> {
+  /** CPU time the server process used so far, in µs: in user space (JavaScript, V8) and in the kernel. */
+  async cpu(): Promise<{ user: number; system: number }> {
     this.send('cpu')
-    return (await this.next<{ cpu: number }>()).cpu
+    return this.next<{ user: number; system: number }>()
   }
 
   /** The server's own view of its memory (V8 heap, external buffers), in bytes. */

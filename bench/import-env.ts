@@ -97,6 +97,6 @@ export async function importEnv(ctx: BenchContext): Promise<Section> {
 |---|---|---|
 ${rows}
 
-For scale, \`flowkeys keys list\` (start, open, list nothing, exit) on the same kind of store takes ${ms(m(baseline))}. Two costs every CLI command pays, seen while writing this benchmark: the CLI loads the key server's modules (Fastify and its plugins, about 100 ms of \`flowkeys --version\`'s 300 ms) because \`serve\` imports them statically, and opening the core rewrites the store file once (\`Vault.open\` runs a \`store.update\` even when nothing changes), so even a read-only command writes and fsyncs the whole store.`
+For scale, \`flowkeys keys list\` (start, open, list nothing, exit) on the same kind of store takes ${ms(m(baseline))}. That is the floor of any CLI command: starting Node, loading the CLI (Fastify is loaded only by \`serve\`), reading and parsing the store, and opening the vault; a read-only command does not write the store.`
   }
 }

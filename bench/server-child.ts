@@ -4,8 +4,8 @@
 //   node server-child.mjs bare <bodyFile>      a bare node:http server answering the bytes of <bodyFile>
 //   node server-child.mjs fastify <bodyFile>   a bare Fastify app answering them (what the framework alone costs)
 // It prints one JSON line {"url":…} when listening; then answers commands on stdin, one per line:
-//   "writes" → {"writes":N} (store writes made since listening), "cpu" → {"cpu":µs} (CPU time used so far, user +
-//   system), "heap" → process.memoryUsage(), "stop" → closes, prints {"writes":N}, exits.
+//   "writes" → {"writes":N} (store writes made since listening), "cpu" → {"user":µs,"system":µs} (CPU time used so
+//   far), "heap" → process.memoryUsage(), "stop" → closes, prints {"writes":N}, exits.
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -64,7 +64,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'heap') say(process.memoryUsage())
   if (line === 'cpu') {
     const { user, system } = process.cpuUsage()
-    say({ cpu: user + system })
+    say({ user, system })
   }
   if (line === 'stop') break
 }

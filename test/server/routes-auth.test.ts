@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
 import {
@@ -94,6 +95,27 @@ describe('§1 API key path with LANGFLOW_AUTO_LOGIN=false', () => {
     // An empty query value is absent: the header is used.
     const emptyQuery = await get(`${whoami}?x-api-key=`, key(adminKey))
     expect(emptyQuery.status).toBe(200)
+  })
+
+  it('a repeated x-api-key header: the first one counts, as Starlette reads it', async () => {
+    /** The status of GET whoami sent with these x-api-key headers, in this order and spelling. */
+    const statusWith = (headers: string[]): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const url = new URL(server.url)
+        const socket = connect(Number(url.port), url.hostname)
+        let reply = ''
+        socket.setEncoding('utf8')
+        socket.on('data', (chunk: string) => (reply += chunk))
+        socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1])))
+        socket.on('error', reject)
+        socket.write(
+          `GET /api/v1/users/whoami HTTP/1.1\r\nHost: ${url.host}\r\n${headers.join('\r\n')}\r\nConnection: close\r\n\r\n`
+        )
+      })
+    const other = 'sk-' + 'D'.repeat(43)
+    expect(await statusWith([`X-Api-Key: ${adminKey}`, `x-api-key: ${other}`])).toBe(200)
+    expect(await statusWith([`x-api-key: ${other}`, `X-API-KEY: ${adminKey}`])).toBe(403)
+    expect(await statusWith([`x-api-key: ${adminKey}`])).toBe(200)
   })
 
   it('a superuser-only endpoint refuses a regular user with 403 "The user doesn\'t have enough privileges"', async () => {

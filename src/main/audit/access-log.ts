@@ -75,7 +75,8 @@ export class AccessLog {
   }
 
   record(entry: Omit<AccessEntry, 'time'> & { time?: string }): AccessEntry {
-    const full: AccessEntry = { ...entry, time: entry.time ?? nowIso() }
+    // An entry that comes with its time is kept as given (the key server's sink makes a fresh one per request).
+    const full: AccessEntry = entry.time === undefined ? { ...entry, time: nowIso() } : (entry as AccessEntry)
     this.recentEntries.push(full)
     // Trimmed in bulk (amortised O(1)): a splice on every request would shift the whole list each time.
     if (this.recentEntries.length >= 2 * this.keep) this.recentEntries.splice(0, this.keep)

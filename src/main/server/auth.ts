@@ -41,8 +41,21 @@ function queryApiKey(url: string): string | null {
   return values.at(-1) ?? null
 }
 
+/**
+ * One cookie of the request, parsed only when asked: the cookie plugin is registered where cookies are set
+ * (login.ts), not on every route, where its two hooks would run on every request.
+ */
+function cookieValue(request: FastifyRequest, name: string): string | null {
+  const header = request.headers.cookie
+  return header ? (cookie.parse(header)[name] ?? null) : null
+}
+
 /** The `x-api-key` header, any case; Starlette's `headers.get` returns the first of repeated headers. */
 function headerApiKey(request: FastifyRequest): string | null {
+  // Node joins repeated headers with ", " (a key never holds one): only then is the raw list searched.
+  const joined = request.headers[API_KEY_NAME]
+  if (typeof joined === 'string' && !joined.includes(', ')) return joined
+  if (joined === undefined) return null
   const raw = request.raw.rawHeaders
   for (let i = 0; i + 1 < raw.length; i += 2) {
     if (raw[i]?.toLowerCase() === API_KEY_NAME) return raw[i + 1] ?? null
@@ -65,7 +78,7 @@ export function presentedCredentials(request: FastifyRequest): Credentials {
     const scheme = space === -1 ? authorization : authorization.slice(0, space)
     if (scheme.toLowerCase() === 'bearer') bearer = space === -1 ? '' : authorization.slice(space + 1)
   }
-  if (bearer === null) cookieToken = request.cookies?.[ACCESS_COOKIE] ?? null
+  if (bearer === null) cookieToken = cookieValue(request, ACCESS_COOKIE)
   return {
     apiKey: queryApiKey(request.url) || headerApiKey(request) || null,
     bearer,
@@ -138,12 +151,11 @@ function authenticate(
 }
 
 /**
- * Registers the cookie parser and the authenticator at the root, for every route family after it. Must come
- * before the families that use requireUser/requireSuperuser/optionalUser.
+ * Registers the authenticator at the root, for every route family after it. Must come before the families that
+ * use requireUser/requireSuperuser/optionalUser.
  */
 export function authPlugin(auth: Pick<AuthService, 'authenticate'>): RoutePlugin {
   const plugin: RoutePlugin = async (app) => {
-    await app.register(cookie)
     app.decorateRequest('principal', null)
     app.decorate('authenticateRequest', (request: FastifyRequest) => authenticate(auth, request))
   }

@@ -1,5 +1,8 @@
 import { RateLimited } from '../core/errors'
 
+/** Shared by every client without failures (the common case, on every request): never written to. */
+const NO_FAILURES: readonly number[] = Object.freeze([])
+
 export const TOO_MANY_FAILURES = 'Too many failed authentication attempts. Try again later.'
 
 export interface FailureLimiterOptions {
@@ -48,8 +51,7 @@ export class FailureLimiter {
 
   /** Call after a credential was rejected. */
   recordFailure(clientKey: string): void {
-    const times = this.recent(clientKey)
-    times.push(this.now())
+    const times = [...this.recent(clientKey), this.now()]
     // Only the newest `maxFailures` matter for the decision.
     if (times.length > this.maxFailures) times.splice(0, times.length - this.maxFailures)
     this.failures.delete(clientKey)
@@ -66,9 +68,9 @@ export class FailureLimiter {
     else this.failures.delete(clientKey)
   }
 
-  private recent(clientKey: string): number[] {
+  private recent(clientKey: string): readonly number[] {
     const times = this.failures.get(clientKey)
-    if (!times) return []
+    if (!times) return NO_FAILURES
     const cutoff = this.now() - this.windowMs
     let drop = 0
     while (drop < times.length && (times[drop] ?? Infinity) <= cutoff) drop++

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { LowSync, type SyncAdapter } from 'lowdb'
 import { Corrupt, oneLine } from '../core/errors'
@@ -82,11 +82,17 @@ export function parseStore(file: string, text: string): { data: StoreData; from:
   return { data: data as unknown as StoreData, from }
 }
 
-/** Stat fields that change whenever the file is replaced (each atomic write is a new inode). */
-function stampOf(file: string): string | null {
+/** What identifies a version of the file: its inode (each atomic write is a new one), times and size. */
+type Stamp = Pick<Stats, 'ino' | 'mtimeMs' | 'ctimeMs' | 'size'> | null
+
+function stampOf(file: string): Stamp {
   // Number stats (not bigint) and no exception for a missing file: this runs on every authenticated request.
-  const s = statSync(file, { throwIfNoEntry: false })
-  return s ? `${s.ino}:${s.mtimeMs}:${s.ctimeMs}:${s.size}` : null
+  return statSync(file, { throwIfNoEntry: false }) ?? null
+}
+
+function sameStamp(a: Stamp, b: Stamp): boolean {
+  if (a === null || b === null) return a === b
+  return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size
 }
 
 export function ensureDataDir(dir: string): void {
@@ -110,7 +116,10 @@ export class Store {
   private readonly adapter: AtomicJsonAdapter
   private readonly db: LowSync<StoreData>
   private readonly lock: FileLock
-  private stamp: string | null = null
+  /** The stamp of the file as last read or written (null: there was no file). */
+  private stamp: Stamp = null
+  /** False when memory may differ from the file whatever the stamps say (a callback failed midway). */
+  private known = false
   /** The write_id of the data in memory (null: unknown, re-read before the next write). */
   private writeId: string | null = null
   private readonly listeners = new Set<(data: StoreData) => void>()
@@ -135,7 +144,7 @@ export class Store {
 
   /** The current data, re-read first if another process replaced the file. Treat it as read-only. */
   read(): StoreData {
-    if (stampOf(this.file) !== this.stamp) this.reload()
+    if (this.changedOnDisk()) this.reload()
     this.markChecked()
     return this.db.data
   }
@@ -163,7 +172,7 @@ export class Store {
 
   /** Whether the file on disk differs from what is in memory (cheap: one stat). */
   changedOnDisk(): boolean {
-    return stampOf(this.file) !== this.stamp
+    return !this.known || !sameStamp(stampOf(this.file), this.stamp)
   }
 
   /**
@@ -184,7 +193,7 @@ export class Store {
         result = await fn(this.db.data)
       } catch (err) {
         // The callback may have mutated the data before it threw: forget those changes.
-        this.stamp = null
+        this.known = false
         this.writeId = null
         throw err
       }
@@ -193,6 +202,7 @@ export class Store {
       this.db.write()
       this.writeId = writeId
       this.stamp = stampOf(this.file)
+      this.known = true
       this.generation++
       for (const listener of this.listeners) listener(this.db.data)
       return result
@@ -211,6 +221,7 @@ export class Store {
     // Not LowSync.read(): it keeps stale data when the file is gone.
     this.db.data = this.adapter.read() ?? emptyStore()
     this.stamp = stamp
+    this.known = true
     this.writeId = this.db.data.write_id
     this.generation++
   }

@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody'
-import type { CookieSerializeOptions } from '@fastify/cookie'
+import cookie, { type CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { Tokens } from '../../auth/service'
@@ -83,6 +83,8 @@ export function loginRoutes(core: Pick<Core, 'auth' | 'settings'>): RoutePlugin 
     // empty form (so a JSON login answers "Field required" for both fields, not a JSON error).
     app.removeAllContentTypeParsers()
     await app.register(formbody)
+    // Only these routes read and set cookies (auth.ts reads the access cookie by itself, on demand).
+    await app.register(cookie)
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
       const type = request.headers['content-type'] ?? ''
       done(null, /^multipart\/form-data/i.test(type) ? parseMultipartFields(type, body as Buffer) : {})
