@@ -12,6 +12,7 @@ const TARGET = 0.7
 
 const SERVERS = [
   { name: 'flowkeys', label: 'FlowKeys key server' },
+  { name: 'flowkeys-v8-defaults', label: 'FlowKeys, V8 default heap (reference)' },
   { name: 'fastify', label: 'bare Fastify (same bytes, no hooks or auth)' },
   { name: 'bare', label: 'bare `node:http` (same bytes)' }
 ] as const
@@ -42,6 +43,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
     }
     const bodyFile = join(dir, 'variables-body.json')
     writeFileSync(bodyFile, reply.body)
+    servers['flowkeys-v8-defaults'] = await ServerChild.start('flowkeys-v8-defaults', dir, ctx.env)
     for (const name of ['fastify', 'bare'] as const) {
       const server = (servers[name] = await ServerChild.start(name, bodyFile, ctx.env))
       const copy = await get(server.url + path, headers)
@@ -50,6 +52,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
 
     const runs: Record<Name, (LoadResult & { user: number; system: number })[]> = {
       flowkeys: [],
+      'flowkeys-v8-defaults': [],
       fastify: [],
       bare: []
     }
@@ -104,7 +107,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
           met: ratio >= TARGET
         }
       ],
-      details: `${VARIABLES} variables (${VARIABLES - GENERIC} Credential, ${GENERIC} Generic, so each answer decrypts ${GENERIC} values), a valid \`x-api-key\` header, usage tracking on (the default), the access log on (as \`startKeyServer\` always records it). The bare servers answer the exact ${num(reply.body.length)}-byte JSON body FlowKeys answered (captured first), with only \`content-type\` and \`content-length\` headers. autocannon, ${CONNECTIONS} connections, no pipelining, ${ctx.seconds} s per round after a 2 s warm-up, the servers taking turns; medians of ${ctx.rounds} rounds. "Machine time per request" is 1 / throughput: on this 2-core machine autocannon itself takes one core, so the bare servers measure mostly the load generator's ceiling.
+      details: `${VARIABLES} variables (${VARIABLES - GENERIC} Credential, ${GENERIC} Generic, so each answer decrypts ${GENERIC} values), a valid \`x-api-key\` header, usage tracking on (the default), the access log on (as \`startKeyServer\` always records it). The bare servers answer the exact ${num(reply.body.length)}-byte JSON body FlowKeys answered (captured first), with only \`content-type\` and \`content-length\` headers. FlowKeys runs as \`flowkeys serve\` runs it, with the service heap settings (src/main/server/heap.ts); the reference row is the same server with V8's default heap, which shows what those memory settings cost in CPU. autocannon, ${CONNECTIONS} connections, no pipelining, ${ctx.seconds} s per round after a 2 s warm-up, the servers taking turns; medians of ${ctx.rounds} rounds. "Machine time per request" is 1 / throughput: on this 2-core machine autocannon itself takes one core, so the bare servers measure mostly the load generator's ceiling.
 
 | server | requests/s | of bare Node | machine time per request | server CPU per request (user + kernel) | p50 latency | p99 latency | mean latency |
 |---|---|---|---|---|---|---|---|

@@ -35,6 +35,28 @@ describe('access log', () => {
     log.flush()
     expect(statSync(file).size).toBeLessThanOrEqual(300)
     expect(readFileSync(`${file}.1`, 'utf8').length).toBeGreaterThan(0)
+    // The torn line stays alone: every other line of both files is a whole entry.
+    const lines = [file, `${file}.1`].flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean))
+    expect(lines.filter((line) => line !== '{"time":"t","kin').every((line) => JSON.parse(line))).toBe(true)
+    // recent() reads the newest entries back from the file and, past its start, from the rotated one.
+    const names = log.recent(100).map((e) => e.variable)
+    expect(names[0]).toBe('V9')
+    expect(names.length).toBeGreaterThan(readFileSync(file, 'utf8').trim().split('\n').length)
+    expect(names).toEqual(names.map((_, i) => `V${9 - i}`))
+  })
+
+  it('shows entries not yet written, and keeps nothing in memory without a data directory but the last ones', () => {
+    const dir = tempDir()
+    const log = new AccessLog(dir, { keep: 5 })
+    for (let i = 0; i < 3; i++) log.record({ kind: 'request', method: 'GET', path: `/p${i}`, status: 200 })
+    expect(readFileSync(join(dir, ACCESS_LOG_FILE), { flag: 'a+' }).length).toBe(0) // still pending
+    expect(log.recent(10, (e) => e.path !== '/p1').map((e) => e.path)).toEqual(['/p2', '/p0'])
+    log.close()
+
+    const inMemory = new AccessLog(null, { keep: 2 })
+    for (let i = 0; i < 5; i++)
+      inMemory.record({ kind: 'request', method: 'GET', path: `/m${i}`, status: 200 })
+    expect(inMemory.recent().map((e) => e.path)).toEqual(['/m4', '/m3'])
   })
 
   it('writes entries in batches: soon by itself, at once on flush or close, and before the process exits', async () => {

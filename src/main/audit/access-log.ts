@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { nowIso } from '../core/clock'
 
@@ -21,7 +21,7 @@ export interface AccessEntry {
 export const ACCESS_LOG_FILE = 'access.log'
 
 export interface AccessLogOptions {
-  /** Entries kept in memory for the app to show. */
+  /** How many of the newest entries recent() looks at (the app shows them). */
   keep?: number
   /** Size at which the file is rotated to access.log.1. */
   maxBytes?: number
@@ -30,6 +30,8 @@ export interface AccessLogOptions {
 /** Entries reach the file within this delay, or at once when this many bytes are waiting. */
 const FLUSH_DELAY_MS = 100
 const FLUSH_BYTES = 64 * 1024
+/** recent() reads at most this much of the end of each file. */
+const TAIL_BYTES = 512 * 1024
 
 /** Logs with entries waiting for their timer: written out if the process exits first. */
 const openLogs = new Set<AccessLog>()
@@ -38,104 +40,132 @@ process.once('exit', () => {
 })
 
 /**
- * The access log: recent entries in memory, and every entry appended (JSON lines, mode 0600) to a file in the
- * data directory, rotated by size. Writes are batched (within FLUSH_DELAY_MS, on close and at process exit), so
- * a request costs no system call; a process killed outright loses at most that last fraction of a second.
- * Listeners (the app's Server page) hear each entry as it happens.
+ * The access log: every entry appended (JSON lines, mode 0600) to a file in the data directory, rotated by
+ * size, and read back from the file's end for the app (recent). It is on every request's path, so a request
+ * leaves nothing behind in the JavaScript heap: its line is copied into a byte buffer that is written out in
+ * batches (within FLUSH_DELAY_MS, on close and at process exit; a process killed outright loses at most that
+ * last fraction of a second). Keeping entries as objects for a while made the garbage collector copy them
+ * over and over, which cost more than the rest of the logging. Without a data directory, entries are kept in
+ * memory instead. Listeners (the app's Server page) hear each entry as it happens.
  */
 export class AccessLog {
-  private readonly recentEntries: AccessEntry[] = []
+  private readonly memory: AccessEntry[] = []
   private readonly listeners = new Set<(entry: AccessEntry) => void>()
   readonly file: string | null
   private readonly keep: number
   private readonly maxBytes: number
+  /** Bytes in the file, as written by this process. */
   private bytes = 0
-  /** Kept open, and written in batches: the log is on every request's path. */
   private fd: number | null = null
-  private pending: string[] = []
-  private pendingBytes = 0
+  private pending = Buffer.allocUnsafeSlow(FLUSH_BYTES)
+  private pendingLength = 0
   private flushTimer: NodeJS.Timeout | undefined
+  /** A previous process died in the middle of a line: the next line starts on a line of its own. */
+  private tornTail = false
 
   constructor(dataDir: string | null, options: AccessLogOptions = {}) {
     this.file = dataDir ? join(dataDir, ACCESS_LOG_FILE) : null
     this.keep = options.keep ?? 500
     this.maxBytes = options.maxBytes ?? 5 * 1024 * 1024
-    if (this.file && existsSync(this.file)) {
-      this.bytes = statSync(this.file).size
-      // Show the tail of the previous session's log after a restart.
-      const lines = readFileSync(this.file, 'utf8').split('\n').filter(Boolean).slice(-this.keep)
-      for (const line of lines) {
-        try {
-          this.recentEntries.push(JSON.parse(line) as AccessEntry)
-        } catch {
-          /* a torn last line after a crash: skip it */
-        }
-      }
+    if (this.file) {
+      this.bytes = statSync(this.file, { throwIfNoEntry: false })?.size ?? 0
+      this.tornTail = this.bytes > 0 && !readTail(this.file, 1).endsWith('\n')
     }
   }
 
   record(entry: Omit<AccessEntry, 'time'> & { time?: string }): AccessEntry {
     // An entry that comes with its time is kept as given (the key server's sink makes a fresh one per request).
     const full: AccessEntry = entry.time === undefined ? { ...entry, time: nowIso() } : (entry as AccessEntry)
-    this.recentEntries.push(full)
-    // Trimmed in bulk (amortised O(1)): a splice on every request would shift the whole list each time.
-    if (this.recentEntries.length >= 2 * this.keep) this.recentEntries.splice(0, this.keep)
-    if (this.file) {
-      const line = JSON.stringify(full) + '\n'
-      this.pending.push(line)
-      this.pendingBytes += line.length
-      if (this.pendingBytes >= FLUSH_BYTES) this.flush()
-      else if (!this.flushTimer) {
-        this.flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS)
-        this.flushTimer.unref()
-        openLogs.add(this)
-      }
+    if (this.file) this.append(JSON.stringify(full) + '\n')
+    else {
+      this.memory.push(full)
+      // Trimmed in bulk (amortised O(1)): a splice on every entry would shift the whole list each time.
+      if (this.memory.length >= 2 * this.keep) this.memory.splice(0, this.keep)
     }
     for (const listener of this.listeners) listener(full)
     return full
   }
 
-  /** Appends the entries not yet written to the file (rotating it when full). Never throws. */
+  private append(line: string): void {
+    if (this.tornTail) {
+      line = '\n' + line
+      this.tornTail = false
+    }
+    const size = Buffer.byteLength(line, 'utf8')
+    if (this.bytes + this.pendingLength + size > this.maxBytes && this.bytes + this.pendingLength > 0) {
+      this.flush()
+      this.rotate()
+    }
+    if (this.pendingLength + size > this.pending.length) this.flush()
+    if (size > this.pending.length) this.pending = Buffer.allocUnsafeSlow(size)
+    this.pendingLength += this.pending.write(line, this.pendingLength, 'utf8')
+    if (this.pendingLength >= FLUSH_BYTES) this.flush()
+    else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS)
+      this.flushTimer.unref()
+      openLogs.add(this)
+    }
+  }
+
+  /** Appends the entries not yet written to the file. Never throws. */
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = undefined
     openLogs.delete(this)
-    if (!this.file || this.pending.length === 0) return
-    const lines = this.pending
-    this.pending = []
-    this.pendingBytes = 0
-    let chunk = ''
+    if (!this.file || this.pendingLength === 0) return
+    const length = this.pendingLength
+    this.pendingLength = 0
     try {
-      for (const line of lines) {
-        if (this.bytes + chunk.length + line.length > this.maxBytes) {
-          this.write(chunk)
-          chunk = ''
-          this.closeFile()
-          renameSync(this.file, `${this.file}.1`)
-          this.bytes = 0
-        }
-        chunk += line
-      }
-      this.write(chunk)
+      this.fd ??= openSync(this.file, 'a', 0o600)
+      let offset = 0
+      while (offset < length) offset += writeSync(this.fd, this.pending, offset, length - offset)
+      this.bytes += length
     } catch {
       // The log must never take a request down with it.
     }
   }
 
-  private write(text: string): void {
-    if (text === '' || !this.file) return
-    this.fd ??= openSync(this.file, 'a', 0o600)
-    this.bytes += writeSync(this.fd, text)
+  private rotate(): void {
+    if (!this.file) return
+    this.closeFile()
+    try {
+      renameSync(this.file, `${this.file}.1`)
+    } catch {
+      /* nothing to rotate */
+    }
+    this.bytes = 0
   }
 
-  /** Newest first. */
+  /** Newest first: at most `limit` of the newest `keep` entries (those `filter` accepts, when given). */
   recent(limit = 100, filter?: (entry: AccessEntry) => boolean): AccessEntry[] {
+    const entries = this.file ? this.newestFromFiles() : this.memory.slice(-this.keep).reverse()
     const out: AccessEntry[] = []
-    const oldest = Math.max(0, this.recentEntries.length - this.keep)
-    for (let i = this.recentEntries.length - 1; i >= oldest && out.length < limit; i--) {
-      const entry = this.recentEntries[i] as AccessEntry
+    for (const entry of entries) {
+      if (out.length >= limit) break
       if (!filter || filter(entry)) out.push(entry)
     }
+    return out
+  }
+
+  /** The newest `keep` entries of the file (and of the rotated one, if needed), what is pending included. */
+  private newestFromFiles(): AccessEntry[] {
+    if (!this.file) return []
+    const texts = [this.pending.toString('utf8', 0, this.pendingLength), readTail(this.file, TAIL_BYTES)]
+    const out: AccessEntry[] = []
+    const take = (text: string): void => {
+      const lines = text.split('\n')
+      for (let i = lines.length - 1; i >= 0 && out.length < this.keep; i--) {
+        const line = lines[i]
+        if (!line) continue
+        try {
+          out.push(JSON.parse(line) as AccessEntry)
+        } catch {
+          /* a torn line after a crash, or the cut at the start of a tail: skip it */
+        }
+      }
+    }
+    for (const text of texts) take(text)
+    if (out.length < this.keep) take(readTail(`${this.file}.1`, TAIL_BYTES))
     return out
   }
 
@@ -158,5 +188,26 @@ export class AccessLog {
   onEntry(listener: (entry: AccessEntry) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+}
+
+/** The last `bytes` bytes of a file as text ('' when there is no file). */
+function readTail(file: string, bytes: number): string {
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch {
+    return ''
+  }
+  try {
+    const size = statSync(file).size
+    const start = Math.max(0, size - bytes)
+    const buffer = Buffer.allocUnsafe(size - start)
+    const read = readSync(fd, buffer, 0, buffer.length, start)
+    return buffer.toString('utf8', 0, read)
+  } catch {
+    return ''
+  } finally {
+    closeSync(fd)
   }
 }
