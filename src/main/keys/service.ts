@@ -205,7 +205,9 @@ export class ApiKeyService {
   /**
    * HMACs of recently presented keys, by key: a client sends the same key on every request, and the HMAC is the
    * largest part of checking it. Holding those keys in memory exposes nothing new: this process also holds the
-   * vault key, which opens every credential and signs access tokens. Bounded: cleared when full.
+   * vault key, which opens every credential and signs access tokens. A lookup compares the presented string with
+   * a cached one only on a hash collision, and failed guesses are limited per client (20 a minute), so its timing
+   * is of no use to a guesser. Bounded: cleared when full.
    */
   private recentHashes = new Map<string, string>()
 
