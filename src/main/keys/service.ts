@@ -186,7 +186,7 @@ export class ApiKeyService {
    * of keys; sees revocations by other processes on the next call. Counts the use unless tracking is off.
    * The user may be inactive: the caller decides what that means.
    */
-  verify(apiKey: string, now: Date = new Date()): VerifiedKey | null {
+  verify(apiKey: string, now?: Date): VerifiedKey | null {
     if (!looksLikeApiKey(apiKey)) return null
     this.refreshIndex()
     const hash = this.hashOf(apiKey)
@@ -195,10 +195,11 @@ export class ApiKeyService {
     const record = this.index.get(hash)
     if (!record) return null
     if (!record.is_active) return null
-    if (record.expires_at && Date.parse(record.expires_at) <= now.getTime()) return null
+    const nowMs = now ? now.getTime() : Date.now() // no Date made per request
+    if (record.expires_at && Date.parse(record.expires_at) <= nowMs) return null
     const user = this.users.get(record.user_id)
     if (!user) return null
-    if (this.options.trackUsage) this.usage.record(record.id, now)
+    if (this.options.trackUsage) this.usage.record(record.id, nowMs)
     return { key: record, user }
   }
 

@@ -25,9 +25,9 @@ export class UsageCounter {
     private readonly intervalMs = 1_000
   ) {}
 
-  record(keyId: string, at: Date = new Date()): void {
+  /** Counts one use of the key at `ms` (epoch milliseconds, now by default). */
+  record(keyId: string, ms: number = Date.now()): void {
     const entry = this.pending.get(keyId)
-    const ms = at.getTime()
     if (entry) {
       entry.uses++
       if (ms > entry.lastUsedMs) entry.lastUsedMs = ms

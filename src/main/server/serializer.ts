@@ -10,7 +10,7 @@ const LARGE_ARRAY = 256
  * Responses are checked against their zod schema and serialised (fastify-type-provider-zod), with two savings
  * that leave the bytes unchanged:
  * - a frozen value is serialised once: the core hands out frozen results it memoises (a listing unchanged since
- *   the last store change), and those are answered from the bytes made the first time. A frozen value cannot
+ *   the last store change), and those are answered from the bytes (a Buffer) made the first time. A frozen value cannot
  *   change, so the cache cannot go stale; it is dropped with the value;
  * - a large listing (10,000 keys) is checked and encoded one element at a time into a Buffer, instead of a full
  *   checked copy of the listing and then one string of several MB: both would outlive the young generation and
@@ -25,13 +25,15 @@ export const serializerCompiler: typeof zodSerializerCompiler = (route) => {
   const elements = new WeakMap<object, string>()
   const encode = (data: unknown): string | Buffer =>
     (schema && encodeLarge(schema, data, elements)) ?? serialize(data)
-  const cache = new WeakMap<object, string | Buffer>()
+  const cache = new WeakMap<object, Buffer>()
   // Fastify accepts a Buffer from a serializer (it sends it with its length); the compiler's type says string.
   return ((data: unknown) => {
     if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) return encode(data)
     let bytes = cache.get(data)
     if (bytes === undefined) {
-      bytes = encode(data)
+      // Kept as bytes: each answer then goes to the socket as is, without encoding the text again.
+      const encoded = encode(data)
+      bytes = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded
       cache.set(data, bytes)
     }
     return bytes
