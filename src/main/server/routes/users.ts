@@ -113,7 +113,7 @@ export function userRoutes(core: Pick<Core, 'users'>): RoutePlugin {
           response: { 200: UserReadSchema }
         }
       },
-      async (request) => core.users.get(actorOf(request).id)
+      (request) => core.users.get(actorOf(request).id)
     )
 
     app.get(
