@@ -70,7 +70,8 @@ export class ApiKeyService {
   private reads = new WeakMap<ApiKeyRecord, ApiKeyRead>()
 
   private toRead(record: ApiKeyRecord): ApiKeyRead {
-    if (this.usage.pendingFor(record.id)) return this.buildRead(record)
+    const pending = this.usage.pendingFor(record.id)
+    if (pending) return this.buildRead(record, pending)
     let read = this.reads.get(record)
     if (
       !read ||
@@ -86,8 +87,8 @@ export class ApiKeyService {
     return read
   }
 
-  private buildRead(record: ApiKeyRecord): ApiKeyRead {
-    const pending = this.usage.pendingFor(record.id)
+  /** The key as listed; `pending`: its uses counted but not yet written, shown live. */
+  private buildRead(record: ApiKeyRecord, pending?: { uses: number; lastUsedAt: string }): ApiKeyRead {
     const lastUsed =
       pending && (!record.last_used_at || pending.lastUsedAt > record.last_used_at)
         ? pending.lastUsedAt

@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8'
  * and variables, for a few percent more CPU (docs/BENCHMARKS.md measures both). Both flags are read by V8 as the
  * heap grows, so they take effect when set at run time (unlike --max-semi-space-size).
  */
-export const SERVICE_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--heap-growing-percent=20'] as const
+const SERVICE_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--heap-growing-percent=20'] as const
 
 export function tuneHeapForService(): void {
   for (const flag of SERVICE_HEAP_FLAGS) setFlagsFromString(flag)
