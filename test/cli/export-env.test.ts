@@ -8,7 +8,7 @@ import type { CliIO } from '../../src/main/cli/io'
 import { runCli } from '../../src/main/cli/program'
 import { openCore, type Core } from '../../src/main/core/open'
 import { tempDir } from '../helpers/tmp'
-import { cliEnv, expectNoFileHolds, expectOneLineError, flowkeys, ok, type CliResult } from './helpers'
+import { cliEnv, expectNoFileHolds, expectOneLineError, ok, recordingRun, type CliResult } from './helpers'
 
 const root = tempDir('flowkeys-cli-export-env-')
 
@@ -38,11 +38,7 @@ describe('flowkeys export-env', () => {
   const outputs: CliResult[] = []
   let core: Core
 
-  const run = async (dataDir: string, args: string[], input?: string): Promise<CliResult> => {
-    const result = await flowkeys([...args, '--data-dir', dataDir], { input })
-    outputs.push(result)
-    return result
-  }
+  const run = recordingRun(outputs)
   const valuesOf = async (dataDir: string, username: string): Promise<Record<string, string>> => {
     const other = await openCore({ dataDir, env: {} })
     try {

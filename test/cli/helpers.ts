@@ -39,6 +39,20 @@ export function flowkeys(
   })
 }
 
+/**
+ * `flowkeys <args> --data-dir <dir>` that also keeps each result in `outputs`, for the suites that check at the
+ * end that no output held a secret.
+ */
+export function recordingRun(
+  outputs: CliResult[]
+): (dataDir: string, args: string[], input?: string) => Promise<CliResult> {
+  return async (dataDir, args, input) => {
+    const result = await flowkeys([...args, '--data-dir', dataDir], { input })
+    outputs.push(result)
+    return result
+  }
+}
+
 /** `flowkeys <args> --data-dir <dir>`, expecting success; returns stdout. */
 export async function ok(dataDir: string, args: string[], input?: string): Promise<string> {
   const result = await flowkeys([...args, '--data-dir', dataDir], { input })

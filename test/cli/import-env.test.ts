@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/main/core/open'
 import { tempDir } from '../helpers/tmp'
-import { allFiles, expectNoFileHolds, expectOneLineError, flowkeys, ok, type CliResult } from './helpers'
+import { allFiles, expectNoFileHolds, expectOneLineError, ok, recordingRun, type CliResult } from './helpers'
 
 const root = tempDir('flowkeys-cli-import-env-')
 
@@ -74,11 +74,7 @@ describe('flowkeys import-env', () => {
     writeFileSync(path, text)
     return path
   }
-  const run = async (dataDir: string, args: string[], input?: string): Promise<CliResult> => {
-    const result = await flowkeys([...args, '--data-dir', dataDir], { input })
-    outputs.push(result)
-    return result
-  }
+  const run = recordingRun(outputs)
   const snapshot = (dataDir: string) => allFiles(dataDir).sort((a, b) => (a.path < b.path ? -1 : 1))
   const valueOf = async (dataDir: string, name: string, user?: string) => {
     await core?.close()

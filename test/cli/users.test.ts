@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/main/core/open'
 import type { UserRead } from '../../src/main/users/service'
 import { tempDir } from '../helpers/tmp'
-import { expectNoFileHolds, expectOneLineError, flowkeys, ok, type CliResult } from './helpers'
+import { expectNoFileHolds, expectOneLineError, ok, recordingRun, type CliResult } from './helpers'
 
 const root = tempDir('flowkeys-cli-users-')
 
@@ -14,11 +14,8 @@ describe('flowkeys users', () => {
   const outputs: CliResult[] = []
   let core: Core
 
-  const run = async (args: string[], input?: string): Promise<CliResult> => {
-    const result = await flowkeys([...args, '--data-dir', dataDir], { input })
-    outputs.push(result)
-    return result
-  }
+  const runIn = recordingRun(outputs)
+  const run = (args: string[], input?: string) => runIn(dataDir, args, input)
   const user = (username: string) => core.users.findByUsername(username)
 
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/main/core/open'
 import { tempDir } from '../helpers/tmp'
-import { expectNoFileHolds, expectOneLineError, flowkeys, ok, type CliResult } from './helpers'
+import { expectNoFileHolds, expectOneLineError, ok, recordingRun, type CliResult } from './helpers'
 import { FakeTerminal, session } from './terminal'
 
 const root = tempDir('flowkeys-cli-vars-')
@@ -20,11 +20,8 @@ describe('flowkeys vars', () => {
   const outputs: CliResult[] = []
   let core: Core
 
-  const run = async (args: string[], input?: string): Promise<CliResult> => {
-    const result = await flowkeys([...args, '--data-dir', dataDir], { input })
-    outputs.push(result)
-    return result
-  }
+  const runIn = recordingRun(outputs)
+  const run = (args: string[], input?: string) => runIn(dataDir, args, input)
   const stored = (name: string, user?: string) =>
     core.variables.find(user ? core.users.resolve(user).id : core.superuser().id, name)
 
