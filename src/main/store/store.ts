@@ -120,8 +120,6 @@ export class Store {
   private stamp: Stamp = null
   /** False when memory may differ from the file whatever the stamps say (a callback failed midway). */
   private known = false
-  /** The write_id of the data in memory (null: unknown, re-read before the next write). */
-  private writeId: string | null = null
   private readonly listeners = new Set<(data: StoreData) => void>()
 
   private constructor(
@@ -186,21 +184,18 @@ export class Store {
       // Under the lock no other process writes. What is in memory is current when the file still holds the
       // write this process last read or made: same write_id at its head (another FlowKeys process writes a new
       // one) and same stat (a hand edit). Otherwise, and always when in doubt, the whole file is read again.
-      if (this.writeId === null || readWriteId(this.file) !== this.writeId || this.changedOnDisk())
-        this.reload()
+      const inMemory = this.db.data.write_id
+      if (this.changedOnDisk() || inMemory === null || readWriteId(this.file) !== inMemory) this.reload()
       let result: T
       try {
         result = await fn(this.db.data)
       } catch (err) {
         // The callback may have mutated the data before it threw: forget those changes.
         this.known = false
-        this.writeId = null
         throw err
       }
-      const writeId = randomBytes(16).toString('hex')
-      this.db.data.write_id = writeId
+      this.db.data.write_id = randomBytes(16).toString('hex')
       this.db.write()
-      this.writeId = writeId
       this.stamp = stampOf(this.file)
       this.known = true
       this.generation++
@@ -222,7 +217,6 @@ export class Store {
     this.db.data = this.adapter.read() ?? emptyStore()
     this.stamp = stamp
     this.known = true
-    this.writeId = this.db.data.write_id
     this.generation++
   }
 }
