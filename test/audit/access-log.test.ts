@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { ACCESS_LOG_FILE, AccessLog } from '../../src/main/audit/access-log'
+import {
+  ACCESS_LOG_FILE,
+  type AccessEntry,
+  AccessLog,
+  type RequestEntry
+} from '../../src/main/audit/access-log'
 import { bundle } from '../helpers/bundle'
 import { tempDir } from '../helpers/tmp'
 
@@ -23,6 +28,43 @@ describe('access log', () => {
     const again = new AccessLog(dir, { keep: 10 })
     expect(again.recent().map((e) => e.path)).toEqual(['/d', '/c', '/b', '/a'])
     expect(again.recent(10, (e) => e.path === '/b')).toHaveLength(1)
+  })
+
+  it("writes a key server request's line as JSON.stringify would, each field and null told apart", () => {
+    const dir = tempDir()
+    const log = new AccessLog(dir)
+    const heard: AccessEntry[] = []
+    log.onEntry((e) => heard.push(e))
+    const first: RequestEntry = {
+      kind: 'request',
+      time: '2026-01-01T00:00:00.000Z',
+      method: 'GET',
+      path: '/api/v1/variables/',
+      status: 200,
+      keyId: 'k1',
+      keyName: 'my "key" é',
+      userId: 'u1'
+    }
+    const entries: RequestEntry[] = [
+      first,
+      { ...first, time: '2026-01-01T00:00:00.001Z' },
+      { ...first, time: '2026-01-01T00:00:00.001Z', keyName: null },
+      { ...first, keyName: '' },
+      { ...first, keyId: null, keyName: null, userId: null, status: 403 },
+      { ...first, keyId: '', keyName: null, userId: null, status: 403 },
+      { ...first, method: 'DELETE', path: '/api/v1/api_key/x' },
+      first
+    ]
+    for (const entry of entries) log.recordRequest(entry)
+    log.flush()
+    const lines = readFileSync(join(dir, ACCESS_LOG_FILE), 'utf8').trim().split('\n')
+    expect(lines).toEqual(entries.map((entry) => JSON.stringify(entry)))
+    expect(heard).toEqual(entries)
+    expect(log.recent(1)[0]).toEqual(first)
+
+    const inMemory = new AccessLog(null)
+    inMemory.recordRequest(first)
+    expect(inMemory.recent()).toEqual([first])
   })
 
   it('rotates by size and survives a torn last line', () => {

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Corrupt } from '../../src/main/core/errors'
 import { defaultDataDir, resolveDataDir } from '../../src/main/config/paths'
 import { migrate, type Migration } from '../../src/main/store/migrations'
@@ -108,6 +108,75 @@ describe('Store', () => {
     await other.update((d) => void d.variables.push(record('third')))
     await new Promise(setImmediate)
     expect(store.readChecked().variables).toHaveLength(3) // a new turn checks again
+  })
+
+  it('afterCheck: callbacks of one turn share one check, made after the call', async () => {
+    const dir = freshDir()
+    const file = join(dir, STORE_FILE)
+    const store = Store.open(dir)
+    const other = Store.open(dir)
+    await other.update((d) => void d.variables.push(record('first')))
+    expect(store.read().variables).toHaveLength(1)
+    await other.update((d) => void d.variables.push(record('second')))
+    // Another process replaces the file while the callbacks run (a write_id and a record of its own).
+    const replaceFile = (): void => {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { write_id: string; variables: unknown[] }
+      data.write_id = 'f'.repeat(32)
+      data.variables.push(record('third'))
+      writeFileSync(`${file}.next`, JSON.stringify(data))
+      renameSync(`${file}.next`, file)
+    }
+    const seen: number[] = []
+    await new Promise<void>((resolve) => {
+      store.afterCheck(() => {
+        seen.push(store.read().variables.length) // the check came after 'second'
+        replaceFile()
+      })
+      store.afterCheck(() => {
+        seen.push(store.read().variables.length) // the batch's check stands: no check per callback
+        resolve()
+      })
+    })
+    expect(seen).toEqual([2, 2])
+    await new Promise<void>((resolve) =>
+      store.afterCheck(() => (seen.push(store.read().variables.length), resolve()))
+    )
+    expect(seen.at(-1)).toBe(3) // a later call waits for a later check
+  })
+
+  it('afterCheck: a broken file or a throwing callback still lets every callback run', async () => {
+    const dir = freshDir()
+    const store = Store.open(dir)
+    await store.update((d) => void d.variables.push(record('v')))
+    writeFileSync(join(dir, STORE_FILE), '{"version":')
+    const rethrown: (() => void)[] = []
+    const nextTick = vi
+      .spyOn(process, 'nextTick')
+      .mockImplementation((fn) => void rethrown.push(fn as () => void))
+    const outcomes: string[] = []
+    try {
+      await new Promise<void>((resolve) => {
+        store.afterCheck(() => {
+          outcomes.push('first')
+          throw new Error('a bug in a callback')
+        })
+        store.afterCheck(() => {
+          try {
+            store.read()
+            outcomes.push('read')
+          } catch (err) {
+            outcomes.push((err as Error).message)
+          }
+          resolve()
+        })
+      })
+    } finally {
+      nextTick.mockRestore()
+    }
+    expect(outcomes[0]).toBe('first')
+    expect(outcomes[1]).toMatch(/not valid JSON/) // the callback's own read met the broken file
+    expect(rethrown).toHaveLength(1)
+    expect(() => rethrown[0]!()).toThrow('a bug in a callback') // thrown on its own, after the others ran
   })
 
   it('tightens an existing folder to 0700', () => {

@@ -1,7 +1,7 @@
 import { BadRequest, Forbidden, Unauthorized } from '../core/errors'
 import type { Settings } from '../config/settings'
-import type { ApiKeyService } from '../keys/service'
-import type { UserRecord } from '../store/schema'
+import type { ApiKeyService, VerifiedKey } from '../keys/service'
+import type { ApiKeyRecord, UserRecord } from '../store/schema'
 import type { UserService } from '../users/service'
 import type { Vault } from '../vault/vault'
 import { BEARER, WRONG_TOKEN_TYPE, readToken, signToken } from './tokens'
@@ -70,7 +70,22 @@ export class AuthService {
     const verified = this.keys.verify(apiKey)
     if (!verified) throw new Forbidden(INVALID_KEY, { failedKey: true })
     if (!verified.user.is_active) throw new Unauthorized(INACTIVE_USER)
-    return { user: verified.user, via: 'api_key', apiKey: { id: verified.key.id, name: verified.key.name } }
+    return this.keyPrincipal(verified)
+  }
+
+  /** One principal per key and user record, shared by the requests that present the key (read-only). */
+  private keyPrincipals = new WeakMap<ApiKeyRecord, Principal>()
+
+  private keyPrincipal({ key, user }: VerifiedKey): Principal {
+    const known = this.keyPrincipals.get(key)
+    if (known?.user === user && known.apiKey?.name === key.name) return known
+    const principal: Principal = Object.freeze({
+      user,
+      via: 'api_key' as const,
+      apiKey: Object.freeze({ id: key.id, name: key.name })
+    })
+    this.keyPrincipals.set(key, principal)
+    return principal
   }
 
   private async fromToken(token: string): Promise<Principal> {

@@ -188,9 +188,9 @@ export class ApiKeyService {
    * The user may be inactive: the caller decides what that means.
    */
   verify(apiKey: string, now?: Date): VerifiedKey | null {
-    if (!looksLikeApiKey(apiKey)) return null
-    this.refreshIndex()
     const hash = this.hashOf(apiKey)
+    if (hash === null) return null
+    this.refreshIndex()
     // An exact lookup by HMAC: a lookup's timing can only tell about HMAC outputs, which a guesser cannot steer,
     // so no constant-time comparison is needed on top.
     const record = this.index.get(hash)
@@ -213,9 +213,11 @@ export class ApiKeyService {
    */
   private recentHashes = new Map<string, string>()
 
-  private hashOf(apiKey: string): string {
+  /** The key's HMAC; null for a string that cannot be a key (a cached key was checked when it came first). */
+  private hashOf(apiKey: string): string | null {
     let hash = this.recentHashes.get(apiKey)
     if (hash === undefined) {
+      if (!looksLikeApiKey(apiKey)) return null
       hash = this.vault.hashApiKey(apiKey)
       if (this.recentHashes.size >= 1_000) this.recentHashes = new Map()
       this.recentHashes.set(apiKey, hash)

@@ -4,6 +4,7 @@ import type { AuthService, Credentials, Principal } from '../auth/service'
 import { type ErrorDetail, isFlowKeysError } from '../core/errors'
 import { requireSuperuser as requireSuperuserActor, type Actor } from '../users/actor'
 import type { RoutePlugin } from './app'
+import type { LogActor } from './log'
 
 /**
  * Who is calling, as Langflow decides it (contract §1): the core's AuthService judges the credentials; this file
@@ -26,6 +27,8 @@ declare module 'fastify' {
      * path (await it inside a try, or use the hooks below).
      */
     authenticateRequest(request: FastifyRequest): Principal | Promise<Principal>
+    /** Runs `run` once the store was checked after the request arrived (authPlugin's `afterCheck`). */
+    afterStoreCheck(run: () => void): void
   }
   interface FastifyRequest {
     /** Set by requireUser/requireSuperuser/optionalUser once the caller is known. */
@@ -141,23 +144,42 @@ function authenticate(
       : auth.authenticate(credentials)
   return then(principal, (known) => {
     request.principal = known
-    request.logActor = {
-      keyId: known.apiKey?.id ?? null,
-      keyName: known.apiKey?.name ?? null,
-      userId: known.user.id
-    }
+    request.logActor = logActorOf(known)
     return known
   })
 }
 
+/** The access log's view of a principal, made once per principal (an API key's is shared by its requests). */
+const logActors = new WeakMap<Principal, LogActor>()
+
+function logActorOf(principal: Principal): LogActor {
+  let actor = logActors.get(principal)
+  if (actor === undefined) {
+    actor = Object.freeze({
+      keyId: principal.apiKey?.id ?? null,
+      keyName: principal.apiKey?.name ?? null,
+      userId: principal.user.id
+    })
+    logActors.set(principal, actor)
+  }
+  return actor
+}
+
 /**
  * Registers the authenticator at the root, for every route family after it. Must come before the families that
- * use requireUser/requireSuperuser/optionalUser.
+ * use requireUser/requireSuperuser/optionalUser. `afterCheck` (the core's Store.afterCheck) runs its callback
+ * once the store file was checked after the call: a guard waits for it, so a key revoked by another process is
+ * refused from the next request on, with one check for all the requests that arrived together. Without it,
+ * guards run at once.
  */
-export function authPlugin(auth: Pick<AuthService, 'authenticate'>): RoutePlugin {
+export function authPlugin(
+  auth: Pick<AuthService, 'authenticate'>,
+  afterCheck: (run: () => void) => void = (run) => run()
+): RoutePlugin {
   const plugin: RoutePlugin = async (app) => {
     app.decorateRequest('principal', null)
     app.decorate('authenticateRequest', (request: FastifyRequest) => authenticate(auth, request))
+    app.decorate('afterStoreCheck', afterCheck)
   }
   // Not encapsulated (what fastify-plugin does): the decorations must reach the sibling route families.
   return Object.assign(plugin, {
@@ -184,14 +206,20 @@ function guard(run: () => MaybePromise<unknown>, done: HookDone): void {
   else done()
 }
 
+/** guard(), once the store was checked after the request arrived. */
+function guardAfterCheck(request: FastifyRequest, run: () => MaybePromise<unknown>, done: HookDone): void {
+  request.server.afterStoreCheck(() => guard(run, done))
+}
+
 /** preValidation hook: the caller must be an active user (Langflow's CurrentActiveUser). */
 export function requireUser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
-  guard(() => request.server.authenticateRequest(request), done)
+  guardAfterCheck(request, () => request.server.authenticateRequest(request), done)
 }
 
 /** preValidation hook: the caller must be an active superuser (Langflow's get_current_active_superuser). */
 export function requireSuperuser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
-  guard(
+  guardAfterCheck(
+    request,
     () =>
       then(request.server.authenticateRequest(request), (principal) =>
         requireSuperuserActor(actorFrom(principal))
@@ -206,7 +234,8 @@ export function requireSuperuser(request: FastifyRequest, _reply: FastifyReply, 
  * that is presented must be valid, it is never silently ignored.
  */
 export function optionalUser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
-  guard(
+  guardAfterCheck(
+    request,
     () =>
       presentsCredentials(presentedCredentials(request))
         ? request.server.authenticateRequest(request)

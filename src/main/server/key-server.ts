@@ -34,7 +34,7 @@ export interface KeyServerOptions {
 /** The route families, in registration order. The auth plugin comes first: the others use its hooks. */
 export function keyServerRoutes(core: Core): RoutePlugin[] {
   return [
-    authPlugin(core.auth),
+    authPlugin(core.auth, (run) => core.store.afterCheck(run)),
     apiKeyRoutes(core),
     loginRoutes(core),
     userRoutes(core),
@@ -55,7 +55,7 @@ export function keyServerDeps(core: Core): ServerDeps {
 export function accessLogSink(accessLog: AccessLog, also: ServerLogSink = {}): ServerLogSink {
   return {
     access: (entry) => {
-      accessLog.record({
+      accessLog.recordRequest({
         kind: 'request',
         time: entry.time,
         method: entry.method,

@@ -140,11 +140,58 @@ export class Store {
     return store
   }
 
-  /** The current data, re-read first if another process replaced the file. Treat it as read-only. */
+  /**
+   * The current data, re-read first if another process replaced the file. Treat it as read-only. Inside an
+   * afterCheck callback, the check that callback waited for stands.
+   */
   read(): StoreData {
-    if (this.changedOnDisk()) this.reload()
+    if (this.inCheckedBatch === 0 && this.changedOnDisk()) this.reload()
     this.markChecked()
     return this.db.data
+  }
+
+  /**
+   * Runs `run` after a check of the file made after this call, in this turn of the event loop (right after its
+   * I/O): what `run` reads then holds every write another process finished before the call. Calls made in the
+   * same turn share one check. The key server checks once for all the requests that arrived together, where a
+   * check per request was a system call per request; a key revoked by another process is still refused from
+   * the very next request, since every request that arrived after the revocation waits for a later check.
+   * `run` must not throw (a throw is rethrown on its own, after the others ran).
+   */
+  afterCheck(run: () => void): void {
+    this.waitingForCheck.push(run)
+    if (this.waitingForCheck.length === 1) setImmediate(this.runAfterCheck)
+  }
+
+  private waitingForCheck: (() => void)[] = []
+  /** Nonzero while afterCheck callbacks run: their reads rely on the check they waited for. */
+  private inCheckedBatch = 0
+
+  private readonly runAfterCheck = (): void => {
+    const waiting = this.waitingForCheck
+    this.waitingForCheck = []
+    let checked = true
+    try {
+      if (this.changedOnDisk()) this.reload()
+      this.markChecked()
+    } catch {
+      // An unreadable file: each callback's own read meets the error and answers for it.
+      checked = false
+    }
+    if (checked) this.inCheckedBatch++
+    try {
+      for (const run of waiting) {
+        try {
+          run()
+        } catch (err) {
+          process.nextTick(() => {
+            throw err
+          })
+        }
+      }
+    } finally {
+      if (checked) this.inCheckedBatch--
+    }
   }
 
   /**
