@@ -120,6 +120,8 @@ describe('startServer', () => {
     release()
     const res = await response
     expect(res.status).toBe(200)
+    // The keep-alive connection ends with this answer instead of holding close() up.
+    expect(res.headers.get('connection')).toBe('close')
     expect(await res.json()).toEqual({ done: true })
     await closing
     expect(events).toEqual(['request finished', 'onClose hook'])

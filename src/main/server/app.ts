@@ -74,7 +74,6 @@ export async function buildServer(
   registerAccessLog(app, log)
   registerBodyParsers(app, LIMITS.bodyLimit)
 
-  closeKeepAliveOnShutdown(app)
   for (const hook of deps.onClose ?? []) app.addHook('onClose', async () => hook())
 
   await registerDocs(app, options.version ?? '0.0.0')
@@ -84,19 +83,4 @@ export async function buildServer(
 
   await app.ready()
   return app
-}
-
-/**
- * A keep-alive connection whose request was in flight when close() began would stay open until the client drops
- * it, holding close() up: answer such requests with `Connection: close` so the socket ends with the response.
- */
-function closeKeepAliveOnShutdown(app: FastifyInstance): void {
-  let closing = false
-  app.addHook('preClose', async () => {
-    closing = true
-  })
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close')
-    done(null, payload)
-  })
 }

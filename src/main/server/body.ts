@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify'
 import { BadRequest } from '../core/errors'
 import { pythonJsonError } from './json-error'
 import { RequestValidationError } from './validation'
@@ -73,12 +73,21 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
     done(null, buffer.length === 0 ? undefined : decode(buffer))
   })
 
-  // Judge a broken body only where a body is expected, before the schema sees it.
-  app.addHook('preValidation', (request, _reply, done) => {
+  // Judge a broken body only where a body is expected, before the schema sees it (first of the route's own
+  // preValidation hooks). Fastify reads no body for GET, HEAD and TRACE: routes answering only those go without.
+  const judgeBody: preValidationHookHandler = (request, _reply, done) => {
     if (request.body instanceof UnreadableBody) {
       if (request.routeOptions.schema?.body !== undefined) return done(request.body.error)
       request.body = undefined
     }
     done()
+  }
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    if (methods.every((method) => BODYLESS.has(method))) return
+    const own = route.preValidation
+    route.preValidation = [judgeBody, ...(own === undefined ? [] : Array.isArray(own) ? own : [own])]
   })
 }
+
+const BODYLESS = new Set(['GET', 'HEAD', 'TRACE'])

@@ -94,11 +94,19 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
     if (!answeredEarly(request, reply)) done()
   })
 
+  // A keep-alive connection whose request was in flight when close() began would stay open until the client
+  // drops it, holding close() up: such answers carry `Connection: close`, so the socket ends with the response.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+
   app.addHook('onSend', (_request, reply, payload, done) => {
     // Answers can hold keys and variable values: never cache them, never let a browser guess their type.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
     reply.header('x-content-type-options', 'nosniff')
     reply.header('referrer-policy', 'no-referrer')
+    if (closing) reply.header('connection', 'close')
     done(null, payload)
   })
 
