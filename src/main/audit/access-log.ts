@@ -116,14 +116,34 @@ export class AccessLog {
   private lastTime = ''
   private lastTimeJson = '""'
 
+  /** The previous request entry and its tail: a client often sends the same request again and again. */
+  private lastRequest: RequestEntry | null = null
+  private lastTail = ''
+
   private requestLine(entry: RequestEntry): string {
     const { method, path, status, keyId, keyName, userId } = entry
-    const cacheKey = `${method}${NUL}${status}${NUL}${keyId ?? NUL}${NUL}${userId ?? NUL}${NUL}${keyName ?? NUL}${NUL}${path}`
-    let tail = this.requestTails.get(cacheKey)
-    if (tail === undefined) {
-      tail = JSON.stringify({ method, path, status, keyId, keyName, userId }).slice(1)
-      if (this.requestTails.size >= 1_000) this.requestTails = new Map()
-      this.requestTails.set(cacheKey, tail)
+    const last = this.lastRequest
+    let tail: string | undefined
+    if (
+      last !== null &&
+      last.path === path &&
+      last.keyId === keyId &&
+      last.status === status &&
+      last.method === method &&
+      last.keyName === keyName &&
+      last.userId === userId
+    ) {
+      tail = this.lastTail
+    } else {
+      const cacheKey = `${method}${NUL}${status}${NUL}${keyId ?? NUL}${NUL}${userId ?? NUL}${NUL}${keyName ?? NUL}${NUL}${path}`
+      tail = this.requestTails.get(cacheKey)
+      if (tail === undefined) {
+        tail = JSON.stringify({ method, path, status, keyId, keyName, userId }).slice(1)
+        if (this.requestTails.size >= 1_000) this.requestTails = new Map()
+        this.requestTails.set(cacheKey, tail)
+      }
+      this.lastRequest = entry
+      this.lastTail = tail
     }
     if (entry.time !== this.lastTime) {
       this.lastTime = entry.time
