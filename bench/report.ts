@@ -67,7 +67,7 @@ ${details}
 
 \`\`\`sh
 npm ci
-npm run bench            # about 4 minutes on a 2-core machine; rewrites docs/BENCHMARKS.md
+npm run bench            # about 5 minutes on a 2-core machine; rewrites docs/BENCHMARKS.md
 BENCH_ROUNDS=3 BENCH_SECONDS=2 npm run bench   # a quicker, noisier run
 BENCH_ONLY=throughput,keys npm run bench      # some sections only (throughput, keys, import, startup, memory, writes)
 \`\`\`

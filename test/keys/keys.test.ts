@@ -192,11 +192,17 @@ describe('usage tracking switched off', () => {
 })
 
 describe('revoking several keys', () => {
-  it('revokes all in one write, or none when one is unknown', async () => {
+  /** A core with two keys of the superuser, the second named `second`. */
+  async function twoKeys(second: string) {
     const core = await testCore()
     const admin = core.superuser()
     const a = await core.keys.create(admin, { name: 'a' })
-    const b = await core.keys.create(admin, { name: 'b' })
+    const b = await core.keys.create(admin, { name: second })
+    return { core, admin, a, b }
+  }
+
+  it('revokes all in one write, or none when one is unknown', async () => {
+    const { core, admin, a, b } = await twoKeys('b')
     await expect(core.keys.revokeMany(admin, [a.key.id, 'no-such-id'])).rejects.toThrow('API Key not found')
     expect(core.keys.verify(a.api_key)).not.toBeNull()
     let writes = 0
@@ -206,14 +212,9 @@ describe('revoking several keys', () => {
     expect(core.keys.verify(a.api_key)).toBeNull()
     expect(core.keys.verify(b.api_key)).toBeNull()
   })
-})
 
-describe('revoking what is left', () => {
   it('with skipMissing, revokes the keys that exist and names the missing ones, in one write', async () => {
-    const core = await testCore()
-    const admin = core.superuser()
-    const a = await core.keys.create(admin, { name: 'a' })
-    const gone = await core.keys.create(admin, { name: 'gone' })
+    const { core, admin, a, b: gone } = await twoKeys('gone')
     await core.keys.revoke(admin, gone.key.id)
     const result = await core.keys.revokeMany(admin, [a.key.id, gone.key.id, a.key.id], { skipMissing: true })
     expect(result).toEqual({ revoked: [a.key.id], missing: [gone.key.id] })

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { nowIso } from '../core/clock'
 
@@ -275,7 +275,7 @@ function readTail(file: string, bytes: number): string {
     return ''
   }
   try {
-    const size = statSync(file).size
+    const size = fstatSync(fd).size
     const start = Math.max(0, size - bytes)
     const buffer = Buffer.allocUnsafe(size - start)
     const read = readSync(fd, buffer, 0, buffer.length, start)

@@ -168,17 +168,17 @@ export class ApiKeyService {
     options: { acrossUsers?: boolean; skipMissing?: boolean } = {}
   ): Promise<{ revoked: string[]; missing: string[] }> {
     if (options.acrossUsers) requireSuperuser(actor)
-    const wanted = [...new Set(ids)]
+    const wanted = new Set(ids)
     return this.store.update((data) => {
       const found = new Set(
         data.api_keys
-          .filter((k) => wanted.includes(k.id) && (options.acrossUsers || k.user_id === actor.id))
+          .filter((k) => wanted.has(k.id) && (options.acrossUsers || k.user_id === actor.id))
           .map((k) => k.id)
       )
-      const missing = wanted.filter((id) => !found.has(id))
+      const missing = [...wanted].filter((id) => !found.has(id))
       if (missing.length > 0 && !options.skipMissing) throw new NotFound(API_KEY_NOT_FOUND)
       data.api_keys = data.api_keys.filter((k) => !found.has(k.id))
-      return { revoked: wanted.filter((id) => found.has(id)), missing }
+      return { revoked: [...wanted].filter((id) => found.has(id)), missing }
     })
   }
 

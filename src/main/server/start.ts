@@ -4,10 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { Invalid, Unavailable } from '../core/errors'
 import { buildServer, type ServerDeps, type ServerOptions } from './app'
 import { hostForHeader } from './hardening'
-
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults'
-
-export { DEFAULT_HOST, DEFAULT_PORT }
 
 export interface StartOptions extends ServerOptions {
   host?: string

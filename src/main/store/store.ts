@@ -86,7 +86,7 @@ export function parseStore(file: string, text: string): { data: StoreData; from:
 type Stamp = Pick<Stats, 'ino' | 'mtimeMs' | 'ctimeMs' | 'size'> | null
 
 function stampOf(file: string): Stamp {
-  // Number stats (not bigint) and no exception for a missing file: this runs on every authenticated request.
+  // Number stats (not bigint) and no exception for a missing file: this is on the key server's request path.
   return statSync(file, { throwIfNoEntry: false }) ?? null
 }
 
@@ -172,8 +172,7 @@ export class Store {
     this.waitingForCheck = []
     let checked = true
     try {
-      if (this.changedOnDisk()) this.reload()
-      this.markChecked()
+      this.read()
     } catch {
       // An unreadable file: each callback's own read meets the error and answers for it.
       checked = false
@@ -196,8 +195,7 @@ export class Store {
 
   /**
    * Like read(), but trusts a check of the file already made in this turn of the event loop. For hot reads that
-   * follow a check (a key server request: the API-key check reads the file's stat, then the route lists): one
-   * stat per request instead of two. Another process's write is seen from the next turn on; decisions that must
+   * follow a check (a key server request: the auth step waited for one, then the route lists): no second stat. Another process's write is seen from the next turn on; decisions that must
    * see it at once (is this key revoked?) use read().
    */
   readChecked(): StoreData {
