@@ -8,7 +8,7 @@ import { lineSink } from '../../src/main/server/log'
 import { TOO_MANY_FAILURES } from '../../src/main/server/rate-limit'
 import { type ServerHandle, startServer } from '../../src/main/server/start'
 import { uuidSchema } from '../../src/main/server/validation'
-import { send, sendJson } from './http'
+import { type RawResponse, send, sendJson } from './http'
 
 const GOOD_KEY = 'sk-good-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 const SECRET_KEY = 'sk-SECRETsecretSECRETsecretSECRETsecretSECRETxx'
@@ -472,9 +472,29 @@ describe('OpenAPI and docs', () => {
 })
 
 describe('response headers', () => {
-  it('marks API answers as not cacheable and not sniffable', async () => {
-    const res = await fetch(`${base}/health`)
-    expect(res.headers.get('cache-control')).toBe('no-store')
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+  it('marks every answer as not cacheable, not sniffable and without referrer, refusals and errors too', async () => {
+    const cases: [string, () => Promise<RawResponse>, number][] = [
+      ['success', () => send(`${base}/health`), 200],
+      [
+        'foreign Host',
+        () => send(`${base}/health`, { headers: { host: `evil.example:${handle.port}` } }),
+        403
+      ],
+      ['foreign Origin', () => send(`${base}/health`, { headers: { origin: 'http://evil.example' } }), 403],
+      ['unknown path', () => send(`${base}/api/v1/nothing`), 404],
+      ['wrong method', () => send(`${base}/api/v1/ping`), 405],
+      ['missing slash', () => send(`${base}/api/v1/guarded`), 307],
+      ['broken percent-encoding', () => send(`${base}/api/v1/%E0%A4%A`), 400],
+      ['refused key', () => send(`${base}/api/v1/guarded/`), 403],
+      ['invalid body', () => sendJson(`${base}/api/v1/things/`, 'POST', { count: 1 }), 422],
+      ['unexpected error', () => send(`${base}/api/v1/boom`), 500]
+    ]
+    for (const [what, request, status] of cases) {
+      const res = await request()
+      expect(res.status, what).toBe(status)
+      expect(res.headers['cache-control'], what).toBe('no-store')
+      expect(res.headers['x-content-type-options'], what).toBe('nosniff')
+      expect(res.headers['referrer-policy'], what).toBe('no-referrer')
+    }
   })
 })

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod'
 import { registerBodyParsers } from './body'
 import { registerErrorHandler } from './errors'
-import { type HardeningOptions, LIMITS, registerHardening } from './hardening'
+import { type HardeningOptions, LIMITS, registerHardening, setSafetyHeaders } from './hardening'
 import { registerAccessLog, type ServerLogSink } from './log'
 import { FailureLimiter } from './rate-limit'
 import { registerDocs } from './routes/docs'
@@ -58,7 +58,9 @@ export async function buildServer(
     // FastAPI validates an over-long id and answers 422; Fastify would answer 404 past 100 characters.
     routerOptions: { maxParamLength: 1000 },
     // A path with broken percent-encoding is a bad request, not a crash and not Fastify's JSON error shape.
+    // Fastify answers it before any hook runs: the safety headers are set here.
     frameworkErrors: (_err, _request, reply) => {
+      setSafetyHeaders(reply as FastifyReply)
       void (reply as FastifyReply).code(400).send({ detail: 'Bad Request' })
     }
   })

@@ -194,10 +194,14 @@ type HookDone = (err?: Error) => void
  * Runs a guard as a callback-style hook: the API-key path is synchronous, and an async hook would cost a promise
  * on every request. A throw or a rejection becomes the hook's error (the contract's 401/403/429).
  */
-function guard(run: () => MaybePromise<unknown>, done: HookDone): void {
+function guard(
+  check: (request: FastifyRequest) => MaybePromise<unknown>,
+  request: FastifyRequest,
+  done: HookDone
+): void {
   let result: MaybePromise<unknown>
   try {
-    result = run()
+    result = check(request)
   } catch (err) {
     done(err as Error)
     return
@@ -207,25 +211,35 @@ function guard(run: () => MaybePromise<unknown>, done: HookDone): void {
 }
 
 /** guard(), once the store was checked after the request arrived. */
-function guardAfterCheck(request: FastifyRequest, run: () => MaybePromise<unknown>, done: HookDone): void {
-  request.server.afterStoreCheck(() => guard(run, done))
+function guardAfterCheck(
+  request: FastifyRequest,
+  check: (request: FastifyRequest) => MaybePromise<unknown>,
+  done: HookDone
+): void {
+  request.server.afterStoreCheck(() => guard(check, request, done))
 }
+
+// The checks are module functions taking the request, not closures made per request: the key server's
+// hot path allocates as little as it can.
+const authenticated = (request: FastifyRequest): MaybePromise<Principal> =>
+  request.server.authenticateRequest(request)
+
+const authenticatedSuperuser = (request: FastifyRequest): MaybePromise<unknown> =>
+  then(request.server.authenticateRequest(request), (principal) =>
+    requireSuperuserActor(actorFrom(principal))
+  )
+
+const authenticatedIfPresented = (request: FastifyRequest): MaybePromise<unknown> =>
+  presentsCredentials(presentedCredentials(request)) ? request.server.authenticateRequest(request) : undefined
 
 /** preValidation hook: the caller must be an active user (Langflow's CurrentActiveUser). */
 export function requireUser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
-  guardAfterCheck(request, () => request.server.authenticateRequest(request), done)
+  guardAfterCheck(request, authenticated, done)
 }
 
 /** preValidation hook: the caller must be an active superuser (Langflow's get_current_active_superuser). */
 export function requireSuperuser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
-  guardAfterCheck(
-    request,
-    () =>
-      then(request.server.authenticateRequest(request), (principal) =>
-        requireSuperuserActor(actorFrom(principal))
-      ),
-    done
-  )
+  guardAfterCheck(request, authenticatedSuperuser, done)
 }
 
 /**
@@ -234,14 +248,7 @@ export function requireSuperuser(request: FastifyRequest, _reply: FastifyReply, 
  * that is presented must be valid, it is never silently ignored.
  */
 export function optionalUser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
-  guardAfterCheck(
-    request,
-    () =>
-      presentsCredentials(presentedCredentials(request))
-        ? request.server.authenticateRequest(request)
-        : undefined,
-    done
-  )
+  guardAfterCheck(request, authenticatedIfPresented, done)
 }
 
 /** The caller of a route guarded by requireUser/requireSuperuser (or optionalUser, when it found one). */

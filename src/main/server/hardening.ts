@@ -1,4 +1,5 @@
-import { type AddressInfo, isIP } from 'node:net'
+import type { ServerResponse } from 'node:http'
+import { type AddressInfo, isIP, type Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 /**
@@ -81,33 +82,36 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
       const names = [...LOOPBACK_NAMES, ...extraHosts].map((name) => `${name}:${p}`)
       hostsForPort = { port: p, hosts: new Set([...names, ...extraWithPort]) }
     }
-    return hostsForPort.hosts.has(host.toLowerCase())
+    // Clients send the name as written in their URL, almost always in lowercase already.
+    return hostsForPort.hosts.has(host) || hostsForPort.hosts.has(host.toLowerCase())
   }
   const ownOrigin = (origin: string): boolean => {
     const p = port()
     return LOOPBACK_NAMES.some((name) => origin === `http://${name}:${p}`)
   }
 
-  // Callback hooks, not async ones: they run on every request, and an async hook costs a promise each time.
+  // A callback hook, not an async one: it runs on every request, and an async hook costs a promise each time.
   app.addHook('onRequest', (request, reply, done) => {
+    setSafetyHeaders(reply)
     // A refused request (or a CORS preflight) is answered here; done() would run the route as well.
     if (!answeredEarly(request, reply)) done()
   })
 
-  // A keep-alive connection whose request was in flight when close() began would stay open until the client
-  // drops it, holding close() up: such answers carry `Connection: close`, so the socket ends with the response.
-  let closing = false
-  app.addHook('preClose', async () => {
-    closing = true
+  // A keep-alive connection whose request is in flight when close() begins would stay open until the client
+  // drops it, holding close() up: those answers get `Connection: close`, so each socket ends with its response
+  // (Fastify marks the requests that arrive later so itself). The sockets are tracked per connection, not per
+  // request: the request path stays free of this.
+  const sockets = new Set<Socket>()
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
   })
-
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    // Answers can hold keys and variable values: never cache them, never let a browser guess their type.
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
-    reply.header('x-content-type-options', 'nosniff')
-    reply.header('referrer-policy', 'no-referrer')
-    if (closing) reply.header('connection', 'close')
-    done(null, payload)
+  app.addHook('preClose', async () => {
+    for (const socket of sockets) {
+      // The answer being made on this socket (Node's own closeIdleConnections reads the same field).
+      const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage
+      if (response && !response.headersSent) response.setHeader('connection', 'close')
+    }
   })
 
   function answeredEarly(request: FastifyRequest, reply: FastifyReply): boolean {
@@ -140,6 +144,17 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
     }
     return false
   }
+}
+
+/**
+ * Answers can hold keys and variable values: never cached, never type-sniffed, no referrer. Set when a request
+ * arrives, so that every answer has them, refusals and errors included; a route may still set its own
+ * cache-control (a later header() replaces this one).
+ */
+export function setSafetyHeaders(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-store')
+  reply.header('x-content-type-options', 'nosniff')
+  reply.header('referrer-policy', 'no-referrer')
 }
 
 function isSafeMethod(method: string): boolean {
