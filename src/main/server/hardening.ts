@@ -137,7 +137,7 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
           return true
         }
       }
-    } else if (request.headers['sec-fetch-site'] === 'cross-site' && !isSafeMethod(request.method)) {
+    } else if (!isSafeMethod(request.method) && request.headers['sec-fetch-site'] === 'cross-site') {
       // A browser that hid the Origin still marks the request as cross-site.
       reply.code(403).send({ detail: ORIGIN_NOT_ALLOWED })
       return true
