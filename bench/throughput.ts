@@ -60,8 +60,10 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
       await load(servers[name]!.url, { path, headers, connections: CONNECTIONS, seconds: 2 })
     }
     for (let round = 0; round < ctx.rounds; round++) {
-      // Taking turns spreads any drift of the machine over every server.
-      for (const { name } of SERVERS) {
+      // Taking turns spreads any drift of the machine over every server, and each round starts with another
+      // server: none of them always runs first (or always right after the fastest one).
+      const order = SERVERS.map((_, i) => SERVERS[(round + i) % SERVERS.length]!)
+      for (const { name } of order) {
         const server = servers[name]!
         const before = await server.cpu()
         const run = await load(server.url, { path, headers, connections: CONNECTIONS, seconds: ctx.seconds })
@@ -107,7 +109,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
           met: ratio >= TARGET
         }
       ],
-      details: `${VARIABLES} variables (${VARIABLES - GENERIC} Credential, ${GENERIC} Generic, so each answer decrypts ${GENERIC} values), a valid \`x-api-key\` header, usage tracking on (the default), the access log on (as \`startKeyServer\` always records it). The bare servers answer the exact ${num(reply.body.length)}-byte JSON body FlowKeys answered (captured first), with only \`content-type\` and \`content-length\` headers. FlowKeys runs as \`flowkeys serve\` runs it, with the service heap settings (src/main/server/heap.ts); the reference row is the same server with V8's default heap, which shows what those memory settings cost in CPU. autocannon, ${CONNECTIONS} connections, no pipelining, ${ctx.seconds} s per round after a 2 s warm-up, the servers taking turns; medians of ${ctx.rounds} rounds. "Machine time per request" is 1 / throughput: on this 2-core machine autocannon itself takes one core, so the bare servers measure mostly the load generator's ceiling.
+      details: `${VARIABLES} variables (${VARIABLES - GENERIC} Credential, ${GENERIC} Generic, so each answer decrypts ${GENERIC} values), a valid \`x-api-key\` header, usage tracking on (the default), the access log on (as \`startKeyServer\` always records it). The bare servers answer the exact ${num(reply.body.length)}-byte JSON body FlowKeys answered (captured first), with only \`content-type\` and \`content-length\` headers. FlowKeys runs as \`flowkeys serve\` runs it, with the service heap settings (src/main/server/heap.ts); the reference row is the same server with V8's default heap, which shows what those memory settings cost in CPU. autocannon, ${CONNECTIONS} connections, no pipelining, ${ctx.seconds} s per round after a 2 s warm-up, the servers taking turns (each round starting with the next server); medians of ${ctx.rounds} rounds. "Machine time per request" is 1 / throughput: on this 2-core machine autocannon itself takes one core, so the bare servers measure mostly the load generator's ceiling.
 
 | server | requests/s | of bare Node | machine time per request | server CPU per request (user + kernel) | p50 latency | p99 latency | mean latency |
 |---|---|---|---|---|---|---|---|
