@@ -186,6 +186,13 @@ describe('Store', () => {
     expect(statSync(dir).mode & 0o777).toBe(0o700)
   })
 
+  it('records how long its last write took', async () => {
+    const store = Store.open(freshDir())
+    expect(store.lastWriteMs).toBe(0)
+    await store.update((d) => void d.variables.push(record('timed')))
+    expect(store.lastWriteMs).toBeGreaterThan(0)
+  })
+
   it("sees another instance's writes on the next read", async () => {
     const dir = freshDir()
     const a = Store.open(dir)

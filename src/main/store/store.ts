@@ -113,6 +113,8 @@ export class Store {
   readonly file: string
   /** Increases each time the in-memory data is replaced, so caches derived from it know when to rebuild. */
   generation = 0
+  /** How long this process's last write of the file took (serialising, writing, syncing), in ms; 0 before any. */
+  lastWriteMs = 0
   private readonly adapter: AtomicJsonAdapter
   private readonly db: LowSync<StoreData>
   private readonly lock: FileLock
@@ -240,7 +242,9 @@ export class Store {
         throw err
       }
       this.db.data.write_id = randomBytes(16).toString('hex')
+      const started = performance.now()
       this.db.write()
+      this.lastWriteMs = performance.now() - started
       this.stamp = stampOf(this.file)
       this.known = true
       this.generation++
