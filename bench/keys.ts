@@ -2,7 +2,7 @@ import { generateApiKey } from '../src/main/keys/generate'
 import { get, ServerChild } from './children'
 import { apiKeyHeader, type BenchContext, type Section } from './context'
 import { load, type LoadResult } from './load'
-import { median, num, wholeMs } from './stats'
+import { median, num, rotated, wholeMs } from './stats'
 
 const SIZES = [10, 1_000, 10_000] as const
 const CONNECTIONS = 10
@@ -53,7 +53,9 @@ export async function keyScaling(ctx: BenchContext): Promise<Section> {
       })
     }
     for (let round = 0; round < ctx.rounds; round++) {
-      for (const [i, server] of servers.entries()) {
+      // Each round starts with another store: none of them always runs first.
+      for (const i of rotated(servers.length, round)) {
+        const server = servers[i]!
         const headers = apiKeyHeader(stores[i]!.key)
         http[i]!.push(
           await load(server.url, { path, headers, connections: CONNECTIONS, seconds: ctx.seconds })
@@ -87,7 +89,8 @@ export async function keyScaling(ctx: BenchContext): Promise<Section> {
   try {
     const unknownKey = generateApiKey()
     for (let round = 0; round < ctx.rounds; round++) {
-      for (const [i, core] of cores.entries()) {
+      for (const i of rotated(cores.length, round)) {
+        const core = cores[i]!
         const key = stores[i]!.key
         samples[i]!.valid.push(
           timeCalls(MICRO_ITERATIONS, () => {
@@ -156,13 +159,13 @@ export async function keyScaling(ctx: BenchContext): Promise<Section> {
     ],
     details: `Each store holds N keys of the superuser, seeded in one store write with records built as \`ApiKeyService.create\` builds them (bench/seed.ts); the key used is the last one seeded. Usage tracking is on, so every verified request is counted (in memory, written at most about once a second, and no more than 1% of the time: about every 2.5 s at 10,000 keys, where a write of the store takes about 25 ms).
 
-**Over HTTP**: \`GET /api/v1/users/whoami\` with a valid \`x-api-key\`, autocannon, ${CONNECTIONS} connections, ${ctx.seconds} s per round after a 2 s warm-up, the three servers taking turns; medians of ${ctx.rounds} rounds. The cost per request is 1 / throughput (the whole machine's time per request, load generator included).
+**Over HTTP**: \`GET /api/v1/users/whoami\` with a valid \`x-api-key\`, autocannon, ${CONNECTIONS} connections, ${ctx.seconds} s per round after a 2 s warm-up, the three servers taking turns, each round starting with the next one; medians of ${ctx.rounds} rounds. The cost per request is 1 / throughput (the whole machine's time per request, load generator included).
 
 | keys in store | requests/s | cost per request | p50 latency | p99 latency |
 |---|---|---|---|---|
 ${httpTable}
 
-**In-process**: \`core.keys.verify(key)\` in a loop, ${num(MICRO_ITERATIONS)} calls per round after a warm-up, the three stores taking turns (usage counters flushed between turns); medians of ${ctx.rounds} rounds. A verification re-checks the store file's stamp (one \`stat\`), finds the key's HMAC (computed once per presented key, kept for the next requests that present it) and looks it up in a Map; the HMAC lookup is by hash, so its cost does not depend on the number of keys either way.
+**In-process**: \`core.keys.verify(key)\` in a loop, ${num(MICRO_ITERATIONS)} calls per round after a warm-up, the three stores taking turns, each round starting with the next one (usage counters flushed between turns); medians of ${ctx.rounds} rounds. A verification re-checks the store file's stamp (one \`stat\`), finds the key's HMAC (computed once per presented key, kept for the next requests that present it) and looks it up in a Map; the HMAC lookup is by hash, so its cost does not depend on the number of keys either way.
 
 | keys in store | valid key | unknown well-formed key |
 |---|---|---|

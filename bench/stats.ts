@@ -23,3 +23,8 @@ export function mb(bytes: number): string {
 export function wholeMs(value: number): string {
   return value === 0 ? '< 1 ms' : `${num(value)} ms`
 }
+
+/** The indexes 0..count-1, starting at round % count: each round of a benchmark starts with the next subject. */
+export function rotated(count: number, round: number): number[] {
+  return Array.from({ length: count }, (_, i) => (round + i) % count)
+}

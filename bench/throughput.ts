@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { get, ServerChild } from './children'
 import { apiKeyHeader, type BenchContext, type Section } from './context'
 import { load, type LoadResult } from './load'
-import { median, ms, num, wholeMs } from './stats'
+import { median, ms, num, rotated, wholeMs } from './stats'
 
 const VARIABLES = 20
 const GENERIC = 4
@@ -62,8 +62,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
     for (let round = 0; round < ctx.rounds; round++) {
       // Taking turns spreads any drift of the machine over every server, and each round starts with another
       // server: none of them always runs first (or always right after the fastest one).
-      const order = SERVERS.map((_, i) => SERVERS[(round + i) % SERVERS.length]!)
-      for (const { name } of order) {
+      for (const { name } of rotated(SERVERS.length, round).map((i) => SERVERS[i]!)) {
         const server = servers[name]!
         const before = await server.cpu()
         const run = await load(server.url, { path, headers, connections: CONNECTIONS, seconds: ctx.seconds })
