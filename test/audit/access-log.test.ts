@@ -67,6 +67,24 @@ describe('access log', () => {
     expect(inMemory.recent()).toEqual([first])
   })
 
+  it('writes a request whose key, name or user is left out with null there, and gives listeners the whole entry', () => {
+    const dir = tempDir()
+    const log = new AccessLog(dir)
+    const heard: AccessEntry[] = []
+    const anonymous = { time: '2026-01-01T00:00:00.000Z', method: 'GET', path: '/health', status: 200 }
+    const whole: RequestEntry = { kind: 'request', ...anonymous, keyId: null, keyName: null, userId: null }
+    log.recordRequest(anonymous) // nobody listens yet
+    log.onEntry((e) => heard.push(e))
+    log.recordRequest({ ...anonymous, keyId: 'k1', userId: 'u1' })
+    log.recordRequest(anonymous) // after another request: not the previous line again
+    log.flush()
+    const lines = readFileSync(join(dir, ACCESS_LOG_FILE), 'utf8').split('\n')
+    const named = { ...whole, keyId: 'k1', userId: 'u1' }
+    expect(lines).toEqual([whole, named, whole].map((entry) => JSON.stringify(entry)).concat(''))
+    expect(heard).toStrictEqual([named, whole])
+    expect(log.recent(5)).toEqual([whole, named, whole])
+  })
+
   it('rotates by size and survives a torn last line', () => {
     const dir = tempDir()
     const file = join(dir, ACCESS_LOG_FILE)

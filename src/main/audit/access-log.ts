@@ -29,6 +29,10 @@ export interface RequestEntry extends AccessEntry {
   userId: string | null
 }
 
+/** What recordRequest takes: a request's entry, where a missing key, name or user may also be left out. */
+export type RequestFields = Pick<RequestEntry, 'time' | 'method' | 'path' | 'status'> &
+  Partial<Pick<RequestEntry, 'keyId' | 'keyName' | 'userId'>>
+
 export const ACCESS_LOG_FILE = 'access.log'
 
 export interface AccessLogOptions {
@@ -43,6 +47,8 @@ const FLUSH_DELAY_MS = 100
 const FLUSH_BYTES = 64 * 1024
 /** In a request line's cache key: separates the fields and stands for null (no field holds a control character). */
 const NUL = '\u0000'
+const NO_BYTES = new Uint8Array(0)
+const NEWLINE = new Uint8Array([0x0a])
 /** recent() reads at most this much of the end of each file. */
 const TAIL_BYTES = 512 * 1024
 
@@ -88,102 +94,111 @@ export class AccessLog {
 
   record(entry: Omit<AccessEntry, 'time'> & { time?: string }): AccessEntry {
     const full: AccessEntry = entry.time === undefined ? { ...entry, time: nowIso() } : (entry as AccessEntry)
-    this.keepEntry(full, this.file ? JSON.stringify(full) + '\n' : '', '')
+    if (this.file) this.append(Buffer.from(JSON.stringify(full) + '\n', 'utf8'), NO_BYTES)
+    this.keepEntry(full)
     return full
   }
 
   /**
-   * A key server request, kept as given. Its line is the same as record() writes, in two cached pieces: the
-   * start up to the time (made once per millisecond) and the JSON of everything else (made once per caller and
-   * path). JSON.stringify was most of what logging cost a request; and writing the two pieces as they are,
-   * rather than joined, makes no new string at all.
+   * A key server request. Its line is the one record() would write, in two cached pieces of bytes: the start up
+   * to the time (made once per millisecond) and the JSON of everything else (made once per caller and path).
+   * JSON.stringify was most of what logging cost a request; copying cached bytes makes neither a string nor a
+   * call into the string encoder, and the entry object itself is made only for those who keep or hear it.
    */
-  recordRequest(entry: RequestEntry): void {
-    if (this.file) this.keepEntry(entry, this.requestHead(entry.time), this.requestTail(entry))
-    else this.keepEntry(entry, '', '')
+  recordRequest(fields: RequestFields): void {
+    if (this.file) this.append(this.requestHead(fields.time), this.requestTail(fields))
+    if (!this.file || this.listeners.size > 0) {
+      this.keepEntry({
+        kind: 'request',
+        time: fields.time,
+        method: fields.method,
+        path: fields.path,
+        status: fields.status,
+        keyId: fields.keyId ?? null,
+        keyName: fields.keyName ?? null,
+        userId: fields.userId ?? null
+      } satisfies RequestEntry)
+    }
   }
 
-  /** The entry's line goes to the file as `head` then `tail` (either may be empty). */
-  private keepEntry(entry: AccessEntry, head: string, tail: string): void {
-    if (this.file) this.append(head, tail)
-    else {
+  /** Keeps the entry in memory when there is no file, and tells the listeners. */
+  private keepEntry(entry: AccessEntry): void {
+    if (!this.file) {
       this.memory.push(entry)
       // Trimmed in bulk (amortised O(1)): a splice on every entry would shift the whole list each time.
       if (this.memory.length >= 2 * this.keep) this.memory.splice(0, this.keep)
     }
-    for (const listener of this.listeners) listener(entry)
+    // Iterating even an empty Set makes an iterator: the request path asks first.
+    if (this.listeners.size > 0) for (const listener of this.listeners) listener(entry)
   }
 
-  /** JSON of a request entry after its time, by what it holds; bounded (cleared when full). */
-  private requestTails = new Map<string, string>()
+  /** UTF-8 of the JSON of a request entry after its time, by what it holds; bounded (cleared when full). */
+  private requestTails = new Map<string, Uint8Array>()
   private lastTime: string | null = null
-  private lastHead = ''
+  private lastHead: Uint8Array = NO_BYTES
 
-  /** The previous request entry and its tail: a client often sends the same request again and again. */
-  private lastRequest: RequestEntry | null = null
-  private lastTail = ''
+  /** The previous request's fields and tail: a client often sends the same request again and again. */
+  private lastRequest: RequestFields | null = null
+  private lastTail: Uint8Array = NO_BYTES
 
-  private requestHead(time: string): string {
+  private requestHead(time: string): Uint8Array {
     if (time !== this.lastTime) {
       this.lastTime = time
-      this.lastHead = `{"kind":"request","time":${JSON.stringify(time)},`
+      this.lastHead = Buffer.from(`{"kind":"request","time":${JSON.stringify(time)},`, 'utf8')
     }
     return this.lastHead
   }
 
-  private requestTail(entry: RequestEntry): string {
-    const { method, path, status, keyId, keyName, userId } = entry
+  private requestTail(fields: RequestFields): Uint8Array {
+    const { method, path, status } = fields
+    const keyId = fields.keyId ?? null
+    const keyName = fields.keyName ?? null
+    const userId = fields.userId ?? null
     const last = this.lastRequest
-    let tail: string | undefined
     if (
       last !== null &&
       last.path === path &&
-      last.keyId === keyId &&
+      (last.keyId ?? null) === keyId &&
       last.status === status &&
       last.method === method &&
-      last.keyName === keyName &&
-      last.userId === userId
+      (last.keyName ?? null) === keyName &&
+      (last.userId ?? null) === userId
     ) {
-      tail = this.lastTail
-    } else {
-      const cacheKey = `${method}${NUL}${status}${NUL}${keyId ?? NUL}${NUL}${userId ?? NUL}${NUL}${keyName ?? NUL}${NUL}${path}`
-      tail = this.requestTails.get(cacheKey)
-      if (tail === undefined) {
-        tail = `${JSON.stringify({ method, path, status, keyId, keyName, userId }).slice(1)}\n`
-        if (this.requestTails.size >= 1_000) this.requestTails = new Map()
-        this.requestTails.set(cacheKey, tail)
-      }
-      this.lastRequest = entry
-      this.lastTail = tail
+      return this.lastTail
     }
+    const cacheKey = `${method}${NUL}${status}${NUL}${keyId ?? NUL}${NUL}${userId ?? NUL}${NUL}${keyName ?? NUL}${NUL}${path}`
+    let tail = this.requestTails.get(cacheKey)
+    if (tail === undefined) {
+      tail = Buffer.from(
+        `${JSON.stringify({ method, path, status, keyId, keyName, userId }).slice(1)}\n`,
+        'utf8'
+      )
+      if (this.requestTails.size >= 1_000) this.requestTails = new Map()
+      this.requestTails.set(cacheKey, tail)
+    }
+    this.lastRequest = fields
+    this.lastTail = tail
     return tail
   }
 
-  /** Queues the line `head` + `tail` (each may be empty) for the file. */
-  private append(head: string, tail: string): void {
+  /** Queues the line made of the bytes `head` then `tail` for the file. */
+  private append(head: Uint8Array, tail: Uint8Array): void {
     if (this.tornTail) {
-      head = '\n' + head
       this.tornTail = false
+      this.append(NEWLINE, NO_BYTES)
     }
-    // A UTF-16 unit is at most 3 bytes of UTF-8: the exact size is counted only when the line may not fit.
-    const atMost = (head.length + tail.length) * 3
-    if (
-      this.pendingLength + atMost <= this.pending.length &&
-      this.bytes + this.pendingLength + atMost <= this.maxBytes
-    ) {
-      this.pendingLength += this.pending.write(head, this.pendingLength, 'utf8')
-      if (tail !== '') this.pendingLength += this.pending.write(tail, this.pendingLength, 'utf8')
-    } else {
-      const line = head + tail
-      const size = Buffer.byteLength(line, 'utf8')
-      if (this.bytes + this.pendingLength + size > this.maxBytes && this.bytes + this.pendingLength > 0) {
-        this.flush()
-        this.rotate()
-      }
-      if (this.pendingLength + size > this.pending.length) this.flush()
+    const size = head.length + tail.length
+    if (this.bytes + this.pendingLength + size > this.maxBytes && this.bytes + this.pendingLength > 0) {
+      this.flush()
+      this.rotate()
+    }
+    if (this.pendingLength + size > this.pending.length) {
+      this.flush()
       if (size > this.pending.length) this.pending = Buffer.allocUnsafeSlow(size)
-      this.pendingLength += this.pending.write(line, this.pendingLength, 'utf8')
     }
+    this.pending.set(head, this.pendingLength)
+    this.pending.set(tail, this.pendingLength + head.length)
+    this.pendingLength += size
     if (this.pendingLength >= FLUSH_BYTES) this.flush()
     else if (!this.flushTimer) {
       this.flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS)

@@ -55,16 +55,7 @@ export function keyServerDeps(core: Core): ServerDeps {
 export function accessLogSink(accessLog: AccessLog, also: ServerLogSink = {}): ServerLogSink {
   return {
     access: (entry) => {
-      accessLog.recordRequest({
-        kind: 'request',
-        time: entry.time,
-        method: entry.method,
-        path: entry.path,
-        status: entry.status,
-        keyId: entry.keyId ?? null,
-        keyName: entry.keyName ?? null,
-        userId: entry.userId ?? null
-      })
+      accessLog.recordRequest(entry)
       also.access?.(entry)
     },
     error: (entry) => also.error?.(entry),

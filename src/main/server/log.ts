@@ -134,17 +134,18 @@ export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): voi
     url.includes('?') || url.includes('sk-') || url.includes('eyJ') ? pathOnly(url) : knownPath(url)
   const keyName = memoized(printable)
   app.addHook('onResponse', (request, reply, done) => {
+    const actor = request.logActor
+    // Every field in one literal: each entry then has the same shape, whoever called.
     const entry: AccessLogEntry = {
       time: nowIso(),
       method: request.method,
       path: loggedPath(request.url),
       status: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime)
+      durationMs: Math.round(reply.elapsedTime),
+      keyId: actor?.keyId || undefined,
+      keyName: actor?.keyName ? keyName(actor.keyName) : undefined,
+      userId: actor?.userId || undefined
     }
-    const actor = request.logActor
-    if (actor?.keyId) entry.keyId = actor.keyId
-    if (actor?.keyName) entry.keyName = keyName(actor.keyName)
-    if (actor?.userId) entry.userId = actor.userId
     access(entry)
     done()
   })
