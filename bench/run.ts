@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { oneLine } from '../src/main/core/errors'
 import { BenchContext, type Section } from './context'
 import { importEnv } from './import-env'
+import { instructions } from './instructions'
 import { keyScaling } from './keys'
 import { memory } from './memory'
 import { renderReport } from './report'
@@ -14,6 +15,7 @@ const OUTPUT = 'docs/BENCHMARKS.md'
 
 const BENCHMARKS: { name: string; title: string; run: (ctx: BenchContext) => Promise<Section> }[] = [
   { name: 'throughput', title: 'Authenticated variables list vs bare Node', run: throughput },
+  { name: 'instructions', title: 'Instructions per request (callgrind)', run: instructions },
   { name: 'keys', title: 'API-key verification at 10, 1,000 and 10,000 keys', run: keyScaling },
   { name: 'import', title: '.env import', run: importEnv },
   { name: 'startup', title: '`flowkeys serve` start-up', run: startup },
