@@ -28,7 +28,7 @@ function hasValgrind(): boolean {
 /**
  * The throughput benchmark's request, counted in machine instructions rather than timed: each server runs under
  * callgrind, which counts every instruction the process executes, whatever else the machine is doing. The
- * count is repeatable within a few percent from run to run, where the requests per second of one server vary by half
+ * count is repeatable within several percent from run to run, where the requests per second of one server vary by half
  * on this VM; it measures the code's cost, not the kernel's or the load generator's.
  */
 export async function instructions(ctx: BenchContext): Promise<Section> {
@@ -75,7 +75,7 @@ export async function instructions(ctx: BenchContext): Promise<Section> {
         target: '—'
       }
     ],
-    details: `The throughput benchmark's request (${VARIABLES} variables, a valid \`x-api-key\`, usage tracking and the access log on), counted instead of timed: each server runs alone under \`valgrind --tool=callgrind\`, takes ${num(WARM_UP)} requests to warm up (autocannon, ${CONNECTIONS} connections), then the counters are zeroed and ${num(COUNTED)} requests are counted. The figure is the main thread's instructions (JavaScript, V8 and Node, libuv, but not the kernel) divided by the requests; V8's compiler and garbage-collection helper threads are left out. Unlike requests per second, this does not move with what the rest of the machine is doing (within about 3% between runs), so it shows what a change to the code costs or saves. Under valgrind a server runs some 50 times slower, so work done on a timer (the usage count written at most once a second, the listing rebuilt after that write) is spread over fewer requests than at full speed, and FlowKeys' count is a little high for it. FlowKeys runs with the service heap settings, as \`flowkeys serve\` runs it.
+    details: `The throughput benchmark's request (${VARIABLES} variables, a valid \`x-api-key\`, usage tracking and the access log on), counted instead of timed: each server runs alone under \`valgrind --tool=callgrind\`, takes ${num(WARM_UP)} requests to warm up (autocannon, ${CONNECTIONS} connections), then the counters are zeroed and ${num(COUNTED)} requests are counted. The figure is the main thread's instructions (JavaScript, V8 and Node, libuv, but not the kernel) divided by the requests; V8's compiler and garbage-collection helper threads are left out. Unlike requests per second, this does not move with what the rest of the machine is doing (runs on the same code have differed by up to 8%, mostly through the timer work below), so it shows what a change to the code costs or saves. Under valgrind a server runs some 50 times slower, so work done on a timer (the usage count written at most once a second, the listing rebuilt after that write) is spread over fewer requests than at full speed, and FlowKeys' count is a little high for it. FlowKeys runs with the service heap settings, as \`flowkeys serve\` runs it.
 
 | server | instructions per request | of bare Node | more than bare Node |
 |---|---|---|---|

@@ -88,6 +88,9 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
       ])
     ) as Record<Name, { rps: number; p50: number; p99: number; mean: number; user: number; system: number }>
     const ratio = m.flowkeys.rps / m.bare.rps
+    // The same comparison round by round (each round's servers ran minutes apart at most): on a VM that drifts,
+    // the two summaries can differ by tens of points, and the target counts as met only when both reach it.
+    const perRoundRatio = median(runs.flowkeys.map((r, i) => r.rps / runs.bare[i]!.rps))
     const table = SERVERS.map(
       ({ name, label }) =>
         `| ${label} | ${num(m[name].rps)} | ${num((m[name].rps / m.bare.rps) * 100, 1)}% | ${num(1e6 / m[name].rps)} µs | ${num(m[name].user + m[name].system, 1)} µs (${num(m[name].user, 1)} + ${num(m[name].system, 1)}) | ${wholeMs(m[name].p50)} | ${wholeMs(m[name].p99)} | ${ms(m[name].mean, 2)} |`
@@ -103,9 +106,9 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
       rows: [
         {
           figure: 'GET /api/v1/variables/ throughput, FlowKeys vs bare node:http',
-          value: `${num(m.flowkeys.rps)} vs ${num(m.bare.rps)} req/s (${num(ratio * 100, 1)}%)`,
+          value: `${num(m.flowkeys.rps)} vs ${num(m.bare.rps)} req/s (${num(ratio * 100, 1)}%; median of the rounds' ratios ${num(perRoundRatio * 100, 1)}%)`,
           target: `≥ ${TARGET * 100}% of bare Node`,
-          met: ratio >= TARGET
+          met: ratio >= TARGET && perRoundRatio >= TARGET
         }
       ],
       details: `${VARIABLES} variables (${VARIABLES - GENERIC} Credential, ${GENERIC} Generic, so each answer decrypts ${GENERIC} values), a valid \`x-api-key\` header, usage tracking on (the default), the access log on (as \`startKeyServer\` always records it). The bare servers answer the exact ${num(reply.body.length)}-byte JSON body FlowKeys answered (captured first), with only \`content-type\` and \`content-length\` headers. FlowKeys runs as \`flowkeys serve\` runs it, with the service heap settings (src/main/server/heap.ts); the reference row is the same server with V8's default heap, which shows what those memory settings cost in CPU. autocannon, ${CONNECTIONS} connections, no pipelining, ${ctx.seconds} s per round after a 2 s warm-up, the servers taking turns (each round starting with the next server); medians of ${ctx.rounds} rounds. "Machine time per request" is 1 / throughput: on this 2-core machine autocannon itself takes one core, so the bare servers measure mostly the load generator's ceiling.
@@ -113,6 +116,8 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
 | server | requests/s | of bare Node | machine time per request | server CPU per request (user + kernel) | p50 latency | p99 latency | mean latency |
 |---|---|---|---|---|---|---|---|
 ${table}
+
+The summary's first ratio is of the medians above; the second is the median of the last column below, round by round.
 
 | round | FlowKeys req/s | bare Fastify req/s | bare node:http req/s | FlowKeys / node:http |
 |---|---|---|---|---|
