@@ -4,22 +4,25 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { bundle } from '../test/helpers/bundle'
 import { get, LineChild, ServerChild } from './children'
-import { apiKeyHeader, type BenchContext, type Section } from './context'
+import type { BenchContext, Section } from './context'
 import type { ServerMode } from './server-child'
 import { num } from './stats'
+import {
+  CONNECTIONS,
+  prepareVariablesWorkload,
+  SERVER_LABELS,
+  VARIABLES,
+  VARIABLES_PATH
+} from './variables-workload'
 
-const VARIABLES = 20
-const GENERIC = 4
-const CONNECTIONS = 10
 /** Requests before counting: enough for the hot functions to be optimised, even at valgrind's pace. */
 const WARM_UP = 10_000
 const COUNTED = 2_000
 
-const SERVERS = [
-  { mode: 'flowkeys', label: 'FlowKeys key server' },
-  { mode: 'fastify', label: 'bare Fastify (same bytes, no hooks or auth)' },
-  { mode: 'bare', label: 'bare `node:http` (same bytes)' }
-] as const satisfies readonly { mode: ServerMode; label: string }[]
+const SERVERS = (['flowkeys', 'fastify', 'bare'] as const).map((mode) => ({
+  mode,
+  label: SERVER_LABELS[mode]
+}))
 
 function hasValgrind(): boolean {
   return spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status === 0
@@ -42,13 +45,8 @@ export async function instructions(ctx: BenchContext): Promise<Section> {
     }
   }
   ctx.log(`instructions per request under callgrind (${WARM_UP} requests to warm up, ${COUNTED} counted)`)
-  const { dir, keys } = await ctx.prepare('instructions', {
-    keys: 1,
-    variables: VARIABLES,
-    variableOptions: { generic: GENERIC }
-  })
-  const headers = apiKeyHeader(keys[0]!)
-  const path = '/api/v1/variables/'
+  const { dir, headers } = await prepareVariablesWorkload(ctx, 'instructions')
+  const path = VARIABLES_PATH
   const bodyFile = join(dir, 'variables-body.json')
   const capture = await ServerChild.start('flowkeys', dir, ctx.env)
   try {
@@ -75,7 +73,7 @@ export async function instructions(ctx: BenchContext): Promise<Section> {
         target: '—'
       }
     ],
-    details: `The throughput benchmark's request (${VARIABLES} variables, a valid \`x-api-key\`, usage tracking and the access log on), counted instead of timed: each server runs alone under \`valgrind --tool=callgrind\`, takes ${num(WARM_UP)} requests to warm up (autocannon, ${CONNECTIONS} connections), then the counters are zeroed and ${num(COUNTED)} requests are counted. The figure is the main thread's instructions (JavaScript, V8 and Node, libuv, but not the kernel) divided by the requests; V8's compiler and garbage-collection helper threads are left out. Unlike requests per second, this does not move with what the rest of the machine is doing (runs on the same code have differed by up to 8%, mostly through the timer work below), so it shows what a change to the code costs or saves. Under valgrind a server runs some 50 times slower, so work done on a timer (the usage count written at most once a second, the listing rebuilt after that write) is spread over fewer requests than at full speed, and FlowKeys' count is a little high for it. FlowKeys runs with the service heap settings, as \`flowkeys serve\` runs it.
+    details: `The throughput benchmark's request (${VARIABLES} variables, a valid \`x-api-key\`, usage tracking and the access log on), counted instead of timed: each server runs alone under \`valgrind --tool=callgrind\`, takes ${num(WARM_UP)} requests to warm up (autocannon, ${CONNECTIONS} connections), then the counters are zeroed and ${num(COUNTED)} requests are counted. The figure is the main thread's instructions (JavaScript, V8 and Node, libuv, but not the kernel) divided by the requests; V8's compiler and garbage-collection helper threads are left out. Unlike requests per second, this moves little with what the rest of the machine is doing (runs on the same code have differed by up to 8%, mostly through the timer work below), so it shows what a change to the code costs or saves. Under valgrind a server runs some 50 times slower, so work done on a timer (the usage count written at most once a second, the listing rebuilt after that write) is spread over fewer requests than at full speed, and FlowKeys' count is a little high for it. FlowKeys runs with the service heap settings, as \`flowkeys serve\` runs it.
 
 | server | instructions per request | of bare Node | more than bare Node |
 |---|---|---|---|

@@ -1,21 +1,24 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { get, ServerChild } from './children'
-import { apiKeyHeader, type BenchContext, type Section } from './context'
+import type { BenchContext, Section } from './context'
 import { load, type LoadResult } from './load'
 import { median, ms, num, rotated, wholeMs } from './stats'
+import {
+  CONNECTIONS,
+  GENERIC,
+  prepareVariablesWorkload,
+  SERVER_LABELS,
+  VARIABLES,
+  VARIABLES_PATH
+} from './variables-workload'
 
-const VARIABLES = 20
-const GENERIC = 4
-const CONNECTIONS = 10
 const TARGET = 0.7
 
-const SERVERS = [
-  { name: 'flowkeys', label: 'FlowKeys key server' },
-  { name: 'flowkeys-v8-defaults', label: 'FlowKeys, V8 default heap (reference)' },
-  { name: 'fastify', label: 'bare Fastify (same bytes, no hooks or auth)' },
-  { name: 'bare', label: 'bare `node:http` (same bytes)' }
-] as const
+const SERVERS = (['flowkeys', 'flowkeys-v8-defaults', 'fastify', 'bare'] as const).map((name) => ({
+  name,
+  label: SERVER_LABELS[name]
+}))
 
 type Name = (typeof SERVERS)[number]['name']
 
@@ -26,13 +29,8 @@ type Name = (typeof SERVERS)[number]['name']
  */
 export async function throughput(ctx: BenchContext): Promise<Section> {
   ctx.log(`variables list vs bare Fastify and node:http (${ctx.rounds} rounds x ${ctx.seconds}s each)`)
-  const { dir, keys } = await ctx.prepare('variables', {
-    keys: 1,
-    variables: VARIABLES,
-    variableOptions: { generic: GENERIC }
-  })
-  const headers = apiKeyHeader(keys[0]!)
-  const path = '/api/v1/variables/'
+  const { dir, headers } = await prepareVariablesWorkload(ctx, 'variables')
+  const path = VARIABLES_PATH
   const servers: Partial<Record<Name, ServerChild>> = {}
   try {
     servers.flowkeys = await ServerChild.start('flowkeys', dir, ctx.env)
@@ -123,7 +121,7 @@ The summary's first ratio is of the medians above; the second is the median of t
 |---|---|---|---|---|
 ${perRound}
 
-Where FlowKeys' time goes (measured while writing this benchmark; figures vary by ±10 µs between runs on this VM). Per request the server makes the same system calls as bare Node (one \`read\`, one \`writev\`, a shared \`epoll_pwait\`); on top, one \`statx\` of the store file per turn of the event loop, shared by all the requests that arrived in that turn (strace under this load: one per ${CONNECTIONS} requests or so). That check is how a key revoked by another process (the CLI) is refused from the very next request: the auth guard waits for a check made after the request arrived (Store.afterCheck), and requests that arrived together share it. The rest is JavaScript (the user column above), spread over Fastify's request lifecycle and three hooks (Host/Origin check with the safety headers, the auth guard, the access log), the key check (query and header lookup, failure limiter, HMAC lookup, usage counter), the access-log line, and garbage collection: the service heap settings keep the young generation at a few MB, so it is collected every ~300 requests (about 0.2 ms each, on the main thread alone: with helper threads, which must wait for a core the load generator holds, each took ~0.3 ms); the reference row without those settings shows their whole cost. What was removed while optimising, from about 115 µs of machine time per request: a \`stat\` per request (one per turn now), the response's zod validation and serialisation (a frozen listing is serialised once), the HMAC (kept per presented key), a promise per hook, the onSend hook (the safety headers are set with the Host check), an \`Array.splice\`, a system call, a \`JSON.stringify\`, a new string, two objects and a call into the string encoder per access-log entry (a line is two cached pieces of UTF-8, the start with the time and the JSON of the rest, copied into a buffer written in batches), and date formatting (once per millisecond). Each request still allocates at most about 10.5 KB (bare Fastify 8 KB, bare Node 7 KB, measured with V8's sampling heap profiler), most of it in Node's HTTP layer. On this VM a µs of server time per request costs more than a µs of throughput: a slower server leaves the load generator idle more often, and each wake-up costs both processes kernel time; that is why sharing the \`stat\` (about 3 µs of CPU in a tight loop) moved the ratio from about 50% to about 70% (the runs made while writing this gave 60% to 83%). The next section counts the same request in machine instructions, which this VM's drift does not move. The 70% target compares a full authenticated, validated and logged API with a server that writes a constant.`
+Where FlowKeys' time goes (measured while writing this benchmark; figures vary by ±10 µs between runs on this VM). Per request the server makes the same system calls as bare Node (one \`read\`, one \`writev\`, a shared \`epoll_pwait\`); on top, one \`statx\` of the store file per turn of the event loop, shared by all the requests that arrived in that turn (strace under this load: one per ${CONNECTIONS} requests or so). That check is how a key revoked by another process (the CLI) is refused from the very next request: the auth guard waits for a check made after the request arrived (Store.afterCheck), and requests that arrived together share it. The rest is JavaScript (the user column above), spread over Fastify's request lifecycle and three hooks (Host/Origin check with the safety headers, the auth guard, the access log), the key check (query and header lookup, failure limiter, HMAC lookup, usage counter), the access-log line, and garbage collection: the service heap settings keep the young generation at a few MB, so it is collected every ~300 requests (about 0.2 ms each, on the main thread alone: with helper threads, which must wait for a core the load generator holds, each took ~0.3 ms); the reference row without those settings shows their whole cost. What was removed while optimising, from about 115 µs of machine time per request: a \`stat\` per request (one per turn now), the response's zod validation and serialisation (a frozen listing is serialised once), the HMAC (kept per presented key), a promise per hook, the onSend hook (the safety headers are set with the Host check), an \`Array.splice\`, a system call, a \`JSON.stringify\`, a new string, two objects and a call into the string encoder per access-log entry (a line is two cached pieces of UTF-8, the start with the time and the JSON of the rest, copied into a buffer written in batches), and date formatting (once per millisecond). Each request still allocates at most about 10.5 KB (bare Fastify 8 KB, bare Node 7 KB, measured with V8's sampling heap profiler), most of it in Node's HTTP layer. On this VM a µs of server time per request costs more than a µs of throughput: a slower server leaves the load generator idle more often, and each wake-up costs both processes kernel time; that is why sharing the \`stat\` (about 3 µs of CPU in a tight loop) moved the ratio from about 50% to about 70% (the runs made while writing this gave 60% to 83%). The next section counts the same request in machine instructions, which moves far less with this VM's drift. The 70% target compares a full authenticated, validated and logged API with a server that writes a constant.`
     }
   } finally {
     for (const server of Object.values(servers)) await server.stop()
