@@ -88,7 +88,8 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
     const ratio = m.flowkeys.rps / m.bare.rps
     // The same comparison round by round (each round's servers ran minutes apart at most): on a VM that drifts,
     // the two summaries can differ by tens of points, and the target counts as met only when both reach it.
-    const perRoundRatio = median(runs.flowkeys.map((r, i) => r.rps / runs.bare[i]!.rps))
+    const roundRatios = runs.flowkeys.map((r, i) => r.rps / runs.bare[i]!.rps)
+    const perRoundRatio = median(roundRatios)
     const table = SERVERS.map(
       ({ name, label }) =>
         `| ${label} | ${num(m[name].rps)} | ${num((m[name].rps / m.bare.rps) * 100, 1)}% | ${num(1e6 / m[name].rps)} µs | ${num(m[name].user + m[name].system, 1)} µs (${num(m[name].user, 1)} + ${num(m[name].system, 1)}) | ${wholeMs(m[name].p50)} | ${wholeMs(m[name].p99)} | ${ms(m[name].mean, 2)} |`
@@ -96,7 +97,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
     const perRound = runs.flowkeys
       .map(
         (r, i) =>
-          `| ${i + 1} | ${num(r.rps)} | ${num(runs.fastify[i]!.rps)} | ${num(runs.bare[i]!.rps)} | ${num((r.rps / runs.bare[i]!.rps) * 100, 1)}% |`
+          `| ${i + 1} | ${num(r.rps)} | ${num(runs.fastify[i]!.rps)} | ${num(runs.bare[i]!.rps)} | ${num(roundRatios[i]! * 100, 1)}% |`
       )
       .join('\n')
     return {
