@@ -1,7 +1,7 @@
 import { generateApiKey } from '../src/main/keys/generate'
 import { get, ServerChild } from './children'
 import { apiKeyHeader, type BenchContext, type Section } from './context'
-import { load, type LoadResult } from './load'
+import { load, type LoadResult, REWARM_SECONDS, rewarm } from './load'
 import { median, num, rotated, wholeMs } from './stats'
 
 const SIZES = [10, 1_000, 10_000] as const
@@ -56,10 +56,14 @@ export async function keyScaling(ctx: BenchContext): Promise<Section> {
       // Each round starts with another store: none of them always runs first.
       for (const i of rotated(servers.length, round)) {
         const server = servers[i]!
-        const headers = apiKeyHeader(stores[i]!.key)
-        http[i]!.push(
-          await load(server.url, { path, headers, connections: CONNECTIONS, seconds: ctx.seconds })
-        )
+        const options = {
+          path,
+          headers: apiKeyHeader(stores[i]!.key),
+          connections: CONNECTIONS,
+          seconds: ctx.seconds
+        }
+        await rewarm(server.url, options)
+        http[i]!.push(await load(server.url, options))
       }
     }
 
@@ -159,7 +163,7 @@ export async function keyScaling(ctx: BenchContext): Promise<Section> {
     ],
     details: `Each store holds N keys of the superuser, seeded in one store write with records built as \`ApiKeyService.create\` builds them (bench/seed.ts); the key used is the last one seeded. Usage tracking is on, so every verified request is counted (in memory, written at most about once a second, and no more than 1% of the time: about every 2.5 s at 10,000 keys, where a write of the store takes about 25 ms).
 
-**Over HTTP**: \`GET /api/v1/users/whoami\` with a valid \`x-api-key\`, autocannon, ${CONNECTIONS} connections, ${ctx.seconds} s per round after a 2 s warm-up, the three servers taking turns, each round starting with the next one; medians of ${ctx.rounds} rounds. The cost per request is 1 / throughput (the whole machine's time per request, load generator included).
+**Over HTTP**: \`GET /api/v1/users/whoami\` with a valid \`x-api-key\`, autocannon, ${CONNECTIONS} connections, ${ctx.seconds} s per round after a 2 s warm-up, the three servers taking turns, each round starting with the next one and preceded by ${REWARM_SECONDS} s of the same load, not measured (a server back from idle needs about a second to recover, bench/load.ts); medians of ${ctx.rounds} rounds. The cost per request is 1 / throughput (the whole machine's time per request, load generator included).
 
 | keys in store | requests/s | cost per request | p50 latency | p99 latency |
 |---|---|---|---|---|

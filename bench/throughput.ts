@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { get, ServerChild } from './children'
 import type { BenchContext, Section } from './context'
-import { load, type LoadResult } from './load'
+import { load, type LoadResult, REWARM_SECONDS, rewarm } from './load'
 import { median, ms, num, rotated, wholeMs } from './stats'
 import {
   CONNECTIONS,
@@ -62,8 +62,10 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
       // server: none of them always runs first (or always right after the fastest one).
       for (const { name } of rotated(SERVERS.length, round).map((i) => SERVERS[i]!)) {
         const server = servers[name]!
+        const options = { path, headers, connections: CONNECTIONS, seconds: ctx.seconds }
+        await rewarm(server.url, options)
         const before = await server.cpu()
-        const run = await load(server.url, { path, headers, connections: CONNECTIONS, seconds: ctx.seconds })
+        const run = await load(server.url, options)
         const after = await server.cpu()
         runs[name].push({
           ...run,
@@ -110,7 +112,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
           met: ratio >= TARGET && perRoundRatio >= TARGET
         }
       ],
-      details: `${VARIABLES} variables (${VARIABLES - GENERIC} Credential, ${GENERIC} Generic, so each answer decrypts ${GENERIC} values), a valid \`x-api-key\` header, usage tracking on (the default), the access log on (as \`startKeyServer\` always records it). The bare servers answer the exact ${num(reply.body.length)}-byte JSON body FlowKeys answered (captured first), with only \`content-type\` and \`content-length\` headers. FlowKeys runs as \`flowkeys serve\` runs it, with the service heap settings (src/main/server/heap.ts); the reference row is the same server with V8's default heap, which shows what those memory settings cost in CPU. autocannon, ${CONNECTIONS} connections, no pipelining, ${ctx.seconds} s per round after a 2 s warm-up, the servers taking turns (each round starting with the next server); medians of ${ctx.rounds} rounds. "Machine time per request" is 1 / throughput: on this 2-core machine autocannon itself takes one core, so the bare servers measure mostly the load generator's ceiling.
+      details: `${VARIABLES} variables (${VARIABLES - GENERIC} Credential, ${GENERIC} Generic, so each answer decrypts ${GENERIC} values), a valid \`x-api-key\` header, usage tracking on (the default), the access log on (as \`startKeyServer\` always records it). The bare servers answer the exact ${num(reply.body.length)}-byte JSON body FlowKeys answered (captured first), with only \`content-type\` and \`content-length\` headers. FlowKeys runs as \`flowkeys serve\` runs it, with the service heap settings (src/main/server/heap.ts); the reference row is the same server with V8's default heap, which shows what those memory settings cost in CPU. autocannon, ${CONNECTIONS} connections, no pipelining, ${ctx.seconds} s per round after a 2 s warm-up, the servers taking turns (each round starting with the next server), each round preceded by ${REWARM_SECONDS} s of the same load, not measured: a server that sat idle while the others ran comes back with part of its optimised code dropped by V8's memory reducer and needs about a second to recover (bench/load.ts); medians of ${ctx.rounds} rounds. "Machine time per request" is 1 / throughput: on this 2-core machine autocannon itself takes one core, so the bare servers measure mostly the load generator's ceiling.
 
 | server | requests/s | of bare Node | machine time per request | server CPU per request (user + kernel) | p50 latency | p99 latency | mean latency |
 |---|---|---|---|---|---|---|---|
