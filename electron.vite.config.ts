@@ -57,8 +57,9 @@ export default defineConfig({
       externalizeDeps: true,
       rolldownOptions: {
         input: {
-          index: fromRoot('src/main/index.ts'), // Electron shell -> out/main/index.js
-          cli: fromRoot('src/main/cli/main.ts') // Node CLI (bin/flowkeys.js) -> out/main/cli.js
+          // Electron shell -> out/main/index.js. The CLI (bin/flowkeys.js -> out/cli/cli.js) is built after this
+          // by scripts/build-cli.ts, with its dependencies bundled in: it starts once per command.
+          index: fromRoot('src/main/index.ts')
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' }
       }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { applyEnvImport } from '../src/main/variables/dotenv-import'
-import { bundle } from '../test/helpers/bundle'
+import { builtCli } from '../test/helpers/bundle'
 import type { BenchContext, Section } from './context'
 import { median, ms, num } from './stats'
 
@@ -20,9 +20,9 @@ export function envFile(count: number): string {
   return lines.join('\n') + '\n'
 }
 
-/** Runs the CLI bundle; resolves with the wall time in ms (spawn to exit), throwing on a non-zero exit. */
+/** Runs the CLI (built as it ships); resolves with the wall time in ms (spawn to exit), throwing on a non-zero exit. */
 export function timeCli(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const cli = bundle('src/main/cli/main.ts')
+  const cli = builtCli()
   const start = process.hrtime.bigint()
   const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
@@ -91,7 +91,7 @@ export async function importEnv(ctx: BenchContext): Promise<Section> {
         met: m(cli[big]!) < TARGET_MS
       }
     ],
-    details: `A generated .env file (names \`IMPORTED_VARIABLE_<i>\`, 40-character random values, a comment line every 100 entries) imported into a store that holds only the superuser, so every entry is new: each value is encrypted (Fernet) and everything lands in one store write. **Core**: the \`applyEnvImport\` call alone, core already open. **CLI**: \`node <CLI bundle> import-env FILE --data-dir DIR\` from spawn to exit, which includes starting Node, opening the store and the vault, the preview and the preview table on stdout. A fresh data directory each round; medians of ${ctx.rounds} rounds.
+    details: `A generated .env file (names \`IMPORTED_VARIABLE_<i>\`, 40-character random values, a comment line every 100 entries) imported into a store that holds only the superuser, so every entry is new: each value is encrypted (Fernet) and everything lands in one store write. **Core**: the \`applyEnvImport\` call alone, core already open. **CLI**: \`node out/cli/cli.js import-env FILE --data-dir DIR\` (built from the current source as \`npm run build\` builds it) from spawn to exit, which includes starting Node, opening the store and the vault, the preview and the preview table on stdout. A fresh data directory each round; medians of ${ctx.rounds} rounds.
 
 | entries | core \`applyEnvImport\` | CLI \`flowkeys import-env\` |
 |---|---|---|

@@ -72,7 +72,6 @@ BENCH_ROUNDS=3 BENCH_SECONDS=2 npm run bench   # a quicker, noisier run
 BENCH_ONLY=throughput,keys npm run bench      # some sections only (throughput, instructions, keys, import, startup, memory, writes)
 \`\`\`
 
-Close other programs first: the server and the load generator compete for the same cores. \`npm run build\` first
-adds a row for the built CLI (\`out/main/cli.js\`) to the start-up figures.
+Close other programs first: the server and the load generator compete for the same cores.
 `
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `flowkeys` launcher: runs the bundled CLI (out/main/cli.js, built by `npm run build`).
+// `flowkeys` launcher: runs the bundled CLI (out/cli/cli.js, built by `npm run build`: scripts/build-cli.ts).
 import { existsSync } from 'node:fs'
 
-const cli = new URL('../out/main/cli.js', import.meta.url)
+const cli = new URL('../out/cli/cli.js', import.meta.url)
 
 if (!existsSync(cli)) {
   process.stderr.write('FlowKeys CLI is not built: run `npm run build` (or use `npm run cli -- …`)\n')

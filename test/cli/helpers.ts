@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { expect } from 'vitest'
-import { bundle } from '../helpers/bundle'
+import { builtCli, bundle } from '../helpers/bundle'
 
 export interface CliResult {
   code: number | null
@@ -19,12 +19,12 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
-/** Runs the real CLI (bundled from src/main/cli/main.ts) as a child process; stdin is `input`, then closed. */
+/** Runs the real CLI (built as it ships, test/helpers/bundle.ts) as a child process; stdin is `input`, then closed. */
 export function flowkeys(
   args: string[],
   options: { input?: string; env?: NodeJS.ProcessEnv } = {}
 ): Promise<CliResult> {
-  const child = spawn(process.execPath, [bundle('src/main/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [builtCli(), ...args], {
     env: options.env ?? cliEnv()
   })
   let stdout = ''

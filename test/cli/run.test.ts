@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CONCEALED, Masker } from '../../src/main/cli/mask-stream'
-import { bundle } from '../helpers/bundle'
+import { builtCli } from '../helpers/bundle'
 import { tempDir } from '../helpers/tmp'
 import { cliEnv, expectNoFileHolds, expectOneLineError, flowkeys, ok, type CliResult } from './helpers'
 
@@ -170,7 +170,7 @@ describe('flowkeys run', () => {
       'process.stdout.write("ready\\n"); setInterval(() => undefined, 1000)'
     const child = spawn(
       process.execPath,
-      [bundle('src/main/cli/main.ts'), 'run', '--data-dir', dataDir, '--', node, '-e', script],
+      [builtCli(), 'run', '--data-dir', dataDir, '--', node, '-e', script],
       {
         env: cliEnv(),
         stdio: ['ignore', 'pipe', 'pipe']

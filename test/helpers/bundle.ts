@@ -1,6 +1,7 @@
 import { buildSync } from 'esbuild'
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
+import { buildCli } from '../../scripts/build-cli'
 
 const cache = new Map<string, string>()
 
@@ -28,4 +29,17 @@ export function bundle(entry: string): string {
   })
   cache.set(abs, outfile)
   return outfile
+}
+
+let cli: string | undefined
+
+/**
+ * The CLI built as `npm run build` builds it (scripts/build-cli.ts), once per test process: the tests run the
+ * CLI that ships, dependencies bundled in.
+ */
+export function builtCli(): string {
+  const root = join(process.cwd(), 'node_modules', '.cache', 'flowkeys-tests')
+  mkdirSync(root, { recursive: true })
+  cli ??= buildCli(mkdtempSync(join(root, 'cli-')))
+  return cli
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll } from 'vitest'
 import { parseStore, STORE_FILE } from '../../src/main/store/store'
 import type { StoreData } from '../../src/main/store/schema'
-import { bundle } from '../helpers/bundle'
+import { builtCli, bundle } from '../helpers/bundle'
 import { cliEnv } from '../cli/helpers'
 
 /** Rejects when `promise` has not settled within `ms`: every wait in this suite is bounded. */
@@ -58,7 +58,7 @@ export class ServerProcess {
 
   /** The real `flowkeys serve --port 0` (the CLI bundle), which prints its access log on stdout. */
   static serve(dataDir: string, env: NodeJS.ProcessEnv = {}) {
-    const args = [bundle('src/main/cli/main.ts'), 'serve', '--port', '0', '--data-dir', dataDir]
+    const args = [builtCli(), 'serve', '--port', '0', '--data-dir', dataDir]
     const server = new ServerProcess(spawn(process.execPath, args, { env: cliEnv(env) }))
     return server.waitFor(/listening on (http:\/\/\S+)/)
   }

@@ -13,7 +13,7 @@ import {
   startTestServer,
   type TestServer
 } from '../fixtures/server/harness'
-import { bundle } from '../helpers/bundle'
+import { builtCli } from '../helpers/bundle'
 import { tempDir } from '../helpers/tmp'
 import { send } from './http'
 
@@ -31,7 +31,7 @@ function childEnv(): NodeJS.ProcessEnv {
 }
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bundle('src/main/cli/main.ts'), ...args], { env: childEnv() })
+  const child = spawn(process.execPath, [builtCli(), ...args], { env: childEnv() })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

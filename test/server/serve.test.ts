@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { openCore } from '../../src/main/core/open'
-import { bundle } from '../helpers/bundle'
+import { builtCli } from '../helpers/bundle'
 import { tempDir } from '../helpers/tmp'
 import { send } from './http'
 
@@ -30,7 +30,7 @@ class Serve {
   private waiters: (() => void)[] = []
 
   constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [bundle('src/main/cli/main.ts'), 'serve', ...args], {
+    this.child = spawn(process.execPath, [builtCli(), 'serve', ...args], {
       env: childEnv(env)
     })
     this.child.stdin.end()
@@ -98,6 +98,15 @@ describe('flowkeys serve', () => {
     expect(server.stdout).toContain(`API docs: ${url}/docs`)
 
     expect((await send(`${url}/health`)).json()).toEqual({ status: 'ok' })
+    // The API docs: the OpenAPI plugins stay outside the CLI's bundle and serve their own files.
+    const docs = await send(`${url}/docs`)
+    expect(docs.status).toBe(200)
+    const script = /src="(\/docs\/static\/swagger-ui-bundle\.js)"/.exec(docs.text)?.[1]
+    expect(script).toBeDefined()
+    const bundleJs = await send(`${url}${script}`)
+    expect(bundleJs.status).toBe(200)
+    expect(bundleJs.text.length).toBeGreaterThan(100_000)
+    expect((await send(`${url}/openapi.json`)).json()).toMatchObject({ paths: { '/api/v1/variables/': {} } })
     const uses = 4
     for (let i = 0; i < uses; i++) {
       const res = await send(`${url}/api/v1/users/whoami`, { headers: { 'x-api-key': created.api_key } })
