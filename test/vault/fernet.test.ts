@@ -168,6 +168,15 @@ describe('Fernet round trips', () => {
     expect(encryptFernet(key, 'same', { now: 1 })).not.toBe(encryptFernet(key, 'same', { now: 1 }))
   })
 
+  it('never repeats an IV, across refills of the IV pool, and every token still opens', () => {
+    // More tokens than one pool holds (256 IVs), so IVs come from several refills.
+    const tokens = Array.from({ length: 600 }, (_, i) => encryptFernet(key, `value ${i}`, { now: 1 }))
+    const ivs = tokens.map((token) => Buffer.from(token, 'base64url').subarray(9, 25).toString('hex'))
+    expect(new Set(ivs).size).toBe(tokens.length)
+    expect(ivs).not.toContain('00'.repeat(16))
+    tokens.forEach((token, i) => expect(decryptFernet(key, token).toString('utf8')).toBe(`value ${i}`))
+  })
+
   it('emits padded url-safe base64 and accepts tokens without padding', () => {
     const token = encryptFernet(key, 'pad me')
     expect(token).toMatch(/^[A-Za-z0-9_-]+={1,2}$/)
