@@ -50,11 +50,12 @@ export async function load(baseUrl: string, options: LoadOptions): Promise<LoadR
 /**
  * Unmeasured load right before each measured round. Between its rounds a server sits idle while the others are
  * measured (12 s and more), and the first second of load after such a pause is not its steady state: V8's
- * memory reducer runs full collections in the pause, in which objects that optimised code was built on die, and
- * that code is dropped with them (about 100 functions of Node's HTTP stack, Fastify and FlowKeys, deoptimised
- * for "weak objects" as --trace-deopt shows), and the load generator starts afresh too. Measured on the FlowKeys server
- * on this VM: the first second after a 20 s pause ran 35-50% below the five seconds that followed, and still
- * 20-35% below them with the memory reducer turned off. Every server gets this second before it is measured.
+ * memory reducer runs full collections in the pause, in which objects that optimised code was built on die,
+ * and that code is dropped with them (about 100 functions of Node's HTTP stack, Fastify and FlowKeys,
+ * deoptimised for "weak objects" as --trace-deopt shows); the load generator starts afresh too. Measured on
+ * the FlowKeys server on this VM: the first second after a 20 s pause ran 35-50% below the five seconds that
+ * followed, and still 20-35% below them with the memory reducer turned off. Every server gets this second
+ * before it is measured.
  */
 export const REWARM_SECONDS = 1
 

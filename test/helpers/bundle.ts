@@ -5,6 +5,13 @@ import { buildCli } from '../../scripts/build-cli'
 
 const cache = new Map<string, string>()
 
+/** A new folder for build output, inside the project so that bare imports resolve from its node_modules. */
+function newOutputDir(prefix: string): string {
+  const root = join(process.cwd(), 'node_modules', '.cache', 'flowkeys-tests')
+  mkdirSync(root, { recursive: true })
+  return mkdtempSync(join(root, prefix))
+}
+
 /**
  * Bundles a TypeScript entry into one ESM file that plain `node` starts in tens of milliseconds, for tests
  * that spawn many processes (crash and concurrency suites). Native and heavy deps stay external.
@@ -13,10 +20,7 @@ export function bundle(entry: string): string {
   const abs = resolve(entry)
   const hit = cache.get(abs)
   if (hit) return hit
-  // Inside the project, so that the bundle's bare imports resolve from its node_modules.
-  const root = join(process.cwd(), 'node_modules', '.cache', 'flowkeys-tests')
-  mkdirSync(root, { recursive: true })
-  const outfile = join(mkdtempSync(join(root, 'bundle-')), basename(abs).replace(/\.ts$/, '.mjs'))
+  const outfile = join(newOutputDir('bundle-'), basename(abs).replace(/\.ts$/, '.mjs'))
   buildSync({
     entryPoints: [abs],
     outfile,
@@ -38,8 +42,6 @@ let cli: string | undefined
  * CLI that ships, dependencies bundled in.
  */
 export function builtCli(): string {
-  const root = join(process.cwd(), 'node_modules', '.cache', 'flowkeys-tests')
-  mkdirSync(root, { recursive: true })
-  cli ??= buildCli(mkdtempSync(join(root, 'cli-')))
+  cli ??= buildCli(newOutputDir('cli-'))
   return cli
 }
