@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { cpSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { get, ServerChild } from './children'
 import type { BenchContext, Section } from './context'
@@ -30,6 +30,10 @@ type Name = (typeof SERVERS)[number]['name']
 export async function throughput(ctx: BenchContext): Promise<Section> {
   ctx.log(`variables list vs bare Fastify and node:http (${ctx.rounds} rounds x ${ctx.seconds}s each)`)
   const { dir, headers } = await prepareVariablesWorkload(ctx, 'variables')
+  // The reference server gets a copy of the data directory: sharing the store and the access log, each server
+  // would re-read the store the other wrote (usage counts) at the start of its rounds.
+  const referenceDir = `${dir}-reference`
+  cpSync(dir, referenceDir, { recursive: true })
   const path = VARIABLES_PATH
   const servers: Partial<Record<Name, ServerChild>> = {}
   try {
@@ -41,7 +45,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
     }
     const bodyFile = join(dir, 'variables-body.json')
     writeFileSync(bodyFile, reply.body)
-    servers['flowkeys-v8-defaults'] = await ServerChild.start('flowkeys-v8-defaults', dir, ctx.env)
+    servers['flowkeys-v8-defaults'] = await ServerChild.start('flowkeys-v8-defaults', referenceDir, ctx.env)
     for (const name of ['fastify', 'bare'] as const) {
       const server = (servers[name] = await ServerChild.start(name, bodyFile, ctx.env))
       const copy = await get(server.url + path, headers)
