@@ -58,15 +58,16 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
       fastify: [],
       bare: []
     }
+    // One load for every server, warm-up, re-warm and measured rounds alike (only the length differs).
+    const options = { path, headers, connections: CONNECTIONS, seconds: ctx.seconds }
     for (const { name } of SERVERS) {
-      await load(servers[name]!.url, { path, headers, connections: CONNECTIONS, seconds: 2 })
+      await load(servers[name]!.url, { ...options, seconds: 2 })
     }
     for (let round = 0; round < ctx.rounds; round++) {
       // Taking turns spreads any drift of the machine over every server, and each round starts with another
       // server: none of them always runs first (or always right after the fastest one).
       for (const { name } of rotated(SERVERS.length, round).map((i) => SERVERS[i]!)) {
         const server = servers[name]!
-        const options = { path, headers, connections: CONNECTIONS, seconds: ctx.seconds }
         await rewarm(server.url, options)
         const before = await server.cpu()
         const run = await load(server.url, options)
