@@ -456,6 +456,10 @@ describe('OpenAPI and docs', () => {
     const page = await fetch(`${base}/docs`)
     expect(page.status).toBe(200)
     expect(page.headers.get('content-type')).toContain('text/html')
+    // A page the browser renders: no referrer from it, and the API's own safety headers too.
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(page.headers.get('cache-control')).toBe('no-store')
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff')
     const html = await page.text()
     expect(html).toContain('swagger-ui-bundle.js')
     expect(html).not.toMatch(/https?:\/\//)
@@ -472,7 +476,7 @@ describe('OpenAPI and docs', () => {
 })
 
 describe('response headers', () => {
-  it('marks every answer as not cacheable, not sniffable and without referrer, refusals and errors too', async () => {
+  it('marks every answer as not cacheable and not sniffable, refusals and errors too', async () => {
     const cases: [string, () => Promise<RawResponse>, number][] = [
       ['success', () => send(`${base}/health`), 200],
       [
@@ -494,7 +498,8 @@ describe('response headers', () => {
       expect(res.status, what).toBe(status)
       expect(res.headers['cache-control'], what).toBe('no-store')
       expect(res.headers['x-content-type-options'], what).toBe('nosniff')
-      expect(res.headers['referrer-policy'], what).toBe('no-referrer')
+      // Referrer-Policy only acts on documents: JSON answers go without it (see setSafetyHeaders).
+      expect(res.headers['referrer-policy'], what).toBeUndefined()
     }
   })
 })

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { jsonSchemaTransform } from 'fastify-type-provider-zod'
+import { setDocumentHeaders } from '../hardening'
 
 export const API_TITLE = 'FlowKeys (Langflow-compatible API)'
 
@@ -35,6 +36,12 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { deepLinking: true },
+    uiHooks: {
+      onRequest: (_request, reply, done) => {
+        setDocumentHeaders(reply)
+        done()
+      }
+    },
     // Everything is local: the page may load only from this server. (The plugin's own CSP adds
     // upgrade-insecure-requests, which would send the assets to https://127.0.0.1 and break the page.)
     staticCSP:
