@@ -433,6 +433,35 @@ describe('logging', () => {
     expect(all).toMatch(/GET \/api\/v1\/guarded\/ 403 \d+ms/)
     expect(all).toMatch(/GET \/api\/v1\/guarded\/ 200 \d+ms key="ci key"/)
   })
+
+  it('writes one access line per answer, with its status, refusals and errors included', async () => {
+    const cases: [string, () => Promise<RawResponse>, string][] = [
+      ['success', () => send(`${base}/health`), 'GET /health 200'],
+      [
+        'foreign Host',
+        () => send(`${base}/health`, { headers: { host: `evil.example:${handle.port}` } }),
+        'GET /health 403'
+      ],
+      ['unknown path', () => send(`${base}/api/v1/nothing`), 'GET /api/v1/nothing 404'],
+      ['wrong method', () => send(`${base}/api/v1/ping`), 'GET /api/v1/ping 405'],
+      ['missing slash', () => send(`${base}/api/v1/guarded`), 'GET /api/v1/guarded 307'],
+      ['refused key', () => send(`${base}/api/v1/guarded/`), 'GET /api/v1/guarded/ 403'],
+      ['broken percent-encoding', () => send(`${base}/api/v1/%E0%A4%A`), 'GET /api/v1/%E0%A4%A 400'],
+      [
+        'invalid body',
+        () => sendJson(`${base}/api/v1/things/`, 'POST', { count: 1 }),
+        'POST /api/v1/things/ 422'
+      ],
+      ['unexpected error', () => send(`${base}/api/v1/boom`), 'GET /api/v1/boom 500']
+    ]
+    for (const [what, request, line] of cases) {
+      const before = logLines.length
+      await request()
+      const access = logLines.slice(before).filter((written) => !written.includes(' ERROR '))
+      expect(access, what).toHaveLength(1)
+      expect(access[0], what).toMatch(new RegExp(`^\\S+ ${line} \\d+ms`))
+    }
+  })
 })
 
 describe('OpenAPI and docs', () => {

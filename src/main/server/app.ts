@@ -1,9 +1,9 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod'
 import { registerBodyParsers } from './body'
 import { registerErrorHandler } from './errors'
 import { type HardeningOptions, LIMITS, registerHardening, setSafetyHeaders } from './hardening'
-import { registerAccessLog, type ServerLogSink } from './log'
+import { type LogAnswer, registerAccessLog, type ServerLogSink } from './log'
 import { FailureLimiter } from './rate-limit'
 import { registerDocs } from './routes/docs'
 import { healthRoutes } from './routes/health'
@@ -46,6 +46,8 @@ export async function buildServer(
   options: ServerOptions = {}
 ): Promise<FastifyInstance> {
   const log = options.log ?? {}
+  // Set once the access log is registered, below; Fastify calls frameworkErrors only for requests.
+  let logAnswer: LogAnswer = () => {}
   const app = Fastify({
     // Fastify's logger would print URLs with their query (`?x-api-key=`) and error details: log.ts replaces it.
     logger: false,
@@ -58,10 +60,11 @@ export async function buildServer(
     // FastAPI validates an over-long id and answers 422; Fastify would answer 404 past 100 characters.
     routerOptions: { maxParamLength: 1000 },
     // A path with broken percent-encoding is a bad request, not a crash and not Fastify's JSON error shape.
-    // Fastify answers it before any hook runs: the safety headers are set here.
-    frameworkErrors: (_err, _request, reply) => {
+    // Fastify answers it before any hook runs: the safety headers are set, and the answer logged, here.
+    frameworkErrors: (_err, request, reply) => {
       setSafetyHeaders(reply as FastifyReply)
       void (reply as FastifyReply).code(400).send({ detail: 'Bad Request' })
+      logAnswer(request as FastifyRequest, reply as FastifyReply)
     }
   })
   app.server.headersTimeout = LIMITS.headersTimeout
@@ -73,7 +76,7 @@ export async function buildServer(
   registerErrorHandler(app, log)
   registerRouting(app)
   registerHardening(app, options)
-  registerAccessLog(app, log)
+  logAnswer = registerAccessLog(app, log)
   registerBodyParsers(app, LIMITS.bodyLimit)
 
   for (const hook of deps.onClose ?? []) app.addHook('onClose', async () => hook())

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { performance } from 'node:perf_hooks'
 import { nowIso } from '../core/clock'
 
 /**
@@ -45,6 +46,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who authenticated this request, for the access log; the auth step sets it. */
     logActor: LogActor | null
+    /** When the request arrived (performance.now()), for the access log's duration. */
+    receivedAt: number
   }
 }
 
@@ -122,10 +125,20 @@ function memoized(fn: (text: string) => string, max = 1_000): (text: string) => 
   }
 }
 
-/** Writes one access entry per finished request. */
-export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): void {
+/** Writes the access entry of one answer (for answers Fastify makes without running the hooks: a bad URL). */
+export type LogAnswer = (request: FastifyRequest, reply: FastifyReply) => void
+
+/**
+ * Writes one access entry per answer, as it is sent. An onSend hook, not onResponse: Fastify answers an
+ * onResponse hook by listening for each response's end (two listeners added and removed, a closure, two clock
+ * reads), which cost more than the rest of the logging (~4,500 machine instructions per request against ~600 for
+ * an onSend hook, measured on bare Fastify under callgrind). The entry is the answer being sent; a client that
+ * hangs up before it arrives does not change what the server answered.
+ */
+export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): LogAnswer {
   app.decorateRequest('logActor', null)
-  if (!log.access) return
+  app.decorateRequest('receivedAt', 0)
+  if (!log.access) return () => {}
   const access = log.access
   // Clients call the same few paths with the same keys: their cleaned forms are made once. A URL with a query or
   // a key-like part is cleaned every time rather than kept.
@@ -133,7 +146,7 @@ export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): voi
   const loggedPath = (url: string): string =>
     url.includes('?') || url.includes('sk-') || url.includes('eyJ') ? pathOnly(url) : knownPath(url)
   const keyName = memoized(printable)
-  app.addHook('onResponse', (request, reply, done) => {
+  const logAnswer: LogAnswer = (request, reply) => {
     const actor = request.logActor
     // Every field in one literal: each entry then has the same shape, whoever called.
     const entry: AccessLogEntry = {
@@ -141,12 +154,22 @@ export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): voi
       method: request.method,
       path: loggedPath(request.url),
       status: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime),
+      // 0 for an answer made before any hook ran (a URL Fastify could not route: its request is not even
+      // decorated, receivedAt is undefined there).
+      durationMs: request.receivedAt > 0 ? Math.round(performance.now() - request.receivedAt) : 0,
       keyId: actor?.keyId || undefined,
       keyName: actor?.keyName ? keyName(actor.keyName) : undefined,
       userId: actor?.userId || undefined
     }
     access(entry)
+  }
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.receivedAt = performance.now()
     done()
   })
+  app.addHook('onSend', (request, reply, payload, done) => {
+    logAnswer(request, reply)
+    done(null, payload)
+  })
+  return logAnswer
 }
