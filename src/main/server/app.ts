@@ -46,7 +46,7 @@ export async function buildServer(
   options: ServerOptions = {}
 ): Promise<FastifyInstance> {
   const log = options.log ?? {}
-  // Set once the access log is registered, below; Fastify calls frameworkErrors only for requests.
+  // Set once the access log is registered, below, before the server takes any request.
   let logAnswer: LogAnswer = () => {}
   const app = Fastify({
     // Fastify's logger would print URLs with their query (`?x-api-key=`) and error details: log.ts replaces it.
