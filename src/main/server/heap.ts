@@ -8,10 +8,10 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
  * By default V8 lets its young generation grow to 32 MB as soon as a burst of allocation survives (parsing a
  * large store does), and lets the heap double before it collects again. For a background service that holds a
  * few tens of MB of live data, that is most of its resident memory. Here the young generation is held at
- * 2 × SEMI_SPACE_BYTES (see holdSemiSpace) and the heap grows by 20% between collections: about 50 MB
- * less resident under load with 10,000 keys and variables, for a little more CPU (docs/BENCHMARKS.md measures
- * both). Both flags are read by V8 as the heap grows, so they take effect when set at run time (unlike
- * --max-semi-space-size).
+ * 2 × SEMI_SPACE_BYTES (holdSemiSpace, which owns the young generation's growth factor) and the heap grows by
+ * 20% between collections: about 50 MB less resident under load with 10,000 keys and variables, for a little
+ * more CPU (docs/BENCHMARKS.md measures both). V8 reads both the growth factor and the growing percentage as the
+ * heap grows, so they take effect when set at run time (unlike --max-semi-space-size).
  *
  * The young generation is then collected more often than by default, and what survives a collection is small
  * (a few tens of KB under the key server's usual load): the collection costs its fixed part, and handing that
@@ -19,11 +19,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
  * which, on a machine whose other cores run the very clients being served, made the pauses half as long again
  * (measured with --trace-gc-nvp: 0.3 ms against 0.2 ms for one thread). V8 reads this flag at each collection.
  */
-const SERVICE_HEAP_FLAGS = [
-  '--semi-space-growth-factor=1',
-  '--heap-growing-percent=20',
-  '--no-parallel-scavenge'
-] as const
+const SERVICE_HEAP_FLAGS = ['--heap-growing-percent=20', '--no-parallel-scavenge'] as const
 
 /**
  * The size of each of the young generation's two semi-spaces under load (the young generation takes twice
@@ -32,7 +28,7 @@ const SERVICE_HEAP_FLAGS = [
  * 100. 4 MB is also what Node reaches while loading the application, the size the peak-memory benchmark has
  * measured.
  */
-export const SEMI_SPACE_BYTES = 4 * 1024 * 1024
+const SEMI_SPACE_BYTES = 4 * 1024 * 1024
 
 export function tuneHeapForService(): void {
   for (const flag of SERVICE_HEAP_FLAGS) setFlagsFromString(flag)
@@ -57,8 +53,9 @@ export function semiSpaceBytes(): number {
  * fact), so a long synchronous burst of surviving allocations right after a shrink could still grow them once
  * more, at most as far as V8's default, until the next idle shrink.
  */
-export function holdSemiSpace(target: number): void {
-  let factor = 1
+function holdSemiSpace(target: number): void {
+  // Unknown until the first adjust() sets it: V8's default is 2.
+  let factor = 0
   const adjust = (): void => {
     const size = semiSpaceBytes()
     const wanted = size > 0 && size < target ? Math.max(1, Math.floor(target / size)) : 1
