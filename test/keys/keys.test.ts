@@ -216,8 +216,11 @@ describe('revoking several keys', () => {
   it('with skipMissing, revokes the keys that exist and names the missing ones, in one write', async () => {
     const { core, admin, a, b: gone } = await twoKeys('gone')
     await core.keys.revoke(admin, gone.key.id)
+    let writes = 0
+    core.store.onWrite(() => writes++)
     const result = await core.keys.revokeMany(admin, [a.key.id, gone.key.id, a.key.id], { skipMissing: true })
     expect(result).toEqual({ revoked: [a.key.id], missing: [gone.key.id] })
+    expect(writes).toBe(1)
     expect(core.keys.verify(a.api_key)).toBeNull()
   })
 })

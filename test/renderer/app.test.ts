@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 // End-to-end: the built renderer in Chromium, window.flowkeys bound to the real handler table over a real core,
-// the real key server and real HTTP requests (curl). Writes the screenshots in docs/screenshots.
+// the real key server and real HTTP requests (curl). Takes the README's screenshots: into a temporary folder
+// under `npm test` (a test run leaves the repository as it was), into docs/screenshots under
+// `npm run screenshots` (FLOWKEYS_SCREENSHOTS names the folder).
 import { execFile } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import type { Locator } from 'playwright-core'
@@ -13,7 +15,10 @@ import { tempDir } from '../helpers/tmp'
 import { launchApp, type App } from './harness'
 
 const run = promisify(execFile)
-const screenshots = resolve(import.meta.dirname, '../../docs/screenshots')
+const screenshots = process.env.FLOWKEYS_SCREENSHOTS
+  ? resolve(import.meta.dirname, '../..', process.env.FLOWKEYS_SCREENSHOTS)
+  : tempDir('flowkeys-screenshots-')
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 const CREDENTIAL = 'sk-proj-e2e-CREDENTIAL-value-4f1d9a'
 const REPLACEMENT = 'sk-proj-e2e-REPLACEMENT-value-77c0e2'
@@ -49,7 +54,7 @@ async function curl(path: string, apiKey?: string): Promise<number> {
   return Number(stdout)
 }
 
-/** Writes docs/screenshots/<name>-<theme>.png in both themes, without toasts or half-run transitions. */
+/** Writes <screenshots>/<name>-<theme>.png in both themes, without toasts or half-run transitions. */
 async function screenshot(name: string): Promise<void> {
   const { page } = app
   mkdirSync(screenshots, { recursive: true })
@@ -388,6 +393,12 @@ describe('screenshots', () => {
       await nav(label)
       await ready.first().waitFor()
       await screenshot(file)
+      const [light, dark] = (['light', 'dark'] as const).map((theme) =>
+        readFileSync(join(screenshots, `${file}-${theme}.png`))
+      )
+      for (const png of [light!, dark!]) expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true)
+      // The two themes were really applied: the pictures differ.
+      expect(light!.equals(dark!)).toBe(false)
     }
   })
 })

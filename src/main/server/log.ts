@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { nowIso } from '../core/clock'
+import { API_KEY_PREFIX } from '../keys/generate'
 
 /**
  * The key server's own logging. Fastify's logger stays off: it would record query strings (`?x-api-key=` carries
@@ -49,8 +50,19 @@ declare module 'fastify' {
 }
 
 const MAX_PATH = 300
+/** How every JWT starts: the base64url of `{"`. */
+const JWT_PREFIX = 'eyJ'
+const TOKEN_CHAR = '[A-Za-z0-9_%-]'
 /** API keys (`sk-…`) and JWTs (`eyJ….….…`), possibly percent-encoded. */
-const KEY_LIKE = /sk-[A-Za-z0-9_%-]{8,}|eyJ[A-Za-z0-9_%-]*\.[A-Za-z0-9_%-]*\.[A-Za-z0-9_%-]*/g
+const KEY_LIKE = new RegExp(
+  `${API_KEY_PREFIX}${TOKEN_CHAR}{8,}|${JWT_PREFIX}${TOKEN_CHAR}*\\.${TOKEN_CHAR}*\\.${TOKEN_CHAR}*`,
+  'g'
+)
+
+/** Whether a URL may hold a secret (in its query, or a key-like part): pathOnly then has work to do. */
+function mayHoldSecret(url: string): boolean {
+  return url.includes('?') || url.includes(API_KEY_PREFIX) || url.includes(JWT_PREFIX)
+}
 
 /** The path of a request URL without its query string or fragment, safe to print on one line. */
 export function pathOnly(url: string): string {
@@ -138,8 +150,7 @@ export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): Log
   // Clients call the same few paths with the same keys: their cleaned forms are made once. A URL with a query or
   // a key-like part is cleaned every time rather than kept.
   const knownPath = memoized(pathOnly)
-  const loggedPath = (url: string): string =>
-    url.includes('?') || url.includes('sk-') || url.includes('eyJ') ? pathOnly(url) : knownPath(url)
+  const loggedPath = (url: string): string => (mayHoldSecret(url) ? pathOnly(url) : knownPath(url))
   const keyName = memoized(printable)
   const logAnswer: LogAnswer = (request, reply) => {
     const actor = request.logActor
