@@ -8,6 +8,12 @@ const SIZES = [10, 1_000, 10_000] as const
 const CONNECTIONS = 10
 const FLAT_TARGET = 1.2
 const MICRO_ITERATIONS = 50_000
+/**
+ * Each round of the in-process benchmark is cut in this many slices, the stores taking turns slice by slice: a
+ * drift of this VM's speed (it alternates slow and fast phases of seconds) then reaches every store alike. Whole
+ * turns of 0.2 s each once made the 10,000-key store look 1.4x slower than the 10-key one, for a phase.
+ */
+const MICRO_SLICES = 10
 
 interface Store {
   size: number
@@ -93,21 +99,25 @@ export async function keyScaling(ctx: BenchContext): Promise<Section> {
   try {
     const unknownKey = generateApiKey()
     for (let round = 0; round < ctx.rounds; round++) {
-      for (const i of rotated(cores.length, round)) {
-        const core = cores[i]!
-        const key = stores[i]!.key
-        samples[i]!.valid.push(
-          timeCalls(MICRO_ITERATIONS, () => {
+      const valid = cores.map(() => 0)
+      const unknown = cores.map(() => 0)
+      for (let slice = 0; slice < MICRO_SLICES; slice++) {
+        for (const i of rotated(cores.length, round + slice)) {
+          const core = cores[i]!
+          const key = stores[i]!.key
+          valid[i]! += timeCalls(MICRO_ITERATIONS / MICRO_SLICES, () => {
             if (!core.keys.verify(key)) throw new Error('the seeded key does not verify')
           })
-        )
-        samples[i]!.unknown.push(
-          timeCalls(MICRO_ITERATIONS, () => {
+          unknown[i]! += timeCalls(MICRO_ITERATIONS / MICRO_SLICES, () => {
             if (core.keys.verify(unknownKey)) throw new Error('an unknown key verified')
           })
-        )
-        await core.keys.flushUsage()
+        }
       }
+      cores.forEach((_, i) => {
+        samples[i]!.valid.push(valid[i]! / MICRO_SLICES)
+        samples[i]!.unknown.push(unknown[i]! / MICRO_SLICES)
+      })
+      for (const core of cores) await core.keys.flushUsage()
     }
   } finally {
     for (const core of cores) await core.close()
@@ -169,7 +179,7 @@ export async function keyScaling(ctx: BenchContext): Promise<Section> {
 |---|---|---|---|---|
 ${httpTable}
 
-**In-process**: \`core.keys.verify(key)\` in a loop, ${num(MICRO_ITERATIONS)} calls per round after a warm-up, the three stores taking turns, each round starting with the next one (usage counters flushed between turns); medians of ${ctx.rounds} rounds. A verification re-checks the store file's stamp (one \`stat\`), finds the key's HMAC (computed once per presented key, kept for the next requests that present it) and looks it up in a Map; the HMAC lookup is by hash, so its cost does not depend on the number of keys either way.
+**In-process**: \`core.keys.verify(key)\` in a loop, ${num(MICRO_ITERATIONS)} calls per round in ${MICRO_SLICES} slices, each after a warm-up of a fifth of its calls, the three stores taking turns slice by slice (so a change of the machine's speed reaches all three alike), each slice starting with the next store (usage counters flushed between rounds); medians of ${ctx.rounds} rounds. A verification re-checks the store file's stamp (one \`stat\`), finds the key's HMAC (computed once per presented key, kept for the next requests that present it) and looks it up in a Map; the HMAC lookup is by hash, so its cost does not depend on the number of keys either way.
 
 | keys in store | valid key | unknown well-formed key |
 |---|---|---|
