@@ -17,7 +17,13 @@ import {
 
 /** Requests before counting: enough for the hot functions to be optimised, even at valgrind's pace. */
 const WARM_UP = 10_000
-const COUNTED = 2_000
+/**
+ * Requests counted. Work that comes once in a while (a young-generation collection every few hundred requests,
+ * a full one now and then, the usage count written once a second) lands in the window or not: with 2,000
+ * counted, runs of the same code differed by up to 15% (110,000-123,000 for FlowKeys); with 10,000, by 1.5%
+ * (97,500-99,000).
+ */
+const COUNTED = 10_000
 
 const SERVERS = (['flowkeys', 'fastify', 'bare'] as const).map((mode) => ({
   mode,
@@ -73,7 +79,7 @@ export async function instructions(ctx: BenchContext): Promise<Section> {
         target: '—'
       }
     ],
-    details: `The throughput benchmark's request (${VARIABLES} variables, a valid \`x-api-key\`, usage tracking and the access log on), counted instead of timed: each server runs alone under \`valgrind --tool=callgrind\`, takes ${num(WARM_UP)} requests to warm up (autocannon, ${CONNECTIONS} connections), then the counters are zeroed and ${num(COUNTED)} requests are counted. The figure is the main thread's instructions (JavaScript, V8 and Node, libuv, but not the kernel) divided by the requests; V8's compiler and garbage-collection helper threads are left out. Unlike requests per second, this moves little with what the rest of the machine is doing (runs on the same code have differed by up to 8%, mostly through the timer work below), so it shows what a change to the code costs or saves. Under valgrind a server runs some 50 times slower, so work done on a timer (the usage count written at most once a second, the listing rebuilt after that write) is spread over fewer requests than at full speed, and FlowKeys' count is a little high for it. FlowKeys runs with the service heap settings, as \`flowkeys serve\` runs it.
+    details: `The throughput benchmark's request (${VARIABLES} variables, a valid \`x-api-key\`, usage tracking and the access log on), counted instead of timed: each server runs alone under \`valgrind --tool=callgrind\`, takes ${num(WARM_UP)} requests to warm up (autocannon, ${CONNECTIONS} connections), then the counters are zeroed and ${num(COUNTED)} requests are counted. The figure is the main thread's instructions (JavaScript, V8 and Node, libuv, but not the kernel) divided by the requests; V8's compiler and garbage-collection helper threads are left out. Unlike requests per second, this moves little with what the rest of the machine is doing (runs on the same code differ by 1-2%: enough requests are counted for the occasional work, garbage collections and the timer work below, to average out), so it shows what a change to the code costs or saves. Under valgrind a server runs some 50 times slower, so work done on a timer (the usage count written at most once a second, the listing rebuilt after that write) is spread over fewer requests than at full speed, and FlowKeys' count is a little high for it. FlowKeys runs with the service heap settings, as \`flowkeys serve\` runs it.
 
 | server | instructions per request | of bare Node | more than bare Node |
 |---|---|---|---|
