@@ -77,6 +77,15 @@ describe('bin/flowkeys.js', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
   })
 
+  it('looks only at what the CLI is built from: a newer renderer file is no reason to warn', async () => {
+    const { root, cli, source } = layout({ built: true, sources: true })
+    touch(source!, -2 * HOUR)
+    touch(cli, -HOUR)
+    mkdirSync(join(root, 'src', 'renderer'))
+    writeFileSync(join(root, 'src', 'renderer', 'App.tsx'), 'export {}\n')
+    expect(await launch(root)).toEqual({ code: 0, stdout: 'cli ran list --json', stderr: '' })
+  })
+
   it('says nothing about staleness where there are no sources (an installed package)', async () => {
     const { root, cli } = layout({ built: true, sources: false })
     touch(cli, -HOUR)
