@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { get, ServerChild } from './children'
 import type { BenchContext, Section } from './context'
 import { load, type LoadResult, REWARM_SECONDS, rewarm } from './load'
-import { median, ms, num, rotated, wholeMs } from './stats'
+import { median, ms, num, wholeMs } from './stats'
 import {
   CONNECTIONS,
   GENERIC,
@@ -21,6 +21,19 @@ const SERVERS = (['flowkeys', 'flowkeys-v8-defaults', 'fastify', 'bare'] as cons
 }))
 
 type Name = (typeof SERVERS)[number]['name']
+
+/**
+ * The servers' order in a round. FlowKeys and bare node:http, whose ratio is the target, always run one right
+ * after the other: this VM's speed changes within seconds, and a round where the two ran 15 s apart (two other
+ * servers in between) compared two machines. Which of the pair runs first alternates, and the pair runs before
+ * or after the two reference servers, so that over four rounds each server runs first once.
+ */
+export function roundOrder(round: number): Name[] {
+  const flip = Math.floor(round / 2) % 2 === 1
+  const pair: Name[] = flip ? ['bare', 'flowkeys'] : ['flowkeys', 'bare']
+  const references: Name[] = flip ? ['flowkeys-v8-defaults', 'fastify'] : ['fastify', 'flowkeys-v8-defaults']
+  return round % 2 === 0 ? [...pair, ...references] : [...references, ...pair]
+}
 
 /**
  * Authenticated GET /api/v1/variables/ on the key server against a bare node:http server that answers the very
@@ -64,9 +77,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
       await load(servers[name]!.url, { ...options, seconds: 2 })
     }
     for (let round = 0; round < ctx.rounds; round++) {
-      // Taking turns spreads any drift of the machine over every server, and each round starts with another
-      // server: none of them always runs first (or always right after the fastest one).
-      for (const { name } of rotated(SERVERS.length, round).map((i) => SERVERS[i]!)) {
+      for (const name of roundOrder(round)) {
         const server = servers[name]!
         await rewarm(server.url, options)
         const before = await server.cpu()
@@ -117,7 +128,7 @@ export async function throughput(ctx: BenchContext): Promise<Section> {
           met: ratio >= TARGET && perRoundRatio >= TARGET
         }
       ],
-      details: `${VARIABLES} variables (${VARIABLES - GENERIC} Credential, ${GENERIC} Generic, so each answer decrypts ${GENERIC} values), a valid \`x-api-key\` header, usage tracking on (the default), the access log on (as \`startKeyServer\` always records it). The bare servers answer the exact ${num(reply.body.length)}-byte JSON body FlowKeys answered (captured first), with only \`content-type\` and \`content-length\` headers. FlowKeys runs as \`flowkeys serve\` runs it, with the service heap settings (src/main/server/heap.ts); the reference row is the same server with V8's default heap, which shows what those memory settings cost in CPU. autocannon, ${CONNECTIONS} connections, no pipelining, ${ctx.seconds} s per round after a 2 s warm-up, the servers taking turns (each round starting with the next server), each round preceded by ${REWARM_SECONDS} s of the same load, not measured: a server that sat idle while the others ran comes back with part of its optimised code dropped by V8's memory reducer and needs about a second to recover (bench/load.ts); medians of ${ctx.rounds} rounds. "Machine time per request" is 1 / throughput: on this 2-core machine autocannon itself takes one core, so the bare servers measure mostly the load generator's ceiling.
+      details: `${VARIABLES} variables (${VARIABLES - GENERIC} Credential, ${GENERIC} Generic, so each answer decrypts ${GENERIC} values), a valid \`x-api-key\` header, usage tracking on (the default), the access log on (as \`startKeyServer\` always records it). The bare servers answer the exact ${num(reply.body.length)}-byte JSON body FlowKeys answered (captured first), with only \`content-type\` and \`content-length\` headers. FlowKeys runs as \`flowkeys serve\` runs it, with the service heap settings (src/main/server/heap.ts); the reference row is the same server with V8's default heap, which shows what those memory settings cost in CPU. autocannon, ${CONNECTIONS} connections, no pipelining, ${ctx.seconds} s per round after a 2 s warm-up, the servers taking turns (FlowKeys and bare node:http always one right after the other, which of them first alternating, the pair before or after the other two: each server starts one round in four), each round preceded by ${REWARM_SECONDS} s of the same load, not measured: a server that sat idle while the others ran comes back with part of its optimised code dropped by V8's memory reducer and needs about a second to recover (bench/load.ts); medians of ${ctx.rounds} rounds. "Machine time per request" is 1 / throughput: on this 2-core machine autocannon itself takes one core, so the bare servers measure mostly the load generator's ceiling.
 
 | server | requests/s | of bare Node | machine time per request | server CPU per request (user + kernel) | p50 latency | p99 latency | mean latency |
 |---|---|---|---|---|---|---|---|
