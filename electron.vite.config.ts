@@ -1,53 +1,14 @@
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
-import type { Plugin } from 'vite'
+import { devCsp } from './scripts/dev-csp'
 
 const root = import.meta.dirname
 const fromRoot = (path: string): string => resolve(root, path)
 const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }
 
 const sharedAlias = { '@shared': fromRoot('src/shared') }
-
-/**
- * Dev server only: @vitejs/plugin-react injects an inline `<script type="module">` (the React Refresh
- * preamble). Vite currently puts it ahead of the CSP meta, which a meta policy does not govern, but should it
- * land after the meta, `script-src 'self'` would block it and break dev; so allow exactly those inline scripts
- * by hash. The production build (served from file://) keeps the policy from index.html untouched.
- */
-function devCspInlineScriptHashes(): Plugin {
-  return {
-    name: 'flowkeys:dev-csp-inline-script-hashes',
-    apply: 'serve',
-    transformIndexHtml: {
-      order: 'post',
-      handler(html) {
-        const hashes = new Set<string>()
-        for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
-          const [, attrs = '', body = ''] = match
-          if (/\bsrc\s*=/i.test(attrs) || body.trim() === '') continue
-          hashes.add(`'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`)
-        }
-        if (hashes.size === 0) return html
-        const extra = [...hashes].join(' ')
-        return html.replace(
-          /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")/i,
-          (_all, start: string, policy: string, end: string) =>
-            start +
-            policy
-              .split(';')
-              .map((directive) =>
-                directive.trim().startsWith('script-src ') ? `${directive.trimEnd()} ${extra}` : directive
-              )
-              .join(';') +
-            end
-        )
-      }
-    }
-  }
-}
 
 export default defineConfig({
   main: {
@@ -84,7 +45,8 @@ export default defineConfig({
     resolve: {
       alias: { '@renderer': fromRoot('src/renderer/src'), ...sharedAlias }
     },
-    plugins: [react(), devCspInlineScriptHashes()],
+    // The dev server loosens the renderer's policy just enough for Vite (scripts/dev-csp.ts).
+    plugins: [react(), devCsp()],
     build: {
       rolldownOptions: { input: { index: fromRoot('src/renderer/index.html') } }
     }

@@ -18,7 +18,7 @@ import { isTrustedSender } from '../../src/main/shell/security'
 import { isChannel, type Channel } from '../../src/shared/ipc'
 
 const root = resolve(import.meta.dirname, '../..')
-const rendererDir = join(root, 'out', 'renderer')
+export const rendererDir = join(root, 'out', 'renderer')
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -144,6 +144,11 @@ export async function launchApp(dataDir: string): Promise<App> {
     return result
   })
   await context.addInitScript({ content: bridgeInitScript() })
+  // Every CSP violation becomes a console error, which close() turns into a failure of the run.
+  await context.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) =>
+      console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline')))`
+  })
   const page = await context.newPage()
   // Fail a step in seconds, with Playwright's message, rather than at the test's timeout.
   page.setDefaultTimeout(8_000)

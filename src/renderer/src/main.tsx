@@ -1,3 +1,5 @@
+// First: before any module parses with zod.
+import './lib/no-eval'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
