@@ -44,7 +44,7 @@ step() {
 
 step typecheck bash -c "$bin/tsc --noEmit -p tsconfig.node.json && $bin/tsc --noEmit -p tsconfig.web.json"
 step lint bash -c "$bin/eslint --max-warnings 0 . && $bin/prettier --check --log-level warn ."
-step build bash -c "$bin/electron-vite build --logLevel warn && $bin/tsx scripts/build-cli.ts"
+step build bash scripts/build.sh --logLevel warn
 
 echo "::: vitest"
 "$bin/vitest" run --reporter=default --reporter=json --outputFile.json="$work/vitest.json"

@@ -86,6 +86,18 @@ describe('bin/flowkeys.js', () => {
     expect(await launch(root)).toEqual({ code: 0, stdout: 'cli ran list --json', stderr: '' })
   })
 
+  it('says so when the dependencies changed after the build (package-lock.json), the sources did not', async () => {
+    const { root, cli, source } = layout({ built: true, sources: true })
+    touch(source!, -2 * HOUR)
+    touch(cli, -HOUR)
+    writeFileSync(join(root, 'package-lock.json'), '{}\n')
+    const result = await launch(root)
+    expect(result.stdout).toBe('cli ran list --json')
+    expect(result.stderr).toMatch(STALE)
+    touch(join(root, 'package-lock.json'), -2 * HOUR)
+    expect(await launch(root)).toEqual({ code: 0, stdout: 'cli ran list --json', stderr: '' })
+  })
+
   it('says nothing about staleness where there are no sources (an installed package)', async () => {
     const { root, cli } = layout({ built: true, sources: false })
     touch(cli, -HOUR)

@@ -33,11 +33,10 @@ export const CHROMIUM_ARGS = [
 /** `npm test` builds before vitest; a lone `vitest run test/renderer` builds here when out/ is missing. */
 export function ensureBuilt(): void {
   if (existsSync(join(rendererDir, 'index.html'))) return
-  const result = spawnSync(join(root, 'node_modules/.bin/electron-vite'), ['build', '--logLevel', 'warn'], {
-    cwd: root,
+  const result = spawnSync('bash', [join(root, 'scripts/build.sh'), '--logLevel', 'warn'], {
     stdio: 'inherit'
   })
-  if (result.status !== 0) throw new Error('electron-vite build failed')
+  if (result.status !== 0) throw new Error('the build (scripts/build.sh) failed')
 }
 
 const TYPES: Record<string, string> = {
