@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import {
@@ -141,5 +141,34 @@ describe('access log', () => {
         .split('\n')
         .map((l) => JSON.parse(l).path)
     ).toEqual(['/soon', '/closed', '/exit'])
+  })
+
+  it('says once when it cannot write its file, and when it can again, with how many entries were lost', () => {
+    const dir = tempDir()
+    const file = join(dir, ACCESS_LOG_FILE)
+    const warnings: string[] = []
+    const log = new AccessLog(dir, { warn: (message) => warnings.push(message) })
+    // Not a file any more: every append fails (as a full disk or a removed folder would), even for root.
+    mkdirSync(file)
+    log.record({ kind: 'request', method: 'GET', path: '/lost-1', status: 200 })
+    log.flush()
+    log.record({ kind: 'request', method: 'GET', path: '/lost-2', status: 200 })
+    log.record({ kind: 'request', method: 'GET', path: '/lost-3', status: 200 })
+    log.flush()
+    expect(warnings).toEqual([
+      `access log: cannot write ${file} (EISDIR); its entries are dropped until it can`
+    ])
+
+    rmdirSync(file)
+    log.record({ kind: 'request', method: 'GET', path: '/kept', status: 200 })
+    log.close()
+    expect(warnings).toHaveLength(2)
+    expect(warnings[1]).toBe(`access log: writing ${file} again; 3 entries were lost`)
+    expect(
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).path)
+    ).toEqual(['/kept'])
   })
 })

@@ -40,6 +40,8 @@ export interface AccessLogOptions {
   keep?: number
   /** Size at which the file is rotated to access.log.1. */
   maxBytes?: number
+  /** Told (once per spell) when the file cannot be written, and when it can again: the entries are lost. */
+  warn?: (message: string) => void
 }
 
 /** Entries reach the file within this delay, or at once when this many bytes are waiting. */
@@ -81,11 +83,16 @@ export class AccessLog {
   private flushTimer: NodeJS.Timeout | undefined
   /** A previous process died in the middle of a line: the next line starts on a line of its own. */
   private tornTail = false
+  private readonly warn: (message: string) => void
+  /** Entries in `pending`, and entries dropped since the file last failed (null while it writes). */
+  private pendingEntries = 0
+  private lostEntries: number | null = null
 
   constructor(dataDir: string | null, options: AccessLogOptions = {}) {
     this.file = dataDir ? join(dataDir, ACCESS_LOG_FILE) : null
     this.keep = options.keep ?? 500
     this.maxBytes = options.maxBytes ?? 5 * 1024 * 1024
+    this.warn = options.warn ?? (() => undefined)
     if (this.file) {
       this.bytes = statSync(this.file, { throwIfNoEntry: false })?.size ?? 0
       this.tornTail = this.bytes > 0 && !readTail(this.file, 1).endsWith('\n')
@@ -199,6 +206,7 @@ export class AccessLog {
     this.pending.set(head, this.pendingLength)
     this.pending.set(tail, this.pendingLength + head.length)
     this.pendingLength += size
+    this.pendingEntries++
     if (this.pendingLength >= FLUSH_BYTES) this.flush()
     else if (!this.flushTimer) {
       this.flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS)
@@ -207,21 +215,33 @@ export class AccessLog {
     }
   }
 
-  /** Appends the entries not yet written to the file. Never throws. */
+  /** Appends the entries not yet written to the file. Never throws: a failure is told through `warn`. */
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = undefined
     openLogs.delete(this)
     if (!this.file || this.pendingLength === 0) return
     const length = this.pendingLength
+    const entries = this.pendingEntries
     this.pendingLength = 0
+    this.pendingEntries = 0
     try {
       this.fd ??= openSync(this.file, 'a', 0o600)
       let offset = 0
       while (offset < length) offset += writeSync(this.fd, this.pending, offset, length - offset)
       this.bytes += length
-    } catch {
-      // The log must never take a request down with it.
+      if (this.lostEntries !== null) {
+        this.warn(`access log: writing ${this.file} again; ${this.lostEntries} entries were lost`)
+        this.lostEntries = null
+      }
+    } catch (err) {
+      // The log must never take a request down with it, nor fill the server's output with one line per batch.
+      this.closeFile()
+      if (this.lostEntries === null) {
+        const code = (err as NodeJS.ErrnoException).code ?? 'error'
+        this.warn(`access log: cannot write ${this.file} (${code}); its entries are dropped until it can`)
+      }
+      this.lostEntries = (this.lostEntries ?? 0) + entries
     }
   }
 

@@ -66,7 +66,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     await variables.importFromEnvironment(userId ?? superuser().id, env, envNames)
   }
   const auth = new AuthService(settings, vault, users, keys, warn, (user) => importEnvironment(user.id))
-  const accessLog = new AccessLog(dataDir)
+  const accessLog = new AccessLog(dataDir, { warn })
   await users.ensureSuperuser(settings.superuser, settings.superuserPassword)
 
   const superuser = (): Actor => {
