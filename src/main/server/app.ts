@@ -7,6 +7,7 @@ import { type LogAnswer, registerAccessLog, type ServerLogSink } from './log'
 import { FailureLimiter } from './rate-limit'
 import { registerDocs } from './routes/docs'
 import { healthRoutes } from './routes/health'
+import { ServedResponse } from './response-buffers'
 import { registerRouting } from './routing'
 import { serializerCompiler } from './serializer'
 import { validatorCompiler } from './validation'
@@ -65,7 +66,9 @@ export async function buildServer(
       setSafetyHeaders(reply as FastifyReply)
       void (reply as FastifyReply).code(400).send({ detail: 'Bad Request' })
       logAnswer(request as FastifyRequest, reply as FastifyReply)
-    }
+    },
+    // Node's response, but giving the memory of a large answer back for reuse once written (response-buffers.ts).
+    http: { ServerResponse: ServedResponse }
   })
   app.server.headersTimeout = LIMITS.headersTimeout
 
