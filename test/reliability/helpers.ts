@@ -67,8 +67,10 @@ export class ServerProcess {
     const ready = new Promise<ServerProcess>((resolve, reject) => {
       const onData = (chunk: string) => {
         this.output += chunk
+        // Matched once: a server's log grows by megabytes, and searching all of it on every chunk costs seconds.
+        if (this.url) return
         const match = pattern.exec(this.output)
-        if (match && !this.url) {
+        if (match) {
           this.url = match[1]!
           resolve(this)
         }

@@ -67,4 +67,26 @@ describe('FailureLimiter', () => {
     limiter.reset()
     expect(limiter.retryAfterSeconds('b')).toBe(0)
   })
+
+  it('a limit of thousands slides and refuses exactly as a small one, failures spread over the window', () => {
+    const clock = { now: 0 }
+    const limiter = new FailureLimiter({ now: () => clock.now, maxFailures: 5_000 })
+    // 12,000 failures, one every 10 ms: 120 s, twice the window.
+    for (let i = 0; i < 12_000; i++) {
+      limiter.recordFailure('a')
+      clock.now += 10
+    }
+    // Now 120 s; the failures of the last 60 s (6,000) pass the limit: the newest 5,000 are from 70 s on, and
+    // the one at 70 s leaves the window at 130 s.
+    expect(limiter.retryAfterSeconds('a')).toBe(10)
+    clock.now += 9_990
+    expect(limiter.retryAfterSeconds('a')).toBe(1)
+    clock.now += 10
+    expect(limiter.retryAfterSeconds('a')).toBe(0)
+    // Everything ages out.
+    clock.now += 60_000
+    expect(limiter.retryAfterSeconds('a')).toBe(0)
+    limiter.recordFailure('a')
+    expect(limiter.retryAfterSeconds('a')).toBe(0)
+  })
 })

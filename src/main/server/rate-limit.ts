@@ -1,7 +1,14 @@
 import { RateLimited } from '../core/errors'
 
-/** Shared by every client without failures (the common case, on every request): never written to. */
-const NO_FAILURES: readonly number[] = Object.freeze([])
+/**
+ * One client's failure times, oldest first: `times[head]` onwards (the ones before `head` have left the window).
+ * Appending and dropping from the front are O(1), however many failures the limit allows: copying or splicing
+ * the list on each attempt made a limit of thousands cost milliseconds per request.
+ */
+interface Failures {
+  times: number[]
+  head: number
+}
 
 export const TOO_MANY_FAILURES = 'Too many failed authentication attempts. Try again later.'
 
@@ -24,8 +31,8 @@ export class FailureLimiter {
   readonly maxFailures: number
   private readonly maxClients: number
   private readonly now: () => number
-  /** Failure times per client, oldest first. A Map keeps insertion order, which makes eviction cheap. */
-  private readonly failures = new Map<string, number[]>()
+  /** Failures per client. A Map keeps insertion order, which makes eviction cheap. */
+  private readonly failures = new Map<string, Failures>()
 
   constructor(options: FailureLimiterOptions = {}) {
     this.windowMs = options.windowMs ?? 60_000
@@ -36,10 +43,10 @@ export class FailureLimiter {
 
   /** Seconds the client must wait before trying again, or 0 when it may try now. */
   retryAfterSeconds(clientKey: string): number {
-    const times = this.recent(clientKey)
-    if (times.length < this.maxFailures) return 0
+    const failures = this.recent(clientKey)
+    if (!failures || failures.times.length - failures.head < this.maxFailures) return 0
     // The attempt is allowed again once enough failures have left the window.
-    const freeAt = (times[times.length - this.maxFailures] ?? this.now()) + this.windowMs
+    const freeAt = failures.times[failures.times.length - this.maxFailures]! + this.windowMs
     return Math.max(1, Math.ceil((freeAt - this.now()) / 1000))
   }
 
@@ -51,11 +58,14 @@ export class FailureLimiter {
 
   /** Call after a credential was rejected. */
   recordFailure(clientKey: string): void {
-    const times = [...this.recent(clientKey), this.now()]
+    const failures = this.recent(clientKey) ?? { times: [], head: 0 }
+    failures.times.push(this.now())
     // Only the newest `maxFailures` matter for the decision.
-    if (times.length > this.maxFailures) times.splice(0, times.length - this.maxFailures)
+    failures.head = Math.max(failures.head, failures.times.length - this.maxFailures)
+    compact(failures)
+    // Re-inserted: the Map's first entry is then the client that failed least recently.
     this.failures.delete(clientKey)
-    this.failures.set(clientKey, times)
+    this.failures.set(clientKey, failures)
     if (this.failures.size > this.maxClients) {
       const stalest = this.failures.keys().next().value
       if (stalest !== undefined) this.failures.delete(stalest)
@@ -68,14 +78,26 @@ export class FailureLimiter {
     else this.failures.delete(clientKey)
   }
 
-  private recent(clientKey: string): readonly number[] {
-    const times = this.failures.get(clientKey)
-    if (!times) return NO_FAILURES
+  /** The client's failures still in the window; undefined when it has none. */
+  private recent(clientKey: string): Failures | undefined {
+    const failures = this.failures.get(clientKey)
+    if (!failures) return undefined
     const cutoff = this.now() - this.windowMs
-    let drop = 0
-    while (drop < times.length && (times[drop] ?? Infinity) <= cutoff) drop++
-    if (drop > 0) times.splice(0, drop)
-    if (times.length === 0) this.failures.delete(clientKey)
-    return times
+    const { times } = failures
+    while (failures.head < times.length && times[failures.head]! <= cutoff) failures.head++
+    if (failures.head === times.length) {
+      this.failures.delete(clientKey)
+      return undefined
+    }
+    compact(failures)
+    return failures
+  }
+}
+
+/** Drops the times before `head` once they are most of the list: each time is moved at most once on average. */
+function compact(failures: Failures): void {
+  if (failures.head > 32 && failures.head * 2 > failures.times.length) {
+    failures.times = failures.times.slice(failures.head)
+    failures.head = 0
   }
 }
