@@ -84,8 +84,7 @@ export class AccessLog {
   /** A previous process died in the middle of a line: the next line starts on a line of its own. */
   private tornTail = false
   private readonly warn: (message: string) => void
-  /** Entries in `pending`, and entries dropped since the file last failed (null while it writes). */
-  private pendingEntries = 0
+  /** Entries dropped since the file last failed (null while it writes). */
   private lostEntries: number | null = null
 
   constructor(dataDir: string | null, options: AccessLogOptions = {}) {
@@ -206,7 +205,6 @@ export class AccessLog {
     this.pending.set(head, this.pendingLength)
     this.pending.set(tail, this.pendingLength + head.length)
     this.pendingLength += size
-    this.pendingEntries++
     if (this.pendingLength >= FLUSH_BYTES) this.flush()
     else if (!this.flushTimer) {
       this.flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS)
@@ -222,9 +220,7 @@ export class AccessLog {
     openLogs.delete(this)
     if (!this.file || this.pendingLength === 0) return
     const length = this.pendingLength
-    const entries = this.pendingEntries
     this.pendingLength = 0
-    this.pendingEntries = 0
     try {
       this.fd ??= openSync(this.file, 'a', 0o600)
       let offset = 0
@@ -241,7 +237,7 @@ export class AccessLog {
         const code = (err as NodeJS.ErrnoException).code ?? 'error'
         this.warn(`access log: cannot write ${this.file} (${code}); its entries are dropped until it can`)
       }
-      this.lostEntries = (this.lostEntries ?? 0) + entries
+      this.lostEntries = (this.lostEntries ?? 0) + linesIn(this.pending, length)
     }
   }
 
@@ -309,6 +305,13 @@ export class AccessLog {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
+}
+
+/** How many lines the first `length` bytes of `bytes` hold (each entry is one line). */
+function linesIn(bytes: Buffer, length: number): number {
+  let lines = 0
+  for (let at = bytes.indexOf(0x0a); at !== -1 && at < length; at = bytes.indexOf(0x0a, at + 1)) lines++
+  return lines
 }
 
 /** The last `bytes` bytes of a file as text ('' when there is no file). */

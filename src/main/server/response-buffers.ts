@@ -29,12 +29,13 @@ let made = 0
 /** `size` bytes to write a response body into, to be given back through `giveBack` once written out. */
 export function lendBody(size: number): Buffer {
   lastLent = Date.now()
-  let whole: Buffer | undefined
   // The smallest kept buffer that fits.
+  let best = -1
   for (let i = 0; i < kept.length; i++) {
-    if (kept[i]!.length >= size && (!whole || kept[i]!.length < whole.length)) whole = kept[i]
+    if (kept[i]!.length >= size && (best === -1 || kept[i]!.length < kept[best]!.length)) best = i
   }
-  if (whole) kept.splice(kept.indexOf(whole), 1)
+  let whole: Buffer
+  if (best !== -1) whole = kept.splice(best, 1)[0]!
   else {
     whole = Buffer.allocUnsafeSlow(Math.ceil((size * GROWTH) / GRAIN) * GRAIN)
     made++

@@ -1,6 +1,6 @@
 import { createSerializerCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { lendBody } from './response-buffers'
+import { giveBack, isLentBody, lendBody } from './response-buffers'
 
 const zodSerializerCompiler = createSerializerCompiler({})
 
@@ -16,7 +16,7 @@ const LARGE_ARRAY = 256
  * - a large listing (10,000 keys) is checked and encoded one element at a time into a Buffer, instead of a full
  *   checked copy of the listing and then one string of several MB: both would outlive the young generation and
  *   grow the heap of a server answering such listings in a loop. That Buffer is lent (response-buffers.ts) and
- *   used again once the answer is written out; one kept for a frozen value is not lent, as it is sent again.
+ *   used again once the answer is written out; the bytes kept for a frozen value are a copy of their own.
  * Whatever these paths cannot handle, or find invalid, goes to the zod serializer, which reports the error.
  */
 export const serializerCompiler: typeof zodSerializerCompiler = (route) => {
@@ -25,31 +25,37 @@ export const serializerCompiler: typeof zodSerializerCompiler = (route) => {
   // JSON of frozen elements of large arrays, by element: a listing of shared frozen records (see ApiKeyService)
   // is then mostly a join of strings made once.
   const elements = new WeakMap<object, string>()
-  const encode = (data: unknown, keep: boolean): string | Buffer =>
-    (schema && encodeLarge(schema, data, elements, keep)) ?? serialize(data)
+  const encode = (data: unknown): string | Buffer =>
+    (schema && encodeLarge(schema, data, elements)) ?? serialize(data)
   const cache = new WeakMap<object, Buffer>()
   // Fastify accepts a Buffer from a serializer (it sends it with its length); the compiler's type says string.
   return ((data: unknown) => {
-    if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) return encode(data, false)
+    if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) return encode(data)
     let bytes = cache.get(data)
     if (bytes === undefined) {
       // Kept as bytes: each answer then goes to the socket as is, without encoding the text again.
-      const encoded = encode(data, true)
-      bytes = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded
+      const encoded = encode(data)
+      bytes = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : kept(encoded)
       cache.set(data, bytes)
     }
     return bytes
   }) as (data: unknown) => string
 }
 
+/** Bytes to keep and send again: a lent body would be written over once given back, so a copy of it. */
+function kept(bytes: Buffer): Buffer {
+  if (!isLentBody(bytes)) return bytes
+  const copy = Buffer.from(bytes)
+  giveBack(bytes)
+  return copy
+}
+
 /**
- * Text pieces written at the end straight into one Buffer of the exact size: no string of the whole is made.
- * The Buffer is lent (for an answer sent once) or the caller's to keep.
+ * Text pieces written at the end straight into one Buffer of the exact size, lent for the answer
+ * (response-buffers.ts): no string of the whole is made.
  */
 class Chunks {
   private parts: string[] = []
-
-  constructor(private readonly keep: boolean) {}
 
   add(text: string): void {
     this.parts.push(text)
@@ -58,7 +64,7 @@ class Chunks {
   done(): Buffer {
     let total = 0
     for (const part of this.parts) total += Buffer.byteLength(part, 'utf8')
-    const out = this.keep ? Buffer.allocUnsafeSlow(total) : lendBody(total)
+    const out = lendBody(total)
     let offset = 0
     for (const part of this.parts) offset += out.write(part, offset, 'utf8')
     return out
@@ -103,13 +109,8 @@ function addArray(schema: z.ZodType, items: unknown[], out: Chunks, cache: WeakM
  * A large array, or a plain object schema (no catchall) with a large array among its fields, encoded piece by
  * piece in the order zod's output has (the shape's); undefined for anything else, or anything invalid.
  */
-function encodeLarge(
-  schema: z.ZodType,
-  data: unknown,
-  cache: WeakMap<object, string>,
-  keep: boolean
-): Buffer | undefined {
-  const out = new Chunks(keep)
+function encodeLarge(schema: z.ZodType, data: unknown, cache: WeakMap<object, string>): Buffer | undefined {
+  const out = new Chunks()
   if (largeArray(schema, data))
     return addArray(schema, data as unknown[], out, cache) ? out.done() : undefined
   const object = unwrapReadonly(schema)
