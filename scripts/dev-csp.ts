@@ -8,7 +8,7 @@ const CSP_META = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"
  * not: @vitejs/plugin-react injects an inline `<script type="module">` (the React Refresh preamble), allowed by
  * its hash (Vite currently puts it ahead of the CSP meta, which a meta policy does not govern, but should it land
  * after the meta, `script-src 'self'` would block it); and Vite injects each CSS file as a `<style>` element,
- * which needs `'unsafe-inline'` in style-src. The built app (file://) keeps index.html's stricter policy.
+ * which needs `'unsafe-inline'` in style-src. The built app (app://flowkeys) keeps index.html's stricter policy.
  */
 export function devCspHtml(html: string): string {
   const hashes = new Set<string>()

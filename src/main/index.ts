@@ -2,9 +2,8 @@
 // the renderer. All secret handling lives in the core; this file (with src/main/shell/** and src/preload/**)
 // is the only code allowed to import electron.
 /// <reference types="electron-vite/node" />
-import { app, BrowserWindow, clipboard, dialog, ipcMain, session } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, ipcMain, protocol, session } from 'electron'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { APP_NAME } from './config/paths'
 import { oneLine } from './core/errors'
 import { openCore, type Core } from './core/open'
@@ -12,9 +11,11 @@ import { createHandlerTable } from './ipc/handlers'
 import { keyServerController } from './ipc/key-server'
 import { tuneHeapForService } from './server/heap'
 import type { ServerController } from './ipc/services'
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './shell/app-protocol'
 import { hardenApp } from './shell/harden'
 import { openInBrowser } from './shell/open-in-browser'
 import { registerIpcHandlers } from './shell/ipc-register'
+import { rendererSource } from './shell/renderer-source'
 import { openPreferences, type AppPreferences } from './shell/preferences'
 import { secureWebPreferences } from './shell/security'
 import { trackWindowBounds } from './shell/window-state'
@@ -25,11 +26,19 @@ app.setName(APP_NAME)
 
 // Built layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
 const PRELOAD_PATH = join(import.meta.dirname, '../preload/index.cjs')
-const RENDERER_INDEX = join(import.meta.dirname, '../renderer/index.html')
+const RENDERER_DIR = join(import.meta.dirname, '../renderer')
 
-// Set by `electron-vite dev` only; never trust it in a packaged app.
-const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
-const appOrigin = devServerUrl ? new URL(devServerUrl).origin : pathToFileURL(RENDERER_INDEX).href
+// ELECTRON_RENDERER_URL is set by `electron-vite dev`; import.meta.env.DEV is false when built, so the production
+// bundle has no code that reads it. Otherwise the window shows the built renderer on app://flowkeys.
+const source = rendererSource(
+  import.meta.env.DEV,
+  import.meta.env.DEV ? process.env.ELECTRON_RENDERER_URL : undefined
+)
+if (source.warning) console.warn(`FlowKeys: ${source.warning}`)
+const appOrigin = source.appOrigin
+
+// Before ready: app:// is a standard, secure scheme, so the renderer has a real origin for 'self' in its CSP.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }])
 
 function createWindow(preferences: AppPreferences): BrowserWindow {
   const { maximized: _maximized, ...bounds } = preferences.windowBounds()
@@ -54,7 +63,7 @@ function createWindow(preferences: AppPreferences): BrowserWindow {
   trackWindowBounds(window, preferences)
   window.once('ready-to-show', () => window.show())
 
-  const load = devServerUrl ? window.loadURL(devServerUrl) : window.loadFile(RENDERER_INDEX)
+  const load = window.loadURL(source.url)
   load.catch((error: unknown) => {
     console.error(`FlowKeys: could not load the window: ${String(error)}`)
   })
@@ -129,6 +138,8 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
+      // On the default session: serves out/renderer only, 404 for anything else (./shell/app-protocol.ts).
+      protocol.handle(APP_SCHEME, appProtocolHandler(RENDERER_DIR))
       hardenApp(app, session.defaultSession, { appOrigin, openInBrowser })
       const preferences = openPreferences()
       running = await start(preferences)

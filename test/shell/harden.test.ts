@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events'
 import { describe, expect, it, vi } from 'vitest'
 import { hardenSession, hardenWebContents } from '../../src/main/shell/harden'
 
-const APP = 'file:///app/out/renderer/index.html'
+const APP = 'app://flowkeys'
+const ENTRY = 'app://flowkeys/index.html'
 
 type WindowOpen = (details: { url: string }) => { action: string }
 
@@ -31,8 +32,8 @@ function setup() {
 describe('navigation', () => {
   it('lets the window navigate within the app', () => {
     const { contents } = setup()
-    expect(contents.fire('will-navigate', `${APP}#/server`)).toBe(false)
-    expect(contents.fire('will-redirect', APP)).toBe(false)
+    expect(contents.fire('will-navigate', `${ENTRY}#/server`)).toBe(false)
+    expect(contents.fire('will-redirect', ENTRY)).toBe(false)
   })
 
   it('blocks navigation and redirects anywhere else', () => {
@@ -40,6 +41,9 @@ describe('navigation', () => {
     for (const url of [
       'https://evil.example/',
       'file:///etc/passwd',
+      'file:///app/out/renderer/index.html',
+      'app://flowkeys/assets/index.js',
+      'app://evil/index.html',
       'javascript:alert(1)',
       'http://localhost:5173/'
     ]) {
@@ -67,7 +71,7 @@ describe('window.open', () => {
     for (const url of [
       'https://evil.example/',
       'http://docs.langflow.org/',
-      APP,
+      ENTRY,
       'file:///etc/passwd',
       'about:blank'
     ]) {

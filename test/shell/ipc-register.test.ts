@@ -3,7 +3,8 @@ import type { HandlerTable } from '../../src/main/ipc/handlers'
 import { registerIpcHandlers, senderIsTrusted, UNTRUSTED_SENDER } from '../../src/main/shell/ipc-register'
 import { CHANNELS } from '../../src/shared/ipc'
 
-const APP = 'file:///opt/FlowKeys/resources/app/out/renderer/index.html'
+const APP = 'app://flowkeys'
+const ENTRY = 'app://flowkeys/index.html'
 
 type Listener = (event: unknown, payload: unknown) => unknown
 
@@ -52,7 +53,7 @@ describe('registerIpcHandlers', () => {
     const ipcMain = fakeIpcMain()
     const { table, calls } = recordingTable()
     registerIpcHandlers(ipcMain as never, table, { appOrigin: APP })
-    const result = await ipcMain.handlers.get('keys:create')!(event(`${APP}#/keys`), { name: 'ci' })
+    const result = await ipcMain.handlers.get('keys:create')!(event(`${ENTRY}#/keys`), { name: 'ci' })
     expect(result).toEqual({ ok: true, value: 'keys:create' })
     expect(calls).toEqual([['keys:create', { name: 'ci' }]])
   })
@@ -66,16 +67,18 @@ describe('registerIpcHandlers', () => {
     for (const sender of [
       event('https://evil.example/'),
       event('file:///etc/passwd'),
-      event('file:///opt/FlowKeys/resources/app/out/renderer/other.html'),
+      event('file:///opt/FlowKeys/resources/app.asar/out/renderer/index.html'),
+      event('app://flowkeys/assets/index.js'),
+      event('app://evil/index.html'),
       event('about:blank'),
       event('data:text/html,hi'),
       event(null),
-      event(APP, { subframe: true })
+      event(ENTRY, { subframe: true })
     ]) {
       expect(await listener(sender, undefined)).toEqual(UNTRUSTED_SENDER)
     }
     expect(calls).toEqual([])
-    expect(warn).toHaveBeenCalledTimes(7)
+    expect(warn).toHaveBeenCalledTimes(9)
     expect(warn.mock.calls[0]?.[0]).toContain('variables:list')
   })
 })

@@ -58,33 +58,42 @@ describe('isAllowedNavigation', () => {
     })
   })
 
-  describe('packaged app (file://)', () => {
-    const app = 'file:///opt/FlowKeys/resources/app/out/renderer/index.html'
+  describe('built app (app://flowkeys)', () => {
+    const app = 'app://flowkeys'
 
-    it('allows only the renderer entry file', () => {
-      expect(isAllowedNavigation(app, app)).toBe(true)
-      expect(isAllowedNavigation(`${app}#/settings`, app)).toBe(true)
-      expect(isAllowedNavigation(`${app}?tab=keys`, app)).toBe(true)
+    it('allows only the renderer entry document, with any query or hash', () => {
+      expect(isAllowedNavigation('app://flowkeys/index.html', app)).toBe(true)
+      expect(isAllowedNavigation('app://flowkeys/', app)).toBe(true)
+      expect(isAllowedNavigation('app://flowkeys/index.html#/settings', app)).toBe(true)
+      expect(isAllowedNavigation('app://flowkeys/index.html?tab=keys', app)).toBe(true)
+      expect(isAllowedNavigation('app://FlowKeys/index.html', app)).toBe(true)
     })
 
-    it('denies other files and other origins', () => {
-      expect(isAllowedNavigation('file:///etc/passwd', app)).toBe(false)
-      expect(isAllowedNavigation('file:///opt/FlowKeys/resources/app/out/renderer/other.html', app)).toBe(
-        false
-      )
-      expect(isAllowedNavigation('file:///opt/FlowKeys/resources/app/out/renderer/../../../../x', app)).toBe(
-        false
-      )
-      expect(
-        isAllowedNavigation('file://remote-host/opt/FlowKeys/resources/app/out/renderer/index.html', app)
-      ).toBe(false)
+    it('denies other files it serves, other hosts, ports and credentials', () => {
+      expect(isAllowedNavigation('app://flowkeys/assets/index.js', app)).toBe(false)
+      expect(isAllowedNavigation('app://flowkeys/other.html', app)).toBe(false)
+      expect(isAllowedNavigation('app://flowkeys/%2e%2e%2findex.html', app)).toBe(false)
+      expect(isAllowedNavigation('app://evil/index.html', app)).toBe(false)
+      expect(isAllowedNavigation('app://flowkeys.evil/index.html', app)).toBe(false)
+      expect(isAllowedNavigation('app://flowkeys:8080/index.html', app)).toBe(false)
+      expect(isAllowedNavigation('app://user@flowkeys/index.html', app)).toBe(false)
+      expect(isAllowedNavigation('http://flowkeys/index.html', app)).toBe(false)
       expect(isAllowedNavigation('http://localhost:5173/', app)).toBe(false)
       expect(isAllowedNavigation('https://docs.langflow.org/', app)).toBe(false)
+    })
+
+    it("denies every file:// URL, the renderer's own index.html included", () => {
+      const builtIndex = 'file:///opt/FlowKeys/resources/app.asar/out/renderer/index.html'
+      expect(isAllowedNavigation(builtIndex, app)).toBe(false)
+      expect(isAllowedNavigation('file:///etc/passwd', app)).toBe(false)
+      // The old file:// app origin is no origin at all now.
+      expect(isAllowedNavigation(builtIndex, builtIndex)).toBe(false)
+      expect(isAllowedNavigation('app://flowkeys/index.html', builtIndex)).toBe(false)
     })
   })
 
   it('denies script, data, blob and about URLs whatever the app origin', () => {
-    for (const app of ['http://localhost:5173', 'file:///app/out/renderer/index.html']) {
+    for (const app of ['http://localhost:5173', 'app://flowkeys']) {
       expect(isAllowedNavigation('javascript:alert(1)', app)).toBe(false)
       expect(isAllowedNavigation('JaVaScRiPt:alert(1)', app)).toBe(false)
       expect(isAllowedNavigation('data:text/html,<script>alert(1)</script>', app)).toBe(false)
@@ -163,10 +172,15 @@ describe('isAllowedExternalUrl', () => {
 
 describe('isTrustedSender', () => {
   it('trusts only the frame showing the app itself', () => {
-    const app = 'file:///opt/FlowKeys/resources/app/out/renderer/index.html'
-    expect(isTrustedSender(app, app)).toBe(true)
-    expect(isTrustedSender(`${app}#/keys`, app)).toBe(true)
+    const app = 'app://flowkeys'
+    expect(isTrustedSender('app://flowkeys/index.html', app)).toBe(true)
+    expect(isTrustedSender('app://flowkeys/index.html#/keys', app)).toBe(true)
     expect(isTrustedSender('http://localhost:5173/', 'http://localhost:5173')).toBe(true)
+    expect(isTrustedSender('app://flowkeys/assets/index.js', app)).toBe(false)
+    expect(isTrustedSender('app://evil/index.html', app)).toBe(false)
+    expect(isTrustedSender('file:///opt/FlowKeys/resources/app.asar/out/renderer/index.html', app)).toBe(
+      false
+    )
     expect(isTrustedSender('file:///tmp/evil.html', app)).toBe(false)
     expect(isTrustedSender('https://docs.langflow.org/', app)).toBe(false)
     expect(isTrustedSender('http://localhost:5173/', app)).toBe(false)

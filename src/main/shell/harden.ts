@@ -4,7 +4,7 @@ import type { App, Session, WebContents } from 'electron'
 import { isAllowedNavigation, normalizeExternalUrl } from './security'
 
 export interface HardenOptions {
-  /** See isAllowedNavigation: the dev server origin, or the file:// URL of the renderer's index.html. */
+  /** See isAllowedNavigation: the dev server origin, or app://flowkeys (the built renderer, ./app-protocol.ts). */
   readonly appOrigin: string
   /** openInBrowser (./open-in-browser.ts); only ever called with an allowlisted, normalized https URL. */
   readonly openInBrowser: (url: string) => Promise<void>

@@ -7,7 +7,7 @@ import type { HandlerTable } from '../ipc/handlers'
 import { isTrustedSender } from './security'
 
 export interface RegisterOptions {
-  /** See isAllowedNavigation: the dev server origin, or the file:// URL of the renderer's index.html. */
+  /** See isAllowedNavigation: the dev server origin, or app://flowkeys (the built renderer, ./app-protocol.ts). */
   readonly appOrigin: string
   readonly warn?: (message: string) => void
 }

@@ -1,5 +1,6 @@
 // Pure security policy for the Electron shell. This module must not import `electron` at runtime so it
 // can be unit-tested in plain Node; the wiring onto real app/webContents objects lives in ./harden.ts.
+import { APP_SCHEME } from './app-protocol'
 
 /** The subset of Electron's WebPreferences that FlowKeys pins for every window. */
 export interface SecureWebPreferences {
@@ -63,24 +64,36 @@ function hasCredentials(url: URL): boolean {
   return url.username !== '' || url.password !== ''
 }
 
+/** The documents of the app:// origin a window may show: the renderer's entry file (`/` serves it too). */
+const APP_DOCUMENTS: ReadonlySet<string> = new Set(['/', '/index.html'])
+
+/** Same app:// host (case-insensitive, as Chromium canonicalises it), no port. */
+function isAppDocument(target: URL, app: URL): boolean {
+  return (
+    target.protocol === `${APP_SCHEME}:` &&
+    target.hostname.toLowerCase() === app.hostname.toLowerCase() &&
+    target.port === '' &&
+    APP_DOCUMENTS.has(target.pathname)
+  )
+}
+
 /**
  * Whether the app window may navigate to `url`.
  *
  * `appOrigin` is where the renderer is served from:
  * - in development, the dev server origin (e.g. `http://localhost:5173`): same-origin http(s) URLs are allowed;
- * - in production, the `file://` URL of the renderer's index.html. File URLs have an opaque origin, so the
- *   entry file itself is the unit: only that exact file (any query/hash) is allowed, never another file.
+ * - in production, `app://flowkeys` (./app-protocol.ts): only its entry document, `/` or `/index.html` (any
+ *   query/hash), never another file it serves.
  *
- * Everything else (other origins, other ports, `javascript:`, `data:`, `about:`, URLs with credentials) is denied.
+ * Everything else (other origins, other ports, any `file:` URL, `javascript:`, `data:`, `about:`, URLs with
+ * credentials) is denied.
  */
 export function isAllowedNavigation(url: string, appOrigin: string): boolean {
   const target = parseUrl(url)
   const app = parseUrl(appOrigin)
   if (!target || !app || hasCredentials(target)) return false
 
-  if (app.protocol === 'file:') {
-    return target.protocol === 'file:' && target.host === app.host && target.pathname === app.pathname
-  }
+  if (app.protocol === `${APP_SCHEME}:`) return app.hostname !== '' && isAppDocument(target, app)
   if (app.protocol !== 'http:' && app.protocol !== 'https:') return false
   return target.protocol === app.protocol && target.origin === app.origin
 }
@@ -104,7 +117,7 @@ export function normalizeExternalUrl(url: string): string | null {
 
 /**
  * Whether an IPC message comes from the app's own renderer: the frame that sent it must be showing the app
- * (the dev server origin, or exactly the renderer's index.html over file://), as for navigation. A missing
+ * (the dev server origin, or the renderer's entry document on app://flowkeys), as for navigation. A missing
  * frame (destroyed or navigated away before the message was handled) is not trusted.
  */
 export function isTrustedSender(frameUrl: string | null | undefined, appOrigin: string): boolean {
