@@ -11,7 +11,8 @@ import { RequestValidationError } from './validation'
  * - any other Content-Type leaves the body as text, so a JSON route answers 422 "Input should be a valid
  *   dictionary…" instead of Fastify's 415;
  * - like FastAPI, a body is only judged when the route declares one: a route without a body schema ignores even
- *   a broken body.
+ *   a broken body;
+ * - a document nested deeper than MAX_JSON_DEPTH is a 400, found by a flat scan before anything recursive runs.
  *
  * Form routes (login) register @fastify/formbody inside their own plugin, which takes precedence there.
  */
@@ -32,6 +33,46 @@ function decode(buffer: Buffer): string | UnreadableBody {
   }
 }
 
+/**
+ * How deep `[`/`{` may nest in a JSON body. Flows exported from Langflow's UI are 10-20 levels deep and Python's
+ * json gives up near 1000 (RecursionError); 200 leaves ten times the room of real flows while keeping every
+ * recursive walk of a body (the reviver below, validation, the resolver) short.
+ */
+export const MAX_JSON_DEPTH = 200
+
+const TOO_DEEP = `JSON body nested too deep (the limit is ${MAX_JSON_DEPTH} levels)`
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const OPEN_BRACKET = 0x5b
+const CLOSE_BRACKET = 0x5d
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACE = 0x7d
+
+/**
+ * Whether `[`/`{` outside strings nest deeper than `limit` anywhere in `text`: one pass, no recursion, whether or
+ * not the text is valid JSON. For a valid document the depth counted is exactly its nesting.
+ */
+export function nestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (inString) {
+      // An escaped character, a quote or a backslash included, cannot end the string: skip it.
+      if (ch === BACKSLASH) i++
+      else if (ch === QUOTE) inString = false
+    } else if (ch === QUOTE) {
+      inString = true
+    } else if (ch === OPEN_BRACKET || ch === OPEN_BRACE) {
+      if (++depth > limit) return true
+    } else if ((ch === CLOSE_BRACKET || ch === CLOSE_BRACE) && depth > 0) {
+      depth--
+    }
+  }
+  return false
+}
+
 /** `__proto__` keys are dropped so that no later object spread can touch a prototype. */
 function withoutProto(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value
@@ -41,6 +82,8 @@ export function parseJsonBody(buffer: Buffer): unknown {
   if (buffer.length === 0) return undefined // FastAPI: an empty body is an absent body
   const text = decode(buffer)
   if (text instanceof UnreadableBody) return text
+  // Before JSON.parse: V8's reviver walk recurses (a RangeError some thousands deep), as later walks of the body do.
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return new UnreadableBody(new BadRequest(TOO_DEEP))
   try {
     return JSON.parse(text, withoutProto)
   } catch {

@@ -3,7 +3,8 @@
  * same 422 `json_invalid` answer as FastAPI: `loc: ["body", <pos>]`, `ctx.error: "Expecting value"`.
  *
  * Only called after `JSON.parse` failed: V8's own message quotes the body, which may hold a secret, so it is never
- * used. Positions count code points, as Python's do.
+ * used. Positions count code points, as Python's do. Nothing here recurses: any depth of nesting is scanned
+ * with an explicit stack.
  */
 export interface JsonDecodeError {
   msg: string
@@ -29,6 +30,8 @@ class NoValue extends Error {
 const isWs = (ch: string): boolean => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r'
 const isDigit = (ch: string): boolean => ch.length === 1 && ch >= '0' && ch <= '9'
 const isHex = (ch: string): boolean => /^[0-9a-fA-F]$/.test(ch)
+const OBJECT = 0
+const ARRAY = 1
 const SIMPLE_ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't'])
 
 /** The error Python would raise for `text`, or null when Python would accept it. */
@@ -107,15 +110,12 @@ export function pythonJsonError(text: string): JsonDecodeError | null {
 
   const startsWith = (i: number, word: string): boolean => s.slice(i, i + word.length).join('') === word
 
-  const scanValue = (i: number): number => {
+  /** A scalar starting at `i` (after whitespace): where it ends. Containers are handled by the loop below. */
+  const scanScalar = (i: number): number => {
     if (i < 0 || i >= n) throw new NoValue(i)
     switch (c(i)) {
       case '"':
         return scanString(i + 1)
-      case '{':
-        return scanObject(i + 1)
-      case '[':
-        return scanArray(i + 1)
       case 'n':
         if (startsWith(i, 'null')) return i + 4
         break
@@ -138,44 +138,61 @@ export function pythonJsonError(text: string): JsonDecodeError | null {
     return matchNumber(i)
   }
 
-  // Inside containers, a missing value is reported as "Expecting value" where it should have started.
-  const scanNested = (i: number): number => {
-    try {
-      return scanValue(i)
-    } catch (err) {
-      if (err instanceof NoValue) throw new DecodeError('Expecting value', err.at)
-      throw err
-    }
+  /** After `{` or `,` in an object (whitespace skipped): the key and its `:`; where the value should start. */
+  const scanKey = (i: number): number => {
+    if (i >= n || c(i) !== '"') throw new DecodeError('Expecting property name enclosed in double quotes', i)
+    i = skipWs(scanString(i + 1))
+    if (i >= n || c(i) !== ':') throw new DecodeError("Expecting ':' delimiter", i)
+    return skipWs(i + 1)
   }
 
-  const scanObject = (start: number): number => {
-    let i = skipWs(start)
-    if (i < n && c(i) === '}') return i + 1
+  // Python's scanner recurses into containers; here an explicit stack of open containers does, so no depth of
+  // nesting can exhaust the call stack. Positions and messages are those of the recursive scanner.
+  const scanDocument = (): number => {
+    const open: (typeof OBJECT | typeof ARRAY)[] = []
+    let i = skipWs(0)
     for (;;) {
-      if (i >= n || c(i) !== '"')
-        throw new DecodeError('Expecting property name enclosed in double quotes', i)
-      i = skipWs(scanString(i + 1))
-      if (i >= n || c(i) !== ':') throw new DecodeError("Expecting ':' delimiter", i)
-      i = skipWs(scanNested(skipWs(i + 1)))
-      if (i < n && c(i) === '}') return i + 1
-      if (i >= n || c(i) !== ',') throw new DecodeError("Expecting ',' delimiter", i)
-      i = skipWs(i + 1)
-    }
-  }
-
-  const scanArray = (start: number): number => {
-    let i = skipWs(start)
-    if (i < n && c(i) === ']') return i + 1
-    for (;;) {
-      i = skipWs(scanNested(i))
-      if (i < n && c(i) === ']') return i + 1
-      if (i >= n || c(i) !== ',') throw new DecodeError("Expecting ',' delimiter", i)
-      i = skipWs(i + 1)
+      // `i` is where a value should start.
+      const ch = c(i)
+      if (ch === '{' || ch === '[') {
+        const close = ch === '{' ? '}' : ']'
+        i = skipWs(i + 1)
+        if (i < n && c(i) === close) {
+          i += 1
+        } else {
+          open.push(ch === '{' ? OBJECT : ARRAY)
+          i = ch === '{' ? scanKey(i) : i
+          continue
+        }
+      } else {
+        try {
+          i = scanScalar(i)
+        } catch (err) {
+          // In containers and at the top alike, a missing value is "Expecting value" where it should start.
+          if (err instanceof NoValue) throw new DecodeError('Expecting value', err.at)
+          throw err
+        }
+      }
+      // A value ended at `i`: close the containers it completes, up to the next value or the document's end.
+      for (;;) {
+        const top = open.at(-1)
+        if (top === undefined) return i
+        i = skipWs(i)
+        if (i < n && c(i) === (top === OBJECT ? '}' : ']')) {
+          open.pop()
+          i += 1
+          continue
+        }
+        if (i >= n || c(i) !== ',') throw new DecodeError("Expecting ',' delimiter", i)
+        i = skipWs(i + 1)
+        if (top === OBJECT) i = scanKey(i)
+        break
+      }
     }
   }
 
   try {
-    const end = skipWs(scanNested(skipWs(0)))
+    const end = skipWs(scanDocument())
     if (end !== n) return { msg: 'Extra data', pos: end }
     return null
   } catch (err) {
