@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { Forbidden, Unauthorized } from '../../src/main/core/errors'
+import { Forbidden } from '../../src/main/core/errors'
 import type { Core } from '../../src/main/core/open'
 import { AUTO_LOGIN_NEEDS_KEY, INVALID_KEY, NO_KEY } from '../../src/main/auth/service'
 import { generateApiKey } from '../../src/main/keys/generate'
@@ -31,13 +31,14 @@ describe('authentication (contract §1)', () => {
     expect(err.detail).toEqual({ failedKey: true })
   })
 
-  it("a valid key of an inactive user is 401 'Inactive user'", async () => {
+  it('a valid key of an inactive user is refused like an unknown key (the account stays unconfirmed)', async () => {
     const u = await core.users.create(core.superuser(), { username: 'sleepy', password: 'pw' })
     const key = await core.keys.create(core.superuser(), {}, u.id)
     await core.users.update(core.superuser(), u.id, { is_active: false })
     const err = await caught(() => core.auth.authenticate({ apiKey: key.api_key }))
-    expect(err).toBeInstanceOf(Unauthorized)
-    expect(err.message).toBe('Inactive user')
+    expect(err).toBeInstanceOf(Forbidden)
+    expect(err.message).toBe(INVALID_KEY)
+    expect(err.detail).toEqual({ failedKey: true })
   })
 
   it('a valid key resolves to its user and names the key', async () => {
@@ -85,7 +86,7 @@ describe('authentication (contract §1)', () => {
     expect((await caught(() => core.auth.authenticate({ bearer: forged }))).message).toBe(
       'Could not validate credentials'
     )
-    const ghost = await new SignJWT({ type: 'access' })
+    const ghost = await new SignJWT({ type: 'access', gen: 0 })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('00000000-0000-4000-8000-000000000000')
       .setExpirationTime('1h')
@@ -95,10 +96,20 @@ describe('authentication (contract §1)', () => {
     )
   })
 
-  it('auto_login gives the superuser an access token and no refresh token', async () => {
-    const tokens = await core.auth.autoLogin()
+  it('auto_login hands out no token unless FLOWKEYS_HTTP_AUTO_LOGIN is on', async () => {
+    const err = await caught(() => core.auth.autoLogin())
+    expect(err.detail).toEqual({
+      body: { message: 'Auto login is disabled. Please enable it in the settings', auto_login: false }
+    })
+  })
+
+  it('with FLOWKEYS_HTTP_AUTO_LOGIN, auto_login gives an unproven superuser access token, no refresh token', async () => {
+    const open = await testCore({ FLOWKEYS_HTTP_AUTO_LOGIN: 'true' })
+    const tokens = await open.auth.autoLogin()
     expect(tokens.refresh_token).toBeNull()
-    expect((await core.auth.authenticate({ bearer: tokens.access_token })).user.is_superuser).toBe(true)
+    const principal = await open.auth.authenticate({ bearer: tokens.access_token })
+    expect(principal.user.is_superuser).toBe(true)
+    expect(principal.via).toBe('auto_login')
   })
 })
 

@@ -10,13 +10,13 @@ const root = tempDir('flowkeys-cli-errors-')
 const noKeychain = { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(root, 'no-bus')}` }
 
 describe('failures are one line on stderr', () => {
-  it('no keychain and no LANGFLOW_SECRET_KEY: exit 1 with one clear line', async () => {
+  it('no keychain and no FLOWKEYS_SECRET_KEY: exit 1 with one clear line', async () => {
     const result = await flowkeys(['keys', 'list', '--data-dir', join(root, 'a')], {
       env: cliEnv(noKeychain)
     })
     const line = expectOneLineError(result, 1)
     expect(line).toMatch(/keychain/i)
-    expect(line).toContain('LANGFLOW_SECRET_KEY')
+    expect(line).toContain('FLOWKEYS_SECRET_KEY')
     expect(result.stdout).toBe('')
   })
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { Corrupt, Forbidden } from '../../src/main/core/errors'
 import type { RoutePlugin } from '../../src/main/server/app'
-import { bearerUnauthorized } from '../../src/main/server/errors'
+import { bearerUnauthorized, DATA_UNREADABLE } from '../../src/main/server/errors'
 import { lineSink } from '../../src/main/server/log'
 import { TOO_MANY_FAILURES } from '../../src/main/server/rate-limit'
 import { type ServerHandle, startServer } from '../../src/main/server/start'
@@ -368,10 +368,10 @@ describe('errors from route families', () => {
     expect(logLines.join('\n')).not.toContain('leaked')
   })
 
-  it('answers Corrupt with 500 and its (secret-free) message', async () => {
+  it('answers Corrupt with 500 and a message that names no file (the log has the reason)', async () => {
     const res = await fetch(`${base}/api/v1/corrupt`)
     expect(res.status).toBe(500)
-    expect(await res.json()).toEqual({ detail: 'The store file cannot be read' })
+    expect(await res.json()).toEqual({ detail: DATA_UNREADABLE })
   })
 })
 

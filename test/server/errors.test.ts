@@ -12,7 +12,7 @@ import {
   Unauthorized,
   Unavailable
 } from '../../src/main/core/errors'
-import { bearerUnauthorized, toHttpError } from '../../src/main/server/errors'
+import { bearerUnauthorized, DATA_UNREADABLE, toHttpError } from '../../src/main/server/errors'
 
 describe('toHttpError', () => {
   it('maps each core error kind to its status with {"detail": message}', () => {
@@ -25,8 +25,7 @@ describe('toHttpError', () => {
       [new Invalid('i'), 422],
       [new TooLarge('t'), 413],
       [new RateLimited('r', 3), 429],
-      [new Unavailable('a'), 503],
-      [new Corrupt('x'), 500]
+      [new Unavailable('a'), 503]
     ]
     for (const [err, status] of cases) {
       const answer = toHttpError(err)
@@ -34,6 +33,15 @@ describe('toHttpError', () => {
       expect(answer.body, err.name).toEqual({ detail: err.message })
       expect(answer.unexpected).toBe(false)
     }
+  })
+
+  it('answers Corrupt with 500 and a fixed message: its own names a file, which only the log gets', () => {
+    const answer = toHttpError(
+      new Corrupt('Cannot read the FlowKeys store /home/me/.config/FlowKeys/flowkeys.json')
+    )
+    expect(answer.status).toBe(500)
+    expect(answer.body).toEqual({ detail: DATA_UNREADABLE })
+    expect(answer.logged).toContain('/home/me/.config/FlowKeys/flowkeys.json')
   })
 
   it('adds WWW-Authenticate: Bearer only when asked', () => {

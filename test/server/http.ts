@@ -11,6 +11,8 @@ export interface RawRequest {
   method?: string
   headers?: Record<string, string>
   body?: string | Buffer
+  /** The source address (`127.0.1.5`): a local attacker may use any of 127.0.0.0/8. */
+  localAddress?: string
 }
 
 /**
@@ -27,6 +29,7 @@ export function send(url: string, options: RawRequest = {}): Promise<RawResponse
         path: `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',
         headers: { host: target.host, ...options.headers },
+        localAddress: options.localAddress,
         agent: false
       },
       (res) => {

@@ -87,7 +87,8 @@ describe("Langflow's documented curl commands", () => {
         store_api_key: null,
         create_at: now,
         updated_at: now,
-        last_login_at: null
+        last_login_at: null,
+        token_generation: 0
       })
     })
     docsUserKey = (await server.core.keys.create(server.admin, { name: 'docs user key' }, DOCS_USER_ID))

@@ -82,11 +82,11 @@ describe('§1 API key path with LANGFLOW_AUTO_LOGIN=false', () => {
     }
   })
 
-  it('a valid key of an inactive user → 401 "Inactive user"', async () => {
+  it('a valid key of an inactive user → 403 like an unknown key (FlowKeys: the account is not confirmed)', async () => {
     const sleeper = await userWithKey(fx.server, 'sleeper', { is_active: false })
     const res = await get(fx.whoami, key(sleeper.apiKey))
-    expect(res.status).toBe(401)
-    expect(res.json()).toEqual({ detail: 'Inactive user' })
+    expect(res.status).toBe(403)
+    expect(res.json()).toEqual({ detail: INVALID_KEY })
   })
 
   it('the query key wins over the header key, both ways', async () => {

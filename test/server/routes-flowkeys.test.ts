@@ -8,6 +8,7 @@ import {
   startVariablesServer,
   starterFlow,
   userWithKey,
+  ownerWithKey,
   type TestUser,
   type VariablesServer
 } from '../fixtures/server/variables/harness'
@@ -18,7 +19,10 @@ const root = tempDir('flowkeys-routes-flowkeys-')
 
 const OPENAI_NODE = 'OpenAIModel-zTNXy'
 const CHAT_INPUT = 'ChatInput-jFwUm'
-/** A variable only the server's environment holds (not in the import list, so never copied into the store). */
+/**
+ * A provider variable only the server's environment holds: listed for the environment, but not imported into the
+ * store (LANGFLOW_STORE_ENVIRONMENT_VARIABLES off), so only the fallback reads it.
+ */
 const ENV_ONLY = 'FLOWKEYS_TEST_ENV_ONLY_TOKEN'
 
 const SECRETS = {
@@ -27,6 +31,12 @@ const SECRETS = {
   bob: 'sk-bob-openai-PLAINTEXT-1003',
   env: 'env-only-PLAINTEXT-1004',
   tweak: 'sk-from-tweak-PLAINTEXT-1005'
+}
+
+const ENV_SETTINGS = {
+  [ENV_ONLY]: SECRETS.env,
+  LANGFLOW_VARIABLES_TO_GET_FROM_ENVIRONMENT: ENV_ONLY,
+  LANGFLOW_STORE_ENVIRONMENT_VARIABLES: 'false'
 }
 
 function json(res: RawResponse): Record<string, unknown> {
@@ -70,7 +80,7 @@ describe('with LANGFLOW_FALLBACK_TO_ENV_VAR on (the default)', () => {
   let carol: TestUser
 
   beforeAll(async () => {
-    server = await startVariablesServer(root, { [ENV_ONLY]: SECRETS.env })
+    server = await startVariablesServer(root, ENV_SETTINGS)
     alice = await userWithKey(server, 'alice')
     bob = await userWithKey(server, 'bob')
     carol = await userWithKey(server, 'carol')
@@ -228,16 +238,24 @@ describe('with LANGFLOW_FALLBACK_TO_ENV_VAR on (the default)', () => {
       })
     })
 
-    it('falls back to the server environment for a name the user has no variable of', async () => {
+    it("falls back to the server environment for the machine owner's account, and for no other user", async () => {
+      const owner = await ownerWithKey(server)
       const since = readCount(server)
       const tweaks = { [OPENAI_NODE]: { api_key: { value: ENV_ONLY, load_from_db: true } } }
-      const res = await resolve(server, { flow: starterFlow(), tweaks }, key(alice))
+      const res = await resolve(server, { flow: starterFlow(), tweaks }, key(owner))
       expect(res.status).toBe(200)
       expect(res.json()).toEqual({
         tweaks: { [OPENAI_NODE]: { api_key: SECRETS.env } },
         fields: [{ node_id: OPENAI_NODE, field: 'api_key', source: 'env', variable: ENV_ONLY }]
       })
-      expect(credentialReads(server, since)).toEqual([read(alice, ENV_ONLY, 'served')])
+      const other = await resolve(server, { flow: starterFlow(), tweaks }, key(alice))
+      expect(other.status).toBe(400)
+      expect(other.json()).toEqual({ detail: `${ENV_ONLY} variable not found.` })
+      expect(other.text).not.toContain(SECRETS.env)
+      expect(credentialReads(server, since)).toEqual([
+        read(owner, ENV_ONLY, 'served'),
+        read(alice, ENV_ONLY, 'not_found')
+      ])
     })
 
     it('400 `<NAME> variable not found.` when neither the user nor the environment has it', async () => {
@@ -340,7 +358,7 @@ describe('with LANGFLOW_FALLBACK_TO_ENV_VAR=false and SKIP_AUTH_AUTO_LOGIN=true'
 
   beforeAll(async () => {
     server = await startVariablesServer(root, {
-      [ENV_ONLY]: SECRETS.env,
+      ...ENV_SETTINGS,
       LANGFLOW_FALLBACK_TO_ENV_VAR: 'false',
       LANGFLOW_SKIP_AUTH_AUTO_LOGIN: 'true'
     })

@@ -214,13 +214,28 @@ describe('§4 login with LANGFLOW_AUTO_LOGIN=false', () => {
 
 describe('§4 auto_login with LANGFLOW_AUTO_LOGIN=true', () => {
   let server: TestServer
+  let plain: TestServer
 
   beforeAll(async () => {
-    server = await startTestServer(root, {})
+    // The operator's explicit opt-in: without it the key server hands out no auto-login token (SECURITY.md).
+    server = await startTestServer(root, { FLOWKEYS_HTTP_AUTO_LOGIN: 'true' })
+    plain = await startTestServer(root, {})
   })
-  afterAll(() => server.close())
+  afterAll(async () => {
+    await server.close()
+    await plain.close()
+  })
 
-  it('→ 200 {access_token, refresh_token: null, token_type: "bearer"} for the superuser, and a session cookie', async () => {
+  it('without FLOWKEYS_HTTP_AUTO_LOGIN → 400 as Langflow with auto-login off, and no cookie', async () => {
+    const res = await get(`${plain.url}/api/v1/auto_login`)
+    expect(res.status).toBe(400)
+    expect(res.json()).toEqual({
+      detail: { message: 'Auto login is disabled. Please enable it in the settings', auto_login: false }
+    })
+    expect(cookieNamed(res, 'access_token_lf')).toBeUndefined()
+  })
+
+  it('with FLOWKEYS_HTTP_AUTO_LOGIN → 200 {access_token, refresh_token: null, token_type: "bearer"} for the superuser, and a session cookie', async () => {
     const res = await get(`${server.url}/api/v1/auto_login`)
     expect(res.status).toBe(200)
     const tokens = res.json() as Tokens

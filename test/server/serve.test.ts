@@ -92,9 +92,10 @@ describe('flowkeys serve', () => {
     const url = await server.url()
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     await server.waitFor(/Press Ctrl\+C to stop\./)
-    expect(server.stdout).toContain(
-      'superuser langflow (auto-login on; API keys required since LANGFLOW_SKIP_AUTH_AUTO_LOGIN is false)'
-    )
+    expect(server.stdout).toContain('Superuser: langflow')
+    expect(server.stdout).toContain('Access: an API key or a password login on every request\n')
+    expect(server.stdout).toContain('Auto-login over HTTP: off (GET /api/v1/auto_login hands out no token)')
+    expect(server.stdout).toContain('Sign-up: closed (auto-login is on)')
     expect(server.stdout).toContain(`API docs: ${url}/docs`)
 
     expect((await send(`${url}/health`)).json()).toEqual({ status: 'ok' })
@@ -148,19 +149,21 @@ describe('flowkeys serve', () => {
       LANGFLOW_SUPERUSER_PASSWORD: 'admin-password'
     })
     await off.waitFor(/Press Ctrl\+C/)
-    expect(off.stdout).toContain('superuser admin (auto-login off; API keys or a login required)')
+    expect(off.stdout).toContain('Superuser: admin')
+    expect(off.stdout).toContain('Access: an API key or a password login on every request (auto-login off)')
+    expect(off.stdout).toContain('Sign-up: open, at most 10 a minute')
     const skipping = serve(['--port', '0', '--data-dir', newDataDir()], {
       LANGFLOW_SKIP_AUTH_AUTO_LOGIN: 'true'
     })
     const url = await skipping.url()
     await skipping.waitFor(/Press Ctrl\+C/)
     expect(skipping.stdout).toContain(
-      'superuser langflow (auto-login on; requests without an API key act as the superuser since LANGFLOW_SKIP_AUTH_AUTO_LOGIN is true)'
+      'Access: requests without an API key act as the superuser (LANGFLOW_SKIP_AUTH_AUTO_LOGIN), but it reads no secret value, makes no API key and manages no user'
     )
-    // Two requests without a key: the deprecation warning is printed once.
+    // A warning at start, and one for the first request without a key (not one per request).
     for (let i = 0; i < 2; i++) expect((await send(`${url}/api/v1/users/whoami`)).status).toBe(200)
     await skipping.waitFor(/whoami 200[^\n]*\n[^\n]*whoami 200/)
-    expect(skipping.stderr.match(/flowkeys: warning: .*SKIP_AUTH_AUTO_LOGIN/g)).toHaveLength(1)
+    expect(skipping.stderr.match(/flowkeys: warning: .*SKIP_AUTH_AUTO_LOGIN/g)).toHaveLength(2)
     for (const p of [off, skipping]) p.child.kill('SIGTERM')
     expect(await off.exited).toBe(0)
     expect(await skipping.exited).toBe(0)

@@ -331,7 +331,7 @@ describe('migrations', () => {
     expect(readFileSync(`${file}.v0.bak`, 'utf8')).toBe(legacy)
   })
 
-  it('brings a version 1 store to version 2 (write_id at the head of the file), keeping the v1 file', async () => {
+  it('brings a version 1 store to the current version (write_id at the head of the file), keeping the v1 file', async () => {
     const dir = freshDir()
     mkdirSync(dir, { recursive: true })
     const file = join(dir, STORE_FILE)
@@ -345,12 +345,18 @@ describe('migrations', () => {
     })
     writeFileSync(file, v1)
     const store = Store.open(dir)
-    expect(store.read()).toMatchObject({ version: 2, write_id: null })
+    expect(store.read()).toMatchObject({ version: SCHEMA_VERSION, write_id: null })
     await store.update((d) => void d.variables.push(record('added')))
     const text = readFileSync(file, 'utf8')
-    expect(text).toMatch(/^\{"write_id":"[0-9a-f]{32}","version":2,/)
+    expect(text).toMatch(new RegExp(`^\\{"write_id":"[0-9a-f]{32}","version":${SCHEMA_VERSION},`))
     expect(JSON.parse(text).variables.map((v: { id: string }) => v.id)).toEqual(['kept', 'added'])
     expect(readFileSync(`${file}.v1.bak`, 'utf8')).toBe(v1)
+  })
+
+  it('gives every user of a version 2 store a token generation of 0 (version 3)', () => {
+    const user = { id: 'u', username: 'a' }
+    const { data } = migrate({ version: 2, write_id: null, users: [user], api_keys: [], variables: [] })
+    expect(data).toMatchObject({ version: 3, users: [{ id: 'u', username: 'a', token_generation: 0 }] })
   })
 
   it('runs each step in order and refuses a gap', () => {

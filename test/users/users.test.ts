@@ -37,7 +37,8 @@ describe('users', () => {
   })
 
   it('sign-up makes an inactive regular user; a superuser may make active ones and superusers', async () => {
-    const signedUp = await core.users.create(null, {
+    const open = await testCore({ LANGFLOW_AUTO_LOGIN: 'false' })
+    const signedUp = await open.users.create(null, {
       username: 'newcomer',
       password: 'pw-1',
       is_superuser: true

@@ -28,7 +28,8 @@ export async function addUser(store: Store, username: string): Promise<string> {
       store_api_key: null,
       create_at: now,
       updated_at: now,
-      last_login_at: null
+      last_login_at: null,
+      token_generation: 0
     })
   })
   return id

@@ -33,9 +33,9 @@ function openInChild(dataDir: string, token?: string, env: NodeJS.ProcessEnv = p
   }
 }
 
-const noEnvKey = { ...process.env, LANGFLOW_SECRET_KEY: '' }
+const noEnvKey = { ...process.env, FLOWKEYS_SECRET_KEY: '', LANGFLOW_SECRET_KEY: '' }
 
-describe('LANGFLOW_SECRET_KEY', () => {
+describe('FLOWKEYS_SECRET_KEY and LANGFLOW_SECRET_KEY', () => {
   it('accepts a token_urlsafe(32) value, with or without padding', () => {
     const raw = randomBytes(32)
     const text = raw.toString('base64url')
@@ -58,7 +58,7 @@ describe('LANGFLOW_SECRET_KEY', () => {
     }
     expect(error).toBeInstanceOf(Invalid)
     expect((error as Error).message).toMatch(
-      /LANGFLOW_SECRET_KEY must be url-safe base64 that decodes to 32 bytes/
+      /FLOWKEYS_SECRET_KEY must be url-safe base64 that decodes to 32 bytes/
     )
     expect((error as Error).message).not.toContain(value)
   })
@@ -79,6 +79,26 @@ describe('LANGFLOW_SECRET_KEY', () => {
         env: { LANGFLOW_SECRET_KEY: randomBytes(32).toString('base64url') }
       })
     ).rejects.toThrow(/does not open the secrets in .*flowkeys\.json/)
+  })
+
+  it('FLOWKEYS_SECRET_KEY wins over LANGFLOW_SECRET_KEY, which still opens a store made with it', async () => {
+    const dir = freshDir()
+    const key = randomBytes(32).toString('base64url')
+    const other = randomBytes(32).toString('base64url')
+    const made = await Vault.open({ store: Store.open(dir), keychain, env: { LANGFLOW_SECRET_KEY: key } })
+    const both = await Vault.open({
+      store: Store.open(dir),
+      keychain,
+      env: { FLOWKEYS_SECRET_KEY: key, LANGFLOW_SECRET_KEY: other }
+    })
+    expect(both.source).toBe('FLOWKEYS_SECRET_KEY')
+    expect(both.decrypt(made.encrypt('x'))).toBe('x')
+    await expect(
+      Vault.open({ store: Store.open(dir), keychain, env: { FLOWKEYS_SECRET_KEY: 'short' } })
+    ).rejects.toThrow(/^FLOWKEYS_SECRET_KEY must be url-safe base64/)
+    await expect(
+      Vault.open({ store: Store.open(dir), keychain, env: { LANGFLOW_SECRET_KEY: 'short' } })
+    ).rejects.toThrow(/^LANGFLOW_SECRET_KEY must be url-safe base64/)
   })
 })
 
@@ -154,9 +174,9 @@ describe('vault key in the OS keychain (real gnome-keyring)', () => {
       kind: string
     }
     expect(report.kind).toBe('Unavailable')
-    expect(report.error).toMatch(/LANGFLOW_SECRET_KEY is not set and the OS keychain cannot be used/)
+    expect(report.error).toMatch(/FLOWKEYS_SECRET_KEY is not set and the OS keychain cannot be used/)
     expect(report.error).toMatch(/Secret Service/)
-    expect(report.error).toMatch(/set LANGFLOW_SECRET_KEY/)
+    expect(report.error).toMatch(/set FLOWKEYS_SECRET_KEY/)
     expect(report.error).not.toContain('\n')
     // Nothing was written: no store, and certainly no key file.
     expect(readdirSync(dir)).toEqual([])
@@ -169,7 +189,7 @@ describe('vault key in the OS keychain (real gnome-keyring)', () => {
       DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(root, 'no-bus')}`
     })
     expect(report.kind).toBe('Unavailable')
-    expect(report.error).toMatch(/OS keychain cannot be used.*set LANGFLOW_SECRET_KEY/)
+    expect(report.error).toMatch(/OS keychain cannot be used.*set FLOWKEYS_SECRET_KEY/)
   })
 })
 

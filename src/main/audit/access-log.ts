@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { nowIso } from '../core/clock'
+import { redact } from './redact'
 
 /** One line of the access log. Never a key, token, password or variable value: names and outcomes only. */
 export interface AccessEntry {
@@ -99,7 +100,12 @@ export class AccessLog {
   }
 
   record(entry: Omit<AccessEntry, 'time'> & { time?: string }): AccessEntry {
-    const full: AccessEntry = entry.time === undefined ? { ...entry, time: nowIso() } : (entry as AccessEntry)
+    const full: AccessEntry = { ...entry, time: entry.time ?? nowIso() }
+    // Caller-chosen names may be a key pasted in the wrong place: nothing key-shaped is written.
+    for (const field of ['path', 'keyName', 'variable'] as const) {
+      const text = full[field]
+      if (typeof text === 'string') full[field] = redact(text)
+    }
     if (this.file) this.append(Buffer.from(JSON.stringify(full) + '\n', 'utf8'), NO_BYTES)
     this.keepEntry(full)
     return full
@@ -175,10 +181,8 @@ export class AccessLog {
     const cacheKey = `${method}${NUL}${status}${NUL}${keyId ?? NUL}${NUL}${userId ?? NUL}${NUL}${keyName ?? NUL}${NUL}${path}`
     let tail = this.requestTails.get(cacheKey)
     if (tail === undefined) {
-      tail = Buffer.from(
-        `${JSON.stringify({ method, path, status, keyId, keyName, userId }).slice(1)}\n`,
-        'utf8'
-      )
+      const safe = { method, path: redact(path), status, keyId, keyName: keyName && redact(keyName), userId }
+      tail = Buffer.from(`${JSON.stringify(safe).slice(1)}\n`, 'utf8')
       if (this.requestTails.size >= 1_000) this.requestTails = new Map()
       this.requestTails.set(cacheKey, tail)
     }

@@ -4,13 +4,19 @@ import type { ApiKeyService, VerifiedKey } from '../keys/service'
 import type { ApiKeyRecord, UserRecord } from '../store/schema'
 import type { UserService } from '../users/service'
 import type { Vault } from '../vault/vault'
-import { BEARER, WRONG_TOKEN_TYPE, readToken, signToken } from './tokens'
+import {
+  BEARER,
+  INVALID_CREDENTIALS,
+  WRONG_TOKEN_TYPE,
+  readToken,
+  signToken,
+  type TokenClaims
+} from './tokens'
 
 export const NO_KEY = 'An API key must be passed as query or header'
 export const AUTO_LOGIN_NEEDS_KEY =
   'Since v1.5, LANGFLOW_AUTO_LOGIN requires a valid API key. Set LANGFLOW_SKIP_AUTH_AUTO_LOGIN=true to skip this check. Please update your authentication method.'
 export const INVALID_KEY = 'Invalid or missing API key'
-export const INACTIVE_USER = 'Inactive user'
 export const USER_NOT_FOUND_OR_INACTIVE = 'User not found or is inactive.'
 export const INVALID_REFRESH = 'Invalid refresh token'
 
@@ -23,6 +29,7 @@ export interface Credentials {
 
 export interface Principal {
   user: UserRecord
+  /** auto_login: a request without a key (LANGFLOW_SKIP_AUTH_AUTO_LOGIN) or an auto-login token: proved nothing. */
   via: 'api_key' | 'token' | 'auto_login'
   /** The key used, when `via` is api_key (for the access log: id and name, never the key). */
   apiKey?: { id: string; name: string | null }
@@ -68,8 +75,8 @@ export class AuthService {
       return { user: superuser, via: 'auto_login' }
     }
     const verified = this.keys.verify(apiKey)
-    if (!verified) throw new Forbidden(INVALID_KEY, { failedKey: true })
-    if (!verified.user.is_active) throw new Unauthorized(INACTIVE_USER)
+    // An inactive user's key is refused like an unknown one: the answer does not tell that the account exists.
+    if (!verified || !verified.user.is_active) throw new Forbidden(INVALID_KEY, { failedKey: true })
     return this.keyPrincipal(verified)
   }
 
@@ -89,27 +96,20 @@ export class AuthService {
   }
 
   private async fromToken(token: string): Promise<Principal> {
-    const { sub, type } = await readToken(this.vault.tokenKey, token)
-    if (type !== 'access') throw new Unauthorized(WRONG_TOKEN_TYPE, BEARER)
-    const user = this.users.findRecord(sub)
+    const claims = await readToken(this.vault.tokenKey, token)
+    if (claims.type !== 'access') throw new Unauthorized(WRONG_TOKEN_TYPE, BEARER)
+    const user = this.users.findRecord(claims.sub)
     if (!user || !user.is_active) throw new Unauthorized(USER_NOT_FOUND_OR_INACTIVE, BEARER)
-    return { user, via: 'token' }
+    if (!isCurrent(claims, user)) throw new Unauthorized(INVALID_CREDENTIALS, BEARER)
+    return { user, via: claims.auto ? 'auto_login' : 'token' }
   }
 
-  private async issue(userId: string): Promise<Tokens> {
+  private async issue(user: UserRecord): Promise<Tokens> {
+    const gen = { gen: user.token_generation }
+    const key = this.vault.tokenKey
     return {
-      access_token: await signToken(
-        this.vault.tokenKey,
-        userId,
-        'access',
-        this.settings.accessTokenExpireSeconds
-      ),
-      refresh_token: await signToken(
-        this.vault.tokenKey,
-        userId,
-        'refresh',
-        this.settings.refreshTokenExpireSeconds
-      ),
+      access_token: await signToken(key, user.id, 'access', this.settings.accessTokenExpireSeconds, gen),
+      refresh_token: await signToken(key, user.id, 'refresh', this.settings.refreshTokenExpireSeconds, gen),
       token_type: 'bearer'
     }
   }
@@ -117,12 +117,16 @@ export class AuthService {
   async login(username: string, password: string): Promise<Tokens> {
     const user = await this.users.checkCredentials(username, password)
     await this.onLogin(user)
-    return this.issue(user.id)
+    return this.issue(user)
   }
 
-  /** GET /auto_login: an access token for the superuser when AUTO_LOGIN is on. */
+  /**
+   * GET /auto_login: an access token for the superuser, only when AUTO_LOGIN is on and the operator also turned
+   * on FLOWKEYS_HTTP_AUTO_LOGIN; otherwise Langflow's answer for auto-login off. The token is marked: it proves
+   * nothing, so it reads no secret, makes no key and manages no user.
+   */
   async autoLogin(): Promise<Tokens> {
-    if (!this.settings.autoLogin) {
+    if (!this.settings.autoLogin || !this.settings.httpAutoLogin) {
       throw new BadRequest('Auto login is disabled. Please enable it in the settings', {
         body: { message: 'Auto login is disabled. Please enable it in the settings', auto_login: false }
       })
@@ -133,22 +137,46 @@ export class AuthService {
       this.vault.tokenKey,
       superuser.id,
       'access',
-      this.settings.accessTokenExpireSeconds
+      this.settings.accessTokenExpireSeconds,
+      { gen: superuser.token_generation, auto: true }
     )
     return { access_token, refresh_token: null, token_type: 'bearer' }
   }
 
   async refresh(refreshToken: string | null | undefined): Promise<Tokens> {
-    if (!refreshToken) throw new Unauthorized(INVALID_REFRESH, BEARER)
-    let claims: { sub: string; type: string }
-    try {
-      claims = await readToken(this.vault.tokenKey, refreshToken)
-    } catch {
-      throw new Unauthorized(INVALID_REFRESH, BEARER)
-    }
-    if (claims.type !== 'refresh') throw new Unauthorized(INVALID_REFRESH, BEARER)
-    const user = this.users.findRecord(claims.sub)
-    if (!user || !user.is_active) throw new Unauthorized(INVALID_REFRESH, BEARER)
-    return this.issue(user.id)
+    const found = await this.tokenUser(refreshToken, 'refresh')
+    if (!found || !found.user.is_active) throw new Unauthorized(INVALID_REFRESH, BEARER)
+    return this.issue(found.user)
   }
+
+  /**
+   * POST /logout: ends every session of the user a presented token (access or refresh) names, by moving the
+   * user's token generation on; a request with no valid token ends nothing (the cookies are cleared anyway).
+   */
+  async logout(tokens: { access?: string | null; refresh?: string | null }): Promise<void> {
+    const found =
+      (await this.tokenUser(tokens.access, 'access')) ?? (await this.tokenUser(tokens.refresh, 'refresh'))
+    if (found) await this.users.endSessions(found.user.id, found.claims.gen)
+  }
+
+  /** The user a current token of `type` names, or null for an absent, invalid, expired or ended token. */
+  private async tokenUser(
+    token: string | null | undefined,
+    type: 'access' | 'refresh'
+  ): Promise<{ user: UserRecord; claims: TokenClaims } | null> {
+    if (!token) return null
+    let claims: TokenClaims
+    try {
+      claims = await readToken(this.vault.tokenKey, token)
+    } catch {
+      return null
+    }
+    const user = claims.type === type ? this.users.findRecord(claims.sub) : undefined
+    return user && isCurrent(claims, user) ? { user, claims } : null
+  }
+}
+
+/** A token signed before the user's last logout or password change is no longer accepted. */
+function isCurrent(claims: TokenClaims, user: UserRecord): boolean {
+  return claims.gen === user.token_generation
 }

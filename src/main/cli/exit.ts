@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander'
 import { isFlowKeysError, oneLine } from '../core/errors'
 import type { CliIO } from './io'
+import { terminalText } from './terminal-text'
 
 /** The CLI's exit codes: the only place they are decided. */
 export const EXIT_OK = 0
@@ -43,20 +44,25 @@ function exitCodeOf(err: unknown): number {
 /** Commander prefixes its messages with "error: "; ours say `flowkeys: …` instead. */
 function messageOf(err: unknown): string {
   if (err instanceof CommanderError) return oneLine(err.message.replace(/^error:\s*/, ''))
+  // Ours are one line as written: a line break in them comes from a name, and shows escaped (\n).
+  if (err instanceof CliError || isFlowKeysError(err)) return err.message
   return oneLine(err)
 }
 
 /**
  * Reports a failure as ONE line on stderr (`flowkeys: <reason>`, plus the error's detail lines if it has any)
  * and returns the exit code. Never a stack trace, unless FLOWKEYS_DEBUG asks for it for an unexpected error.
+ * Messages quote names and arguments, so every line is escaped (terminalText).
  */
 export function reportError(err: unknown, io: CliIO, hint?: string): number {
   const code = exitCodeOf(err)
   if (err instanceof CommanderError && (err.code === 'commander.help' || code === EXIT_OK)) return code
   const suffix = hint && code === EXIT_USAGE && err instanceof CommanderError ? ` (see '${hint} --help')` : ''
-  io.err(`flowkeys: ${messageOf(err)}${suffix}`)
-  if (err instanceof CliError) for (const line of err.details) io.err(`  ${line}`)
+  io.err(terminalText(`flowkeys: ${messageOf(err)}${suffix}`))
+  if (err instanceof CliError) for (const line of err.details) io.err(`  ${terminalText(line)}`)
   const expected = err instanceof CliError || err instanceof CommanderError || isFlowKeysError(err)
-  if (!expected && io.env.FLOWKEYS_DEBUG && err instanceof Error && err.stack) io.err(err.stack)
+  if (!expected && io.env.FLOWKEYS_DEBUG && err instanceof Error && err.stack) {
+    io.err(err.stack.split('\n').map(terminalText).join('\n'))
+  }
   return code
 }

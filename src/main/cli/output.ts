@@ -1,4 +1,5 @@
 import type { CliIO } from './io'
+import { terminalJson, terminalText } from './terminal-text'
 
 /** ANSI styles, only for a terminal and never when NO_COLOR is set (https://no-color.org). */
 export interface Styles {
@@ -22,7 +23,10 @@ function width(text: string): number {
   return Array.from(text.replace(ANSI, '')).length
 }
 
-/** A rounded box around `lines`, like the panel Langflow's CLI prints for a new key. */
+/**
+ * A rounded box around `lines`, like the panel Langflow's CLI prints for a new key. The lines may hold the
+ * caller's styles, so the caller escapes user text in them (terminalText) before styling it.
+ */
 export function box(lines: string[]): string {
   const inner = Math.max(...lines.map(width))
   const edge = '─'.repeat(inner + 2)
@@ -33,8 +37,13 @@ export function box(lines: string[]): string {
   ].join('\n')
 }
 
-/** A plain, left-aligned table with a header row, two spaces between columns. */
-export function table(headers: string[], rows: string[][]): string {
+/**
+ * A plain, left-aligned table with a header row, two spaces between columns. Every cell is user text made safe
+ * to print (terminalText), before the widths are measured so that the columns stay aligned.
+ */
+export function table(rawHeaders: string[], rawRows: string[][]): string {
+  const headers = rawHeaders.map(terminalText)
+  const rows = rawRows.map((row) => row.map(terminalText))
   const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))))
   const line = (cells: string[]) =>
     cells
@@ -88,7 +97,7 @@ export function yesNo(value: boolean): string {
   return value ? 'yes' : 'no'
 }
 
-/** JSON for scripts: two-space indented, one document per command. */
+/** JSON for scripts: two-space indented, one document per command, with no character a terminal acts on. */
 export function json(value: unknown): string {
-  return JSON.stringify(value, null, 2)
+  return terminalJson(JSON.stringify(value, null, 2))
 }

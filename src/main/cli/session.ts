@@ -4,6 +4,7 @@ import { openCore, type Core } from '../core/open'
 import type { UserRecord } from '../store/schema'
 import type { Actor } from '../users/actor'
 import type { CliIO } from './io'
+import { terminalText } from './terminal-text'
 
 /** Options every command accepts (declared once, on the program). */
 export type GlobalOptions = {
@@ -12,7 +13,7 @@ export type GlobalOptions = {
 
 /**
  * Opens the core for one command, as the configured superuser: whoever can run the CLI already holds the store
- * and the vault key (keychain or LANGFLOW_SECRET_KEY), so it gets the rights the desktop app has. The core is
+ * and the vault key (keychain or FLOWKEYS_SECRET_KEY), so it gets the rights the desktop app has. The core is
  * always closed before the command ends, which flushes usage counters.
  */
 export async function withCore<T>(
@@ -24,7 +25,8 @@ export async function withCore<T>(
   const core = await openCore({
     dataDir,
     env: io.env,
-    warn: (message) => io.err(`flowkeys: warning: ${message}`)
+    // Warnings may quote names (a variable, the configured superuser).
+    warn: (message) => io.err(terminalText(`flowkeys: warning: ${message}`))
   })
   let result: T
   try {

@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Corrupt, Invalid, Unavailable, oneLine } from '../core/errors'
+import { isSecretSetting } from './secret-settings'
 
 /** Langflow's auth and variable settings (environment prefix LANGFLOW_), as FlowKeys honours them. */
 export interface Settings {
   autoLogin: boolean
   skipAuthAutoLogin: boolean
+  /**
+   * FLOWKEYS_HTTP_AUTO_LOGIN: whether the key server's GET /api/v1/auto_login hands out tokens (with AUTO_LOGIN).
+   * Off unless the operator turns it on: the app never needs it, and such a token proves nothing (SECURITY.md).
+   */
+  httpAutoLogin: boolean
+  /** Langflow's ENABLE_SIGNUP: anonymous sign-up, only ever with AUTO_LOGIN off. */
+  enableSignup: boolean
   superuser: string
   superuserPassword: string
   newUserIsActive: boolean
@@ -23,6 +31,8 @@ export const SETTINGS_FILE = 'settings.json'
 const DEFAULTS: Settings = {
   autoLogin: true,
   skipAuthAutoLogin: false,
+  httpAutoLogin: false,
+  enableSignup: true,
   superuser: 'langflow',
   superuserPassword: 'langflow',
   newUserIsActive: false,
@@ -38,6 +48,7 @@ const DEFAULTS: Settings = {
 const NAMES: Record<string, keyof Settings> = {
   AUTO_LOGIN: 'autoLogin',
   SKIP_AUTH_AUTO_LOGIN: 'skipAuthAutoLogin',
+  ENABLE_SIGNUP: 'enableSignup',
   SUPERUSER: 'superuser',
   SUPERUSER_PASSWORD: 'superuserPassword',
   NEW_USER_IS_ACTIVE: 'newUserIsActive',
@@ -49,8 +60,10 @@ const NAMES: Record<string, keyof Settings> = {
   REFRESH_TOKEN_EXPIRE_SECONDS: 'refreshTokenExpireSeconds'
 }
 
-/** Secrets belong in the environment or the keychain, never in a plain settings file. */
-const NOT_IN_FILE = new Set(['SUPERUSER_PASSWORD', 'SECRET_KEY'])
+/** FlowKeys' own settings, read under their full names from the environment and the settings file. */
+const FLOWKEYS_NAMES: Record<string, keyof Settings> = {
+  FLOWKEYS_HTTP_AUTO_LOGIN: 'httpAutoLogin'
+}
 
 function coerce(name: string, field: keyof Settings, raw: unknown): Settings[keyof Settings] {
   const kind = typeof DEFAULTS[field]
@@ -96,20 +109,25 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, dataDir?: str
       }
       for (const [rawName, value] of Object.entries(parsed)) {
         const name = rawName.replace(/^LANGFLOW_/, '')
-        if (NOT_IN_FILE.has(name)) {
+        // Secrets belong in the environment or the keychain, never in a plain settings file.
+        const secret = [rawName, `LANGFLOW_${name}`].find(isSecretSetting)
+        if (secret) {
           throw new Invalid(
-            `The settings file ${file} must not hold ${name}: set LANGFLOW_${name} in the environment.`
+            `The settings file ${file} must not hold ${name}: set ${secret} in the environment.`
           )
         }
-        const field = NAMES[name]
+        const field = FLOWKEYS_NAMES[rawName] ?? NAMES[name]
         if (field) Object.assign(settings, { [field]: coerce(name, field, value) })
       }
     }
   }
-  for (const [name, field] of Object.entries(NAMES)) {
-    const value = env[`LANGFLOW_${name}`]
-    if (value !== undefined && value !== '')
-      Object.assign(settings, { [field]: coerce(`LANGFLOW_${name}`, field, value) })
+  const fromEnv: [string, keyof Settings][] = [
+    ...Object.entries(NAMES).map(([name, field]): [string, keyof Settings] => [`LANGFLOW_${name}`, field]),
+    ...Object.entries(FLOWKEYS_NAMES)
+  ]
+  for (const [name, field] of fromEnv) {
+    const value = env[name]
+    if (value !== undefined && value !== '') Object.assign(settings, { [field]: coerce(name, field, value) })
   }
   return settings
 }

@@ -7,7 +7,7 @@ import { Store } from '../store/store'
 import type { Actor } from '../users/actor'
 import { UserService } from '../users/service'
 import { VariableService } from '../variables/service'
-import { variablesToGetFromEnvironment } from '../variables/providers'
+import { providerEnvironment, variablesToGetFromEnvironment } from '../variables/providers'
 import { osKeychain, type Keychain } from '../vault/keychain'
 import { Vault } from '../vault/vault'
 
@@ -34,9 +34,15 @@ export interface Core {
   variables: VariableService
   /**
    * Langflow's environment import (contract §3): each listed variable set in the environment becomes the
-   * user's Credential, unless the app set it last. Runs at server start (superuser) and at login.
+   * configured superuser's Credential, unless the app set it last. Runs at server start and at that user's login;
+   * for any other user it does nothing: the environment is the machine owner's (SECURITY.md).
    */
   importEnvironment(userId?: string): Promise<void>
+  /**
+   * The environment a flow run by `actor` may fall back to (LANGFLOW_FALLBACK_TO_ENV_VAR): the provider variables
+   * for the configured superuser who proved who it is, nothing for anyone else.
+   */
+  environmentFor(actor: Actor): Readonly<Record<string, string>>
   /** Requests and credential reads, for the app's Server page (names and outcomes, never secrets). */
   accessLog: AccessLog
   /** The configured superuser, created on first start. */
@@ -47,6 +53,8 @@ export interface Core {
   close(): Promise<void>
 }
 
+const NO_ENVIRONMENT: Readonly<Record<string, string>> = Object.freeze({})
+
 export async function openCore(options: CoreOptions = {}): Promise<Core> {
   const env = options.env ?? process.env
   const warn = options.warn ?? (() => undefined)
@@ -56,15 +64,20 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   const vault = await Vault.open({ store, keychain: options.keychain ?? osKeychain(), env })
   const users = new UserService(store, vault, {
     newUserIsActive: settings.newUserIsActive,
-    superuser: settings.superuser
+    superuser: settings.superuser,
+    publicSignup: !settings.autoLogin && settings.enableSignup
   })
   const keys = new ApiKeyService(store, vault, { trackUsage: !settings.disableTrackApiKeyUsage })
   const variables = new VariableService(store, vault)
   const envNames = variablesToGetFromEnvironment(settings.variablesToGetFromEnvironment)
+  const ownerEnvironment = providerEnvironment(env, envNames)
   const importEnvironment = async (userId?: string): Promise<void> => {
-    if (!settings.storeEnvironmentVariables) return
-    await variables.importFromEnvironment(userId ?? superuser().id, env, envNames)
+    const owner = superuser().id
+    if (!settings.storeEnvironmentVariables || (userId !== undefined && userId !== owner)) return
+    await variables.importFromEnvironment(owner, ownerEnvironment, envNames)
   }
+  const environmentFor = (actor: Actor): Readonly<Record<string, string>> =>
+    actor.id === superuser().id && !actor.viaAutoLogin ? ownerEnvironment : NO_ENVIRONMENT
   const auth = new AuthService(settings, vault, users, keys, warn, (user) => importEnvironment(user.id))
   const accessLog = new AccessLog(dataDir, { warn })
   await users.ensureSuperuser(settings.superuser, settings.superuserPassword)
@@ -86,6 +99,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     auth,
     variables,
     importEnvironment,
+    environmentFor,
     accessLog,
     superuser,
     desktopActor: superuser,

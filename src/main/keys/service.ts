@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { BadRequest, NotFound } from '../core/errors'
 import type { Store } from '../store/store'
 import type { ApiKeyRecord, StoreData, UserRecord } from '../store/schema'
-import { requireSuperuser, type Actor } from '../users/actor'
+import { checkLength, LIMITS } from '../store/limits'
+import { requireProven, requireSuperuser, type Actor } from '../users/actor'
 import type { Vault } from '../vault/vault'
 import { generateApiKey, looksLikeApiKey, maskApiKey, VISIBLE_CHARS } from './generate'
 import { UsageCounter } from './usage'
@@ -111,6 +112,9 @@ export class ApiKeyService {
    * Only the HMAC and the first 8 characters are stored.
    */
   async create(actor: Actor, input: ApiKeyCreate = {}, forUserId?: string): Promise<CreatedApiKey> {
+    // A key outlives the session that made it: an auto-login session, which proved nothing, makes none.
+    requireProven(actor)
+    checkLength('Key name', input.name, LIMITS.keyName)
     const userId = forUserId ?? actor.id
     if (userId !== actor.id) requireSuperuser(actor)
     const now = new Date()

@@ -30,6 +30,8 @@ export interface ServerOptions extends HardeningOptions {
   log?: ServerLogSink
   /** The failed-authentication limiter; a fresh one (20 failures per 60 s) when absent. */
   failureLimiter?: FailureLimiter
+  /** Anonymous sign-ups; a fresh one (10 per 60 s, all of loopback counting as one client) when absent. */
+  signupLimiter?: FailureLimiter
   /** Shown in the OpenAPI document. */
   version?: string
 }
@@ -38,6 +40,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Failed-authentication limiter shared by every auth path. */
     failureLimiter: FailureLimiter
+    /** Anonymous writes (sign-ups) per client. */
+    signupLimiter: FailureLimiter
   }
 }
 
@@ -75,6 +79,7 @@ export async function buildServer(
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.decorate('failureLimiter', options.failureLimiter ?? new FailureLimiter())
+  app.decorate('signupLimiter', options.signupLimiter ?? new FailureLimiter({ maxFailures: 10 }))
 
   registerErrorHandler(app, log)
   registerRouting(app)

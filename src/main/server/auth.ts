@@ -5,6 +5,7 @@ import { type ErrorDetail, isFlowKeysError } from '../core/errors'
 import { requireSuperuser as requireSuperuserActor, type Actor } from '../users/actor'
 import type { RoutePlugin } from './app'
 import type { LogActor } from './log'
+import { isLoopback } from './hardening'
 
 /**
  * Who is calling, as Langflow decides it (contract §1): the core's AuthService judges the credentials; this file
@@ -103,8 +104,17 @@ function failedKey(err: unknown): boolean {
 type MaybePromise<T> = T | Promise<T>
 
 /**
- * Runs `attempt` under the failed-authentication limit of the client: refused with 429 once the client used up
- * its failures, and a failure (as `isFailure` judges the thrown error) is counted. Synchronous when `attempt` is.
+ * The client a request counts against in the limiters: every loopback address is one client (127.0.0.1, 127.0.1.5
+ * and ::1 are the same machine, so spreading guesses over them gains nothing); any other address is its own.
+ */
+export function clientOf(request: FastifyRequest): string {
+  return isLoopback(request.ip) ? 'loopback' : request.ip
+}
+
+/**
+ * Runs a password attempt under the client's failed-authentication limit: refused with 429 once the client used up
+ * its failures, even with the right password (serving it would let guessing go on at full speed), and a failure
+ * (as `isFailure` judges the thrown error) is counted. Synchronous when `attempt` is.
  */
 export function limitFailures<T>(
   request: FastifyRequest,
@@ -112,23 +122,46 @@ export function limitFailures<T>(
   isFailure: (err: unknown) => boolean
 ): MaybePromise<T> {
   const limiter = request.server.failureLimiter
-  limiter.check(request.ip)
-  const failed = (err: unknown): never => {
-    if (isFailure(err)) limiter.recordFailure(request.ip)
+  const client = clientOf(request)
+  limiter.check(client)
+  return onFailure(attempt, (err) => {
+    if (isFailure(err)) limiter.recordFailure(client)
+  })
+}
+
+/** Runs `attempt`, calling `failed` with what it throws or rejects with before passing that on. */
+function onFailure<T>(attempt: () => MaybePromise<T>, failed: (err: unknown) => void): MaybePromise<T> {
+  const rethrow = (err: unknown): never => {
+    failed(err)
     throw err
   }
   let result: MaybePromise<T>
   try {
     result = attempt()
   } catch (err) {
-    return failed(err)
+    return rethrow(err)
   }
-  return result instanceof Promise ? result.catch(failed) : result
+  return result instanceof Promise ? result.catch(rethrow) : result
 }
 
 /** Applies `fn` to a value now, or to a promise's value when it comes: a synchronous path stays synchronous. */
 function then<T, U>(value: MaybePromise<T>, fn: (value: T) => U): MaybePromise<U> {
   return value instanceof Promise ? value.then(fn) : fn(value)
+}
+
+/**
+ * Checks a presented API key. A valid key is always served, so that a flood of bad keys from another process can
+ * never lock the owner out (a key is 256 random bits: the limit only slows a noisy client down); a wrong one
+ * counts toward the client's limit, and once that is used up the answer is 429 instead of 403.
+ */
+function checkKey(request: FastifyRequest, attempt: () => MaybePromise<Principal>): MaybePromise<Principal> {
+  return onFailure(attempt, (err) => {
+    if (!failedKey(err)) return
+    const limiter = request.server.failureLimiter
+    const client = clientOf(request)
+    limiter.check(client)
+    limiter.recordFailure(client)
+  })
 }
 
 function authenticate(
@@ -140,7 +173,7 @@ function authenticate(
   // Only a presented key is a guess worth limiting; a token is checked alone (and cannot be guessed).
   const principal =
     credentials.apiKey && !tokenFirst
-      ? limitFailures(request, () => auth.authenticate(credentials), failedKey)
+      ? checkKey(request, () => auth.authenticate(credentials))
       : auth.authenticate(credentials)
   return then(principal, (known) => {
     request.principal = known
@@ -258,7 +291,9 @@ export function principalOf(request: FastifyRequest): Principal {
 }
 
 function actorFrom(principal: Principal): Actor {
-  return { id: principal.user.id, is_superuser: principal.user.is_superuser }
+  const actor: Actor = { id: principal.user.id, is_superuser: principal.user.is_superuser }
+  if (principal.via === 'auto_login') actor.viaAutoLogin = true
+  return actor
 }
 
 /** The caller as the core's services take it. */

@@ -39,7 +39,12 @@ export interface HttpError {
   headers: Record<string, string>
   /** True when the error was not foreseen: it is logged and its content is not shown. */
   unexpected: boolean
+  /** What the server's log says instead of the body, when the body must not say it (a file's path). */
+  logged?: string
 }
+
+/** A store or vault that cannot be read: the caller learns that much, the log where and why. */
+export const DATA_UNREADABLE = "FlowKeys' data cannot be read; the key server's log says why"
 
 export const INTERNAL_ERROR: HttpError = {
   status: 500,
@@ -68,6 +73,9 @@ export function toHttpError(err: unknown): HttpError {
 function fromCoreError(err: FlowKeysError): HttpError {
   const status = STATUS_OF_KIND[err.kind]
   if (err.kind === 'Internal') return INTERNAL_ERROR
+  // Its message names files on this machine: for the operator's log, not for any caller.
+  if (err.kind === 'Corrupt')
+    return { status, body: { detail: DATA_UNREADABLE }, headers: {}, unexpected: false, logged: err.message }
   const extra: ErrorDetail = isErrorDetail(err.detail) ? err.detail : {}
   const headers: Record<string, string> = {}
   if (extra.scheme) headers['www-authenticate'] = extra.scheme
@@ -98,7 +106,8 @@ export function registerErrorHandler(app: FastifyInstance, log: ServerLogSink): 
   app.setErrorHandler((err, request, reply) => {
     const answer = toHttpError(err)
     if (answer.unexpected) logError(log, request, describeUnexpected(err))
-    else if (answer.status >= 500) logError(log, request, `${answer.status} ${String(answer.body.detail)}`)
+    else if (answer.status >= 500)
+      logError(log, request, `${answer.status} ${answer.logged ?? String(answer.body.detail)}`)
     // A failure inside a stream or after headers went out cannot be answered any more.
     if (reply.sent) return
     return reply.code(answer.status).headers(answer.headers).send(answer.body)

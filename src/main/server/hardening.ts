@@ -36,6 +36,15 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS'
 const CORS_DEFAULT_HEADERS = 'authorization, content-type, x-api-key'
 
+/** 127.0.0.0/8, ::1 (and its IPv4-mapped forms) and the name localhost. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
+  if (bare === 'localhost') return true
+  if (isIP(bare) === 4) return bare.startsWith('127.')
+  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare) || bare === '0:0:0:0:0:0:0:1'
+  return false
+}
+
 /** `http://LOCALHOST:3000/` → `http://localhost:3000`; null for something that is not an http(s) origin. */
 export function normalizeOrigin(origin: string): string | null {
   try {
@@ -137,8 +146,9 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
           return true
         }
       }
-    } else if (!isSafeMethod(request.method) && request.headers['sec-fetch-site'] === 'cross-site') {
-      // A browser that hid the Origin still marks the request as cross-site.
+    } else if (fromAnotherSite(request.headers['sec-fetch-site'])) {
+      // A browser that sends no Origin (a GET, an image, a link) still marks a request another page made. Every
+      // method is refused: a GET with ?x-api-key= costs the failed-attempt budget too.
       reply.code(403).send({ detail: ORIGIN_NOT_ALLOWED })
       return true
     }
@@ -166,8 +176,9 @@ export function setDocumentHeaders(reply: FastifyReply): void {
   reply.header('referrer-policy', 'no-referrer')
 }
 
-function isSafeMethod(method: string): boolean {
-  return method === 'GET' || method === 'HEAD'
+/** Sec-Fetch-Site of a request another web page made: another site, or another port of this host. */
+function fromAnotherSite(site: string | string[] | undefined): boolean {
+  return site === 'cross-site' || site === 'same-site'
 }
 
 function isPreflight(request: FastifyRequest): boolean {

@@ -39,7 +39,7 @@ export function keyServerRoutes(core: Core): RoutePlugin[] {
     loginRoutes(core),
     userRoutes(core),
     variableRoutes(core),
-    flowkeysRoutes(core, { env: core.env })
+    flowkeysRoutes(core)
   ]
 }
 

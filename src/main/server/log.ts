@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { nowIso } from '../core/clock'
-import { API_KEY_PREFIX } from '../keys/generate'
+import { mayHoldKey, redact } from '../audit/redact'
 
 /**
  * The key server's own logging. Fastify's logger stays off: it would record query strings (`?x-api-key=` carries
@@ -50,25 +50,17 @@ declare module 'fastify' {
 }
 
 const MAX_PATH = 300
-/** How every JWT starts: the base64url of `{"`. */
-const JWT_PREFIX = 'eyJ'
-const TOKEN_CHAR = '[A-Za-z0-9_%-]'
-/** API keys (`sk-…`) and JWTs (`eyJ….….…`), possibly percent-encoded. */
-const KEY_LIKE = new RegExp(
-  `${API_KEY_PREFIX}${TOKEN_CHAR}{8,}|${JWT_PREFIX}${TOKEN_CHAR}*\\.${TOKEN_CHAR}*\\.${TOKEN_CHAR}*`,
-  'g'
-)
 
 /** Whether a URL may hold a secret (in its query, or a key-like part): pathOnly then has work to do. */
 function mayHoldSecret(url: string): boolean {
-  return url.includes('?') || url.includes(API_KEY_PREFIX) || url.includes(JWT_PREFIX)
+  return url.includes('?') || mayHoldKey(url)
 }
 
 /** The path of a request URL without its query string or fragment, safe to print on one line. */
 export function pathOnly(url: string): string {
   const end = url.search(/[?#]/)
-  // A key pasted into a path by mistake (`DELETE /api/v1/api_key/sk-…`) must not reach the log either.
-  const path = (end === -1 ? url : url.slice(0, end)).replace(KEY_LIKE, '[redacted]')
+  // A key pasted into a path by mistake (`DELETE /api/v1/api_key/sk-…`, or `sk%2D…`) must not reach the log either.
+  const path = redact(end === -1 ? url : url.slice(0, end))
   return printable(path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}…` : path)
 }
 
@@ -79,7 +71,7 @@ export function printable(text: string): string {
 }
 
 export function formatAccessLine(entry: AccessLogEntry): string {
-  const key = entry.keyName ? ` key=${JSON.stringify(entry.keyName)}` : ''
+  const key = entry.keyName ? ` key=${JSON.stringify(redact(entry.keyName))}` : ''
   return `${entry.time} ${entry.method} ${entry.path} ${entry.status} ${entry.durationMs}ms${key}`
 }
 
@@ -151,7 +143,7 @@ export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): Log
   // a key-like part is cleaned every time rather than kept.
   const knownPath = memoized(pathOnly)
   const loggedPath = (url: string): string => (mayHoldSecret(url) ? pathOnly(url) : knownPath(url))
-  const keyName = memoized(printable)
+  const keyName = memoized((name) => printable(redact(name)))
   const logAnswer: LogAnswer = (request, reply) => {
     const actor = request.logActor
     // Every field in one literal: each entry then has the same shape, whoever called.

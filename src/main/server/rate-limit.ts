@@ -11,6 +11,7 @@ interface Failures {
 }
 
 export const TOO_MANY_FAILURES = 'Too many failed authentication attempts. Try again later.'
+export const TOO_MANY_SIGNUPS = 'Too many sign-ups. Try again later.'
 
 export interface FailureLimiterOptions {
   /** Length of the sliding window. */
@@ -50,10 +51,10 @@ export class FailureLimiter {
     return Math.max(1, Math.ceil((freeAt - this.now()) / 1000))
   }
 
-  /** Throws `RateLimited` (429 over HTTP) when the client has used up its failures. Call before checking a credential. */
-  check(clientKey: string): void {
+  /** Throws `RateLimited` (429 over HTTP) when the client has used up its failures. */
+  check(clientKey: string, message = TOO_MANY_FAILURES): void {
     const wait = this.retryAfterSeconds(clientKey)
-    if (wait > 0) throw new RateLimited(TOO_MANY_FAILURES, wait)
+    if (wait > 0) throw new RateLimited(message, wait)
   }
 
   /** Call after a credential was rejected. */

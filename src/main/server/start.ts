@@ -1,9 +1,10 @@
-import { isIP } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { Invalid, Unavailable } from '../core/errors'
 import { buildServer, type ServerDeps, type ServerOptions } from './app'
-import { hostForHeader } from './hardening'
+import { hostForHeader, isLoopback } from './hardening'
+
+export { isLoopback }
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults'
 
 export interface StartOptions extends ServerOptions {
@@ -22,15 +23,6 @@ export interface ServerHandle {
   app: FastifyInstance
   /** Stops accepting connections, waits for requests in flight, then runs the `onClose` hooks. Idempotent. */
   close(): Promise<void>
-}
-
-/** 127.0.0.0/8, ::1 (and its IPv4-mapped forms) and the name localhost. */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
-  if (bare === 'localhost') return true
-  if (isIP(bare) === 4) return bare.startsWith('127.')
-  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare) || bare === '0:0:0:0:0:0:0:1'
-  return false
 }
 
 function isWildcard(host: string): boolean {

@@ -7,7 +7,7 @@ import { Unavailable } from '../core/errors'
 export interface LockOptions {
   /** How long to wait for another process to release the lock. */
   timeoutMs?: number
-  /** A lock older than this is taken over even if its owner looks alive (a hung process). */
+  /** A lock held from another host is taken over once this old (its owner cannot be asked whether it lives). */
   staleMs?: number
 }
 
@@ -113,9 +113,14 @@ export class FileLock {
     }
     const owner = this.readOwner()
     const staleMs = this.options.staleMs ?? 30_000
-    // An owner that has not written its pid yet is mid-creation, unless that has lasted suspiciously long.
-    const dead = owner ? owner.host === HOST && !isAlive(owner.pid) : age > 5_000
-    if (!dead && age < staleMs) return false
+    // A live owner on this machine keeps its lock however long it holds it (two writers at once would lose
+    // writes); a dead one loses it at once. An owner on another host (a shared folder) cannot be asked: age
+    // decides. An owner that has not written its pid yet is mid-creation, unless that has lasted too long.
+    if (owner && owner.host === HOST) {
+      if (isAlive(owner.pid)) return false
+    } else if (owner ? age < staleMs : age < 5_000) {
+      return false
+    }
     // Renaming first means only one waiter takes a given stale lock over.
     const aside = `${this.path}.stale-${randomBytes(4).toString('hex')}`
     try {

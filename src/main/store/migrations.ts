@@ -27,6 +27,19 @@ export const MIGRATIONS: Migration[] = [
     // write_id: a store written by version 1 has none, so its first check re-reads the file, as it should.
     to: 2,
     up: (data) => ({ ...data, write_id: null, version: 2 })
+  },
+  {
+    // token_generation: tokens signed before it carry none and are refused, so every session starts anew.
+    to: 3,
+    up: (data) => ({
+      ...data,
+      users: Array.isArray(data.users)
+        ? data.users.map((u: unknown) =>
+            u !== null && typeof u === 'object' ? { token_generation: 0, ...u } : u
+          )
+        : data.users,
+      version: 3
+    })
   }
 ]
 

@@ -2,7 +2,7 @@
  * The shape of the store file. Every change to it bumps SCHEMA_VERSION and adds a step to migrations.ts.
  * Secrets never appear here in clear: API keys are HMACs, variable values and store keys are Fernet tokens.
  */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 export interface UserRecord {
   id: string
@@ -17,6 +17,8 @@ export interface UserRecord {
   create_at: string
   updated_at: string
   last_login_at: string | null
+  /** Signed into every token; a logout or a password change adds one, which ends the older tokens. */
+  token_generation: number
 }
 
 export interface ApiKeyRecord {

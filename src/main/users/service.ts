@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { BadRequest, Forbidden, NotFound, Unauthorized } from '../core/errors'
+import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../core/errors'
+import { checkLength, LIMITS } from '../store/limits'
 import type { Store } from '../store/store'
 import type { UserRecord } from '../store/schema'
 import type { Vault } from '../vault/vault'
-import { requireSuperuser, type Actor } from './actor'
+import { requireProven, requireSuperuser, type Actor } from './actor'
 import { hashPassword, verifyPassword } from './password'
 
 /** Langflow's UserRead (sic: `create_at`). */
@@ -35,6 +36,18 @@ export interface UserUpdate {
 }
 
 export const USERNAME_UNAVAILABLE = 'This username is unavailable.'
+/** Langflow's answer to an anonymous sign-up while AUTO_LOGIN is on or ENABLE_SIGNUP is off. */
+export const SIGNUP_DISABLED = 'Public user registration is disabled.'
+
+function checkUserFields(input: {
+  username?: string
+  password?: string
+  profile_image?: string | null
+}): void {
+  checkLength('Username', input.username, LIMITS.username)
+  checkLength('Password', input.password, LIMITS.password)
+  checkLength('Profile image', input.profile_image, LIMITS.profileImage)
+}
 
 /** Shows that a store key is set without revealing it. */
 function maskSecret(secret: string): string {
@@ -46,8 +59,11 @@ export class UserService {
   constructor(
     private readonly store: Store,
     private readonly vault: Vault,
-    /** `superuser`: the configured account (LANGFLOW_SUPERUSER), recreated at every start, so it stays one. */
-    private readonly options: { newUserIsActive: boolean; superuser?: string }
+    /**
+     * `superuser`: the configured account (LANGFLOW_SUPERUSER), recreated at every start, so it stays one.
+     * `publicSignup`: whether a caller who is not a superuser may create an account (AUTO_LOGIN off, ENABLE_SIGNUP).
+     */
+    private readonly options: { newUserIsActive: boolean; superuser?: string; publicSignup?: boolean }
   ) {}
 
   toRead(user: UserRecord): UserRead {
@@ -110,10 +126,13 @@ export class UserService {
    * is never a superuser. A superuser may set both flags (a new user is then active unless told otherwise).
    */
   async create(actor: Actor | null, input: UserCreate): Promise<UserRead> {
+    // An auto-login superuser proved nothing: it signs up like anyone else (Langflow's is_superuser_caller).
+    const privileged = actor?.is_superuser === true && !actor.viaAutoLogin
+    if (!privileged && !this.options.publicSignup) throw new Forbidden(SIGNUP_DISABLED)
     const username = input.username.trim()
     if (!username) throw new BadRequest('Username cannot be empty')
     if (!input.password) throw new BadRequest('Password cannot be empty')
-    const privileged = actor?.is_superuser === true
+    checkUserFields(input)
     const password_hash = await hashPassword(input.password)
     const now = new Date().toISOString()
     const user: UserRecord = {
@@ -126,7 +145,8 @@ export class UserService {
       store_api_key: null,
       create_at: now,
       updated_at: now,
-      last_login_at: null
+      last_login_at: null,
+      token_generation: 0
     }
     await this.store.update((data) => {
       if (data.users.some((u) => u.username === username)) throw new BadRequest(USERNAME_UNAVAILABLE)
@@ -136,8 +156,9 @@ export class UserService {
   }
 
   /**
-   * Creates the configured superuser on first start. An existing account keeps its password (an operator may
-   * have changed it), but is made an active superuser again, as Langflow does.
+   * Creates the configured superuser on first start. An existing superuser keeps its password (an operator may
+   * have changed it) and is made active again. An existing regular account is never promoted: anyone who could
+   * sign up may have made it, with a password they know (Langflow would promote it; SECURITY.md).
    */
   async ensureSuperuser(username: string, password: string): Promise<UserRecord> {
     const existing = this.findByUsername(username)
@@ -146,6 +167,7 @@ export class UserService {
     return this.store.update((data) => {
       const now = new Date().toISOString()
       const found = data.users.find((u) => u.username === username)
+      if (found && !found.is_superuser) throw notPromoted(username)
       if (found) {
         found.is_superuser = true
         found.is_active = true
@@ -162,7 +184,8 @@ export class UserService {
         store_api_key: null,
         create_at: now,
         updated_at: now,
-        last_login_at: null
+        last_login_at: null,
+        token_generation: 0
       }
       data.users.push(user)
       return { ...user }
@@ -179,6 +202,7 @@ export class UserService {
     password: string,
     currentPassword?: string | null
   ): Promise<UserRead> {
+    requireProven(actor)
     if (actor.id !== id) throw new BadRequest("You can't change another user's password")
     const user = this.findRecord(id)
     if (!user) throw new NotFound('User not found')
@@ -192,10 +216,15 @@ export class UserService {
     return this.update(actor, id, { password })
   }
 
-  /** A superuser may change anything; a user only its own password, username and profile image. */
+  /**
+   * A superuser may change anything; a user only its own password, username and profile image. A new password
+   * ends the user's sessions (its tokens), here and in every process that shares the store.
+   */
   async update(actor: Actor, id: string, patch: UserUpdate): Promise<UserRead> {
+    requireProven(actor)
     const privileged = patch.is_active !== undefined || patch.is_superuser !== undefined
     if (!actor.is_superuser && (actor.id !== id || privileged)) throw new Forbidden('Permission denied')
+    checkUserFields(patch)
     const password_hash = patch.password ? await hashPassword(patch.password) : undefined
     const updated = await this.store.update((data) => {
       const user = data.users.find((u) => u.id === id)
@@ -210,7 +239,10 @@ export class UserService {
           throw new BadRequest(USERNAME_UNAVAILABLE)
         user.username = username
       }
-      if (password_hash) user.password_hash = password_hash
+      if (password_hash) {
+        user.password_hash = password_hash
+        user.token_generation += 1
+      }
       if (patch.is_active !== undefined) user.is_active = patch.is_active
       if (patch.is_superuser !== undefined) user.is_superuser = patch.is_superuser
       if (patch.profile_image !== undefined) user.profile_image = patch.profile_image
@@ -222,6 +254,7 @@ export class UserService {
 
   /** Deletes the user with its API keys and variables, in one write. */
   async delete(actor: Actor, id: string): Promise<void> {
+    requireProven(actor)
     requireSuperuser(actor)
     if (actor.id === id) throw new BadRequest("You can't delete your own user account")
     await this.store.update((data) => {
@@ -256,8 +289,20 @@ export class UserService {
     })
   }
 
+  /** Ends every token of the user signed at generation `gen` (a logout); a later generation is left alone. */
+  async endSessions(userId: string, gen: number): Promise<void> {
+    await this.store.update((data) => {
+      const user = data.users.find((u) => u.id === userId)
+      if (user && user.token_generation === gen) {
+        user.token_generation += 1
+        user.updated_at = new Date().toISOString()
+      }
+    })
+  }
+
   /** Saves the user's component-store key, sealed by the vault. */
   async setStoreApiKey(userId: string, apiKey: string): Promise<void> {
+    checkLength('The store API key', apiKey, LIMITS.storeApiKey)
     const sealed = this.vault.encrypt(apiKey)
     await this.store.update((data) => {
       const user = data.users.find((u) => u.id === userId)
@@ -266,6 +311,13 @@ export class UserService {
       user.updated_at = new Date().toISOString()
     })
   }
+}
+
+function notPromoted(username: string): Conflict {
+  return new Conflict(
+    `LANGFLOW_SUPERUSER=${username} names an existing regular account, which FlowKeys will not promote (anyone ` +
+      'who could sign up may have made it): set LANGFLOW_SUPERUSER to the superuser this store was made with, or remove that account.'
+  )
 }
 
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'

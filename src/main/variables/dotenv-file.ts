@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { parse } from 'dotenv'
 import { Invalid, TooLarge } from '../core/errors'
+import { LIMITS } from '../store/limits'
 
 /** What Langflow (and a shell) accepts as a variable name in a .env file. */
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -123,5 +124,8 @@ function invalidReason(name: string, value: string | undefined): string | undefi
   }
   if (value === undefined) return 'reserved name'
   if (value === '') return 'empty value'
+  if (name.length > LIMITS.variableName) return `name too long (at most ${LIMITS.variableName} characters)`
+  if (value.length > LIMITS.variableValue)
+    return `value too long (at most ${LIMITS.variableValue} characters)`
   return undefined
 }

@@ -1,4 +1,5 @@
 import { BadRequest, Invalid, NotFound } from '../core/errors'
+import { checkLength, LIMITS } from '../store/limits'
 import type { StoreData, VariableRecord, VariableType } from '../store/schema'
 import type { Store } from '../store/store'
 import type { Vault } from '../vault/vault'
@@ -53,6 +54,19 @@ export function checkNotEmpty(name: string | undefined, value: string | undefine
   if (name === '' && value === '') throw new BadRequest('Variable name and value cannot be empty')
   if (name === '') throw new BadRequest('Variable name cannot be empty')
   if (value === '') throw new BadRequest('Variable value cannot be empty')
+}
+
+/** FlowKeys' bounds on what a variable may hold (store/limits.ts); `undefined` means "not given". */
+export function checkVariableSize(
+  name: string | undefined,
+  value: string | undefined,
+  defaultFields: readonly string[] | null | undefined
+): void {
+  checkLength('Variable name', name, LIMITS.variableName)
+  checkLength('Variable value', value, LIMITS.variableValue)
+  if (defaultFields && defaultFields.length > LIMITS.defaultFields)
+    throw new BadRequest(`default_fields has too many entries (at most ${LIMITS.defaultFields})`)
+  for (const field of defaultFields ?? []) checkLength('A default_fields entry', field, LIMITS.defaultField)
 }
 
 export function normalizeType(type: string | null | undefined): VariableType {

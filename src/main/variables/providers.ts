@@ -1,6 +1,7 @@
 /**
  * Which environment variables become global variables, and which of them belong to a known model provider.
  */
+import { isSecretSetting } from '../config/secret-settings'
 
 /** Langflow's VARIABLES_TO_GET_FROM_ENVIRONMENT, in Langflow's order. */
 export const BUILTIN_ENV_VARIABLES: readonly string[] = Object.freeze([
@@ -81,7 +82,25 @@ export function parseNameList(raw: string | undefined): string[] {
     .filter((item) => item !== '')
 }
 
-/** The built-in list plus the names from LANGFLOW_VARIABLES_TO_GET_FROM_ENVIRONMENT, without duplicates. */
+/**
+ * The built-in list plus the names from LANGFLOW_VARIABLES_TO_GET_FROM_ENVIRONMENT, without duplicates, and never
+ * a secret setting of FlowKeys or Langflow (the vault key, the superuser password…), whatever that list says.
+ */
 export function variablesToGetFromEnvironment(envValue?: string): string[] {
-  return [...new Set([...BUILTIN_ENV_VARIABLES, ...parseNameList(envValue)])]
+  return [...new Set([...BUILTIN_ENV_VARIABLES, ...parseNameList(envValue)])].filter(
+    (name) => !isSecretSetting(name)
+  )
+}
+
+/** The provider variables of `env` among `names`, set and not blank: all the environment a flow may be given. */
+export function providerEnvironment(
+  env: NodeJS.ProcessEnv,
+  names: readonly string[]
+): Record<string, string> {
+  const out: Record<string, string> = Object.create(null)
+  for (const name of names) {
+    const value = Object.hasOwn(env, name) ? env[name] : undefined
+    if (typeof value === 'string' && value.trim() !== '') out[name] = value
+  }
+  return Object.freeze(out)
 }

@@ -8,6 +8,7 @@ import {
   NAME_EXISTS,
   VARIABLE_NOT_FOUND,
   checkNotEmpty,
+  checkVariableSize,
   isHiddenName,
   normalizeType,
   requireUser,
@@ -35,6 +36,7 @@ export class VariableService implements VariableContext {
 
   async create(userId: string, input: VariableCreate): Promise<VariableRead> {
     checkNotEmpty(input.name, input.value)
+    checkVariableSize(input.name, input.value, input.default_fields)
     const type = normalizeType(input.type)
     const now = new Date().toISOString()
     const record: VariableRecord = {
@@ -112,6 +114,7 @@ export class VariableService implements VariableContext {
     const name = patch.name ?? undefined
     const value = patch.value ?? undefined
     const type = patch.type ? normalizeType(patch.type) : undefined
+    checkVariableSize(name, value, patch.default_fields)
     const sealed = value ? this.vault.encrypt(value) : undefined
     const updated = await this.store.update((data) => {
       const record = data.variables.find((v) => v.id === id && v.user_id === userId)

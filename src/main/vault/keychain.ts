@@ -10,7 +10,7 @@ export interface Keychain {
 export const KEYCHAIN_SERVICE = 'FlowKeys'
 
 export const KEYCHAIN_FIXES =
-  'Start and unlock the OS keychain (on Linux a Secret Service such as gnome-keyring or KeePassXC on the D-Bus session), or set LANGFLOW_SECRET_KEY to a 32-byte url-safe base64 key.'
+  'Start and unlock the OS keychain (on Linux a Secret Service such as gnome-keyring or KeePassXC on the D-Bus session), or set FLOWKEYS_SECRET_KEY to a 32-byte url-safe base64 key.'
 
 interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>

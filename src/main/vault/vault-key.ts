@@ -1,21 +1,37 @@
 import { randomBytes } from 'node:crypto'
 import { Invalid } from '../core/errors'
 
-export type VaultKeySource = 'LANGFLOW_SECRET_KEY' | 'keychain' | 'generated'
+/** The environment variables that may hold the vault key, in the order they are read. */
+export const VAULT_KEY_VARIABLES = ['FLOWKEYS_SECRET_KEY', 'LANGFLOW_SECRET_KEY'] as const
+
+export type VaultKeyVariable = (typeof VAULT_KEY_VARIABLES)[number]
+export type VaultKeySource = VaultKeyVariable | 'keychain' | 'generated'
+
+/**
+ * The vault key from the environment: FLOWKEYS_SECRET_KEY, else LANGFLOW_SECRET_KEY (stores made before FlowKeys
+ * had a name of its own keep working), with the variable it came from; null when neither is set.
+ */
+export function vaultKeyFromEnv(env: NodeJS.ProcessEnv): { key: Buffer; source: VaultKeyVariable } | null {
+  for (const name of VAULT_KEY_VARIABLES) {
+    const value = env[name]?.trim()
+    if (value) return { key: parseSecretKey(value, name), source: name }
+  }
+  return null
+}
 
 const URLSAFE_B64 = /^[A-Za-z0-9_-]+$/
 
 /**
- * Reads LANGFLOW_SECRET_KEY the way Langflow uses it as a Fernet key: url-safe base64, padding added when
- * missing, and it must decode to exactly 32 bytes. The message never repeats the value.
+ * Reads a vault key the way Langflow reads its SECRET_KEY as a Fernet key: url-safe base64, padding added when
+ * missing, and it must decode to exactly 32 bytes. The message names `name` and never repeats the value.
  */
-export function parseSecretKey(value: string): Buffer {
+export function parseSecretKey(value: string, name = 'FLOWKEYS_SECRET_KEY'): Buffer {
   const body = value.trim().replace(/=+$/, '')
   const bytes = URLSAFE_B64.test(body) ? Buffer.from(body, 'base64url') : null
   if (!bytes || bytes.length !== 32) {
     throw new Invalid(
-      'LANGFLOW_SECRET_KEY must be url-safe base64 that decodes to 32 bytes (43 characters, such as the output of ' +
-        'python3 -c "import secrets; print(secrets.token_urlsafe(32))"); the value set ' +
+      `${name} must be url-safe base64 that decodes to 32 bytes (43 characters, such as the output of ' +
+        'python3 -c "import secrets; print(secrets.token_urlsafe(32))"); the value set ` +
         (bytes ? `decodes to ${bytes.length} bytes.` : 'is not url-safe base64.')
     )
   }
@@ -27,11 +43,11 @@ export function generateVaultKey(): Buffer {
   return randomBytes(32)
 }
 
-/** The keychain holds the master key as url-safe base64, the same form LANGFLOW_SECRET_KEY takes. */
+/** The keychain holds the master key as url-safe base64, the same form FLOWKEYS_SECRET_KEY takes. */
 export function encodeVaultKey(key: Buffer): string {
   return key.toString('base64url')
 }
 
 export function decodeVaultKey(text: string): Buffer {
-  return parseSecretKey(text)
+  return parseSecretKey(text, 'The vault key in the OS keychain')
 }

@@ -9,7 +9,7 @@ import {
   decodeVaultKey,
   encodeVaultKey,
   generateVaultKey,
-  parseSecretKey,
+  vaultKeyFromEnv,
   type VaultKeySource
 } from './vault-key'
 
@@ -37,7 +37,7 @@ function holdsSecrets(data: StoreData): boolean {
 
 /**
  * The vault: every secret the store holds is sealed or hashed with a key derived from one master key, which
- * comes from LANGFLOW_SECRET_KEY or the OS keychain and never touches the disk.
+ * comes from FLOWKEYS_SECRET_KEY (or LANGFLOW_SECRET_KEY) or the OS keychain and never touches the disk.
  */
 export class Vault {
   private constructor(
@@ -62,10 +62,10 @@ export class Vault {
    * Runs under the store's lock so two processes starting at once never make two keys.
    */
   static async open({ store, keychain, env = process.env }: VaultOptions): Promise<Vault> {
-    const fromEnv = env.LANGFLOW_SECRET_KEY?.trim()
+    const fromEnv = vaultKeyFromEnv(env)
     const find = (data: StoreData): Promise<Vault> =>
       fromEnv
-        ? Promise.resolve(Vault.fromMasterKey(parseSecretKey(fromEnv), 'LANGFLOW_SECRET_KEY'))
+        ? Promise.resolve(Vault.fromMasterKey(fromEnv.key, fromEnv.source))
         : Vault.fromKeychain(keychain, data, store.file)
     // An initialised store only needs its check opened: no lock, no write (read-only commands stay read-only).
     const current = store.read()
@@ -86,7 +86,7 @@ export class Vault {
   private assertOpens(check: string, file: string): void {
     if (this.opens(check)) return
     throw new Corrupt(
-      `The vault key from ${this.source === 'LANGFLOW_SECRET_KEY' ? 'LANGFLOW_SECRET_KEY' : 'the OS keychain'} does not open the secrets in ${file}. ` +
+      `The vault key from ${this.source === 'keychain' || this.source === 'generated' ? 'the OS keychain' : this.source} does not open the secrets in ${file}. ` +
         'Stopping so that nothing is re-encrypted with the wrong key: use the key this store was created with.'
     )
   }
@@ -99,7 +99,7 @@ export class Vault {
     } catch (err) {
       if (err instanceof Unavailable) {
         throw new Unavailable(
-          `No vault key: LANGFLOW_SECRET_KEY is not set and the OS keychain cannot be used. ${err.message} ${KEYCHAIN_FIXES}`
+          `No vault key: FLOWKEYS_SECRET_KEY is not set and the OS keychain cannot be used. ${err.message} ${KEYCHAIN_FIXES}`
         )
       }
       throw err
@@ -108,7 +108,7 @@ export class Vault {
     if (holdsSecrets(data)) {
       throw new Corrupt(
         `The OS keychain has no vault key for ${file}, which holds secrets sealed with one. ` +
-          'Refusing to create a new key that would make them unreadable: restore the key to the keychain or set LANGFLOW_SECRET_KEY to it.'
+          'Refusing to create a new key that would make them unreadable: restore the key to the keychain or set FLOWKEYS_SECRET_KEY to it.'
       )
     }
     const master = generateVaultKey()

@@ -3,6 +3,7 @@ import { nonEmpty, parseDuration } from '../args'
 import type { CliIO } from '../io'
 import { box, json, localDateTime, styles } from '../output'
 import { resolveUser, withCore } from '../session'
+import { terminalText } from '../terminal-text'
 
 interface ApiKeyOptions {
   name: string
@@ -70,7 +71,8 @@ export function registerApiKey(program: Command, io: CliIO): void {
             'This is the only time the API key will be displayed.',
             'Make sure to store it in a secure location.',
             '',
-            s.dim(`Name: ${key.name ?? ''}   User: ${user.username}   Expires: ${expires}`)
+            // Escaped before styling: box() measures and prints its lines as given.
+            s.dim(terminalText(`Name: ${key.name ?? ''}   User: ${user.username}   Expires: ${expires}`))
           ])
         )
       })

@@ -6,6 +6,7 @@ import { nonEmpty } from '../args'
 import { CliError, usageError } from '../exit'
 import type { CliIO } from '../io'
 import { usernames, withCore } from '../session'
+import { terminalText } from '../terminal-text'
 import { parseNames, recordsByName, requireNames, targetUserId } from '../variable-args'
 
 interface ExportOptions {
@@ -74,7 +75,9 @@ export function registerExportEnv(program: Command, io: CliIO): void {
           if (code) throw new CliError(`Cannot write ${options.output}: ${code}. Nothing was written.`)
           throw err
         }
-        io.out(`Exported ${plural(count, 'variable')} of ${who} to ${options.output} (mode 0600).`)
+        io.out(
+          terminalText(`Exported ${plural(count, 'variable')} of ${who} to ${options.output} (mode 0600).`)
+        )
       })
     })
 }

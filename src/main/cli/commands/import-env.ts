@@ -16,6 +16,7 @@ import { CliError } from '../exit'
 import type { CliIO } from '../io'
 import { json, table } from '../output'
 import { usernames, withCore } from '../session'
+import { terminalText } from '../terminal-text'
 import { parseVariableType, targetUserId } from '../variable-args'
 
 interface ImportOptions {
@@ -202,10 +203,11 @@ export function registerImportEnv(program: Command, io: CliIO): void {
           }
         }
         if (options.json) io.out(json({ dry_run: dryRun, user_id: userId, preview, result }))
-        else if (preview.entries.length === 0) io.out(`No variables in ${file === '-' ? 'stdin' : file}.`)
+        else if (preview.entries.length === 0)
+          io.out(terminalText(`No variables in ${file === '-' ? 'stdin' : file}.`))
         else {
           io.out(previewTable(preview, mode, dryRun))
-          if (!refusal) io.out(summary(preview, result, mode, who))
+          if (!refusal) io.out(terminalText(summary(preview, result, mode, who)))
         }
         if (refusal) throw refusal
       })

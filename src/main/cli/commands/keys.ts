@@ -8,6 +8,7 @@ import { CliError } from '../exit'
 import type { CliIO } from '../io'
 import { humanDate, json, table } from '../output'
 import { resolveUser, usernames, withCore } from '../session'
+import { terminalText } from '../terminal-text'
 
 interface ListOptions {
   user?: string
@@ -148,9 +149,8 @@ Examples:
         )
         for (const key of keys) {
           const name = key.name ? ` "${key.name}"` : ''
-          io.out(
-            `Revoked API key${name} ${shortMask(key)} (${key.id}) of ${owners.get(key.user_id) ?? key.user_id}`
-          )
+          const owner = owners.get(key.user_id) ?? key.user_id
+          io.out(terminalText(`Revoked API key${name} ${shortMask(key)} (${key.id}) of ${owner}`))
         }
       })
     )

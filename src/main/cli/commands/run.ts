@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
 import type { Command } from 'commander'
+import { withoutSecretSettings } from '../../config/secret-settings'
 import type { Core } from '../../core/open'
 import { ENV_NAME_PATTERN } from '../../variables/dotenv-file'
 import { isHiddenName } from '../../variables/model'
@@ -8,6 +9,7 @@ import { nonEmpty } from '../args'
 import { usageError } from '../exit'
 import type { CliIO } from '../io'
 import { Masker, maskStream } from '../mask-stream'
+import { terminalText } from '../terminal-text'
 import { withCore } from '../session'
 import { parseNames, recordsByName, requireNames, targetUserId } from '../variable-args'
 
@@ -21,7 +23,9 @@ const EXAMPLES = `
 Runs the command with the user's variables (all of them, or only --only) added to its environment, one
 environment variable per variable name; names that cannot be environment variable names are skipped with a
 warning. A stored variable wins over an inherited environment variable of the same name, as in Langflow,
-where the app's value beats the environment.
+where the app's value beats the environment. FlowKeys' own secret settings (FLOWKEYS_SECRET_KEY,
+LANGFLOW_SECRET_KEY, LANGFLOW_SUPERUSER_PASSWORD…) are removed from the command's environment: to hand a
+command such a value, store it as a variable.
 
 By default the command's stdout and stderr are piped through FlowKeys, which replaces every injected value
 (of 4 characters or more) with <concealed by FlowKeys>, also when it is written in pieces; the command then
@@ -86,10 +90,10 @@ function injection(core: Core, userId: string, only: string[] | undefined): Inje
 /** What a shell reports for a command that did not run or did not exit on its own. */
 function startFailure(io: CliIO, program: string, err: NodeJS.ErrnoException): number {
   if (err.code === 'ENOENT') {
-    io.err(`flowkeys: ${program}: command not found`)
+    io.err(terminalText(`flowkeys: ${program}: command not found`))
     return 127
   }
-  io.err(`flowkeys: ${program}: cannot be started (${err.code ?? err.message})`)
+  io.err(terminalText(`flowkeys: ${program}: cannot be started (${err.code ?? err.message})`))
   return 126
 }
 
@@ -171,10 +175,13 @@ export function registerRun(program: Command, io: CliIO): void {
       )
       if (skipped.length > 0) {
         io.err(
-          `flowkeys: warning: not injected (not a valid environment variable name or value): ${skipped.join(', ')}`
+          terminalText(
+            `flowkeys: warning: not injected (not a valid environment variable name or value): ${skipped.join(', ')}`
+          )
         )
       }
       const values = options.masking ? Object.values(env) : null
-      io.exitCode = await runChild(io, argv, { ...io.env, ...env }, values)
+      // What the child gets: this environment without FlowKeys' own secrets, then the vault's variables.
+      io.exitCode = await runChild(io, argv, { ...withoutSecretSettings(io.env), ...env }, values)
     })
 }

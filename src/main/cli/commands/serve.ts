@@ -4,6 +4,7 @@ import { tuneHeapForService } from '../../server/heap'
 import { formatAccessLine, formatErrorLine } from '../../server/log'
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../server/defaults'
 import { nonEmpty } from '../args'
+import { terminalText } from '../terminal-text'
 import type { CliIO } from '../io'
 import type { GlobalOptions } from '../session'
 
@@ -30,7 +31,8 @@ which stops it cleanly: requests in flight finish and key usage counters are sav
 without its query, status, key name) go to stdout and to <data-dir>/access.log; never a key or a token.
 
 Only 127.0.0.1 by default. Another address needs --allow-remote: anyone who can reach it and holds a key can
-read secrets.
+read secrets. Every request needs an API key or a login: auto-login (LANGFLOW_AUTO_LOGIN) is for the app, and
+GET /api/v1/auto_login hands out a token only with FLOWKEYS_HTTP_AUTO_LOGIN=true (SECURITY.md).
 
 Exit codes: 0 stopped cleanly, 1 the server could not start (e.g. the port is in use), 2 bad usage (including a
 non-loopback --host without --allow-remote).
@@ -48,14 +50,50 @@ export function parsePort(text: string): number {
   return port
 }
 
-/** How the server treats callers, in one line: the superuser and what a request without a key gets. */
-export function superuserState(core: Pick<Core, 'settings'>): string {
-  const { autoLogin, skipAuthAutoLogin, superuser } = core.settings
-  if (!autoLogin) return `superuser ${superuser} (auto-login off; API keys or a login required)`
-  if (!skipAuthAutoLogin) {
-    return `superuser ${superuser} (auto-login on; API keys required since LANGFLOW_SKIP_AUTH_AUTO_LOGIN is false)`
-  }
-  return `superuser ${superuser} (auto-login on; requests without an API key act as the superuser since LANGFLOW_SKIP_AUTH_AUTO_LOGIN is true)`
+/** What an auto-login caller cannot do, in the words the banner and the warnings use. */
+const UNPROVEN_LIMITS = 'it reads no secret value, makes no API key and manages no user'
+
+/**
+ * What the server enforces, as the banner states it: who the superuser is, what a caller without a credential
+ * gets, and whether anyone may sign up. Each line is true of the code (SECURITY.md).
+ */
+export function securityState(core: Pick<Core, 'settings'>): string[] {
+  const { autoLogin, skipAuthAutoLogin, httpAutoLogin, enableSignup, superuser } = core.settings
+  const lines = [`Superuser: ${superuser}`]
+  if (!autoLogin) lines.push('Access: an API key or a password login on every request (auto-login off)')
+  else if (skipAuthAutoLogin)
+    lines.push(
+      `Access: requests without an API key act as the superuser (LANGFLOW_SKIP_AUTH_AUTO_LOGIN), but ${UNPROVEN_LIMITS}`
+    )
+  else lines.push('Access: an API key or a password login on every request')
+  if (autoLogin && httpAutoLogin)
+    lines.push(
+      `Auto-login over HTTP: on (FLOWKEYS_HTTP_AUTO_LOGIN); its sessions are limited: ${UNPROVEN_LIMITS}`
+    )
+  else lines.push('Auto-login over HTTP: off (GET /api/v1/auto_login hands out no token)')
+  lines.push(
+    autoLogin
+      ? 'Sign-up: closed (auto-login is on)'
+      : enableSignup
+        ? 'Sign-up: open, at most 10 a minute; new accounts wait for a superuser to activate them'
+        : 'Sign-up: closed (LANGFLOW_ENABLE_SIGNUP=false)'
+  )
+  return lines
+}
+
+/** Start-up warnings for the settings that let a caller in without proof. */
+export function securityWarnings(core: Pick<Core, 'settings'>): string[] {
+  const { autoLogin, skipAuthAutoLogin, httpAutoLogin } = core.settings
+  const warnings: string[] = []
+  if (autoLogin && skipAuthAutoLogin)
+    warnings.push(
+      `LANGFLOW_SKIP_AUTH_AUTO_LOGIN=true: any local process acts as the superuser without a key (${UNPROVEN_LIMITS})`
+    )
+  if (autoLogin && httpAutoLogin)
+    warnings.push(
+      `FLOWKEYS_HTTP_AUTO_LOGIN=true: any local process gets a superuser session from /api/v1/auto_login (${UNPROVEN_LIMITS})`
+    )
+  return warnings
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const
@@ -105,7 +143,7 @@ async function run(
   const warn = (message: string) => {
     if (warned.has(message)) return
     warned.add(message)
-    io.err(`flowkeys: warning: ${message}`)
+    io.err(terminalText(`flowkeys: warning: ${message}`))
   }
   tuneHeapForService()
   const core = await openCore({ dataDir, env: io.env, warn })
@@ -118,8 +156,8 @@ async function run(
       port: options.port,
       allowRemote: options.allowRemote === true,
       log: {
-        access: (entry) => io.out(formatAccessLine(entry)),
-        error: (entry) => io.err(formatErrorLine(entry)),
+        access: (entry) => io.out(terminalText(formatAccessLine(entry))),
+        error: (entry) => io.err(terminalText(formatErrorLine(entry))),
         warn
       }
     })
@@ -130,11 +168,12 @@ async function run(
 
   const keys = core.keys.list(core.superuser()).total_count
   io.out(`FlowKeys key server listening on ${handle.url}`)
-  io.out(superuserState(core))
+  for (const line of securityState(core)) io.out(terminalText(line))
+  for (const warning of securityWarnings(core)) warn(warning)
   if (keys === 0 && !core.settings.skipAuthAutoLogin)
     io.out('No API key yet for the superuser: create one with `flowkeys api-key`.')
   io.out(`API docs: ${handle.url}/docs`)
-  io.out(`Data directory: ${core.dataDir}`)
+  io.out(terminalText(`Data directory: ${core.dataDir}`))
   io.out('Press Ctrl+C to stop.')
 
   const signal = await stopped

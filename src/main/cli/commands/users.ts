@@ -6,6 +6,7 @@ import type { CliIO } from '../io'
 import { humanDate, json, table, yesNo } from '../output'
 import { cancelled, confirm, promptHidden, readFirstLine } from '../prompt'
 import { resolveUser, withCore } from '../session'
+import { terminalText } from '../terminal-text'
 
 interface AddOptions {
   superuser?: boolean
@@ -133,7 +134,9 @@ Examples:
         if (options.json) io.out(json(user))
         else {
           const kind = user.is_superuser ? 'superuser' : 'user'
-          io.out(`Created ${user.is_active ? '' : 'inactive '}${kind} ${user.username} (${user.id})`)
+          io.out(
+            terminalText(`Created ${user.is_active ? '' : 'inactive '}${kind} ${user.username} (${user.id})`)
+          )
         }
       })
     )
@@ -147,10 +150,34 @@ Examples:
       .action((who: string, _options: unknown, command: Command) =>
         withCore(io, command, async (core, actor) => {
           const user = await core.users.update(actor, resolveUser(core, who).id, spec.patch)
-          io.out(`${user.username} is now ${spec.now}.`)
+          io.out(terminalText(`${user.username} is now ${spec.now}.`))
         })
       )
   }
+
+  users
+    .command('set-password')
+    .description("Set a user's password; its sessions end (tokens stop working, also in a running server)")
+    .argument('<user>', 'username or id')
+    .option('--password-stdin', 'read the password from the first line of stdin')
+    .addHelpText(
+      'after',
+      `
+The password is asked twice on the terminal (never echoed), or read from the first line of stdin with
+--password-stdin; never from the command line. API keys keep working: revoke them with \`flowkeys keys revoke\`.
+
+Examples:
+  $ flowkeys users set-password alice
+  $ printf '%s\\n' "$NEW_PASSWORD" | flowkeys users set-password alice --password-stdin`
+    )
+    .action((who: string, options: { passwordStdin?: boolean }, command: Command) =>
+      withCore(io, command, async (core, actor) => {
+        const user = resolveUser(core, who)
+        const password = await readPassword(io, options.passwordStdin === true)
+        await core.users.update(actor, user.id, { password })
+        io.out(terminalText(`Password of ${user.username} changed; its sessions have ended.`))
+      })
+    )
 
   users
     .command('delete')
@@ -175,10 +202,11 @@ Examples:
           plural(data.variables.filter((v) => v.user_id === user.id).length, 'variable')
         if (!options.yes) {
           if (!io.stdin.isTTY) throw usageError('deleting a user needs confirmation: pass --yes')
-          if (!(await confirm(io, `Delete user ${user.username} with its ${holdings}?`))) throw cancelled()
+          const question = terminalText(`Delete user ${user.username} with its ${holdings}?`)
+          if (!(await confirm(io, question))) throw cancelled()
         }
         await core.users.delete(actor, user.id)
-        io.out(`Deleted user ${user.username} with its ${holdings}.`)
+        io.out(terminalText(`Deleted user ${user.username} with its ${holdings}.`))
       })
     )
 }

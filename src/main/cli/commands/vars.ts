@@ -7,6 +7,7 @@ import type { CliIO } from '../io'
 import { humanDate, json, table } from '../output'
 import { cancelled, confirm, promptHidden } from '../prompt'
 import { withCore } from '../session'
+import { terminalText } from '../terminal-text'
 import { parseFields, parseVariableType, recordsByName, requireNames, targetUserId } from '../variable-args'
 
 interface UserOption {
@@ -39,10 +40,10 @@ Examples:
   $ printf '%s' "$TOKEN" | flowkeys vars set GITHUB_TOKEN --value-stdin
   $ flowkeys vars set MODEL_NAME --type Generic --fields "OpenAI,model_name" --value-stdin < model.txt`
 
-/** A Generic value on one table line: line breaks shown as \\n, long values cut. */
+/** A Generic value on one table line: line breaks and other controls escaped (\\n), long values cut. */
 function displayValue(record: VariableRecord, value: string | null): string {
   if (record.type === 'Credential' || value === null) return MASKED
-  const flat = value.replace(/\r/g, '\\r').replace(/\n/g, '\\n')
+  const flat = terminalText(value)
   return flat.length > SHOWN_CHARS ? `${flat.slice(0, SHOWN_CHARS - 1)}…` : flat
 }
 
@@ -65,7 +66,8 @@ async function readValue(io: CliIO, name: string, fromStdin: boolean): Promise<s
     if (text === '') throw usageError('--value-stdin: stdin is empty')
     return text
   }
-  const value = await promptHidden(io, `Value of ${name}: `, 'value: pass --value-stdin and pipe it in')
+  const question = terminalText(`Value of ${name}: `)
+  const value = await promptHidden(io, question, 'value: pass --value-stdin and pipe it in')
   if (value === '') throw usageError('the value must not be empty')
   return value
 }
@@ -149,7 +151,7 @@ Examples:
             type: options.type,
             default_fields: options.fields
           })
-          io.out(`Updated ${updated.type} variable ${updated.name}.`)
+          io.out(terminalText(`Updated ${updated.type} variable ${updated.name}.`))
         } else {
           const created = await core.variables.create(userId, {
             name,
@@ -157,7 +159,7 @@ Examples:
             type: options.type,
             default_fields: options.fields ?? providerDefaultFields(name)
           })
-          io.out(`Created ${created.type} variable ${created.name}.`)
+          io.out(terminalText(`Created ${created.type} variable ${created.name}.`))
         }
       })
     })
@@ -205,13 +207,13 @@ Examples:
             unique.length === 1
               ? `variable ${unique[0]}`
               : `${unique.length} variables (${unique.join(', ')})`
-          if (!(await confirm(io, `Delete ${what}?`))) throw cancelled()
+          if (!(await confirm(io, terminalText(`Delete ${what}?`)))) throw cancelled()
         }
         await core.variables.deleteMany(
           userId,
           unique.map((name) => records.get(name)!.id)
         )
-        for (const name of unique) io.out(`Deleted variable ${name}.`)
+        for (const name of unique) io.out(terminalText(`Deleted variable ${name}.`))
       })
     )
 }

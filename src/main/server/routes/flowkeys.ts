@@ -6,18 +6,10 @@ import { BadRequest, Forbidden, isFlowKeysError } from '../../core/errors'
 import type { Core } from '../../core/open'
 import { resolveFlowCredentials, type ResolveError, type ResolvedField } from '../../variables/resolve'
 import type { RoutePlugin } from '../app'
-import { AUTH_SECURITY, principalOf } from '../auth'
+import { actorOf, AUTH_SECURITY, principalOf } from '../auth'
 
 /** The auth service's message for a request without a key: an auto-login caller must bring one here. */
 export const CREDENTIALS_NEED_AUTH = 'An API key must be passed as query or header'
-
-export interface FlowKeysRouteOptions {
-  /**
-   * The environment of the server process: step 4 of the resolution (LANGFLOW_FALLBACK_TO_ENV_VAR) reads it.
-   * Passed in, never taken from `process.env` here, so that a test or an embedding app decides what it holds.
-   */
-  env: NodeJS.ProcessEnv
-}
 
 const VariableValueSchema = z.object({
   name: z.string(),
@@ -91,8 +83,7 @@ function toWireField(field: ResolvedField): z.infer<typeof ResolvedFieldSchema> 
  * in the core's access log with the variable's name and the outcome; never its value.
  */
 export function flowkeysRoutes(
-  core: Pick<Core, 'variables' | 'settings' | 'accessLog'>,
-  options: FlowKeysRouteOptions
+  core: Pick<Core, 'variables' | 'settings' | 'accessLog' | 'environmentFor'>
 ): RoutePlugin {
   const record = (principal: Principal | null, variable: string, outcome: Outcome): void => {
     core.accessLog.record({
@@ -169,7 +160,8 @@ export function flowkeysRoutes(
           flow: request.body.flow,
           tweaks: request.body.tweaks,
           lookup: core.variables.lookupFor(principal.user.id),
-          env: options.env,
+          // Only the machine owner's account may be served from the environment (core.environmentFor).
+          env: core.environmentFor(actorOf(request)),
           fallbackToEnv: core.settings.fallbackToEnvVar,
           // Every failed read is logged; the answer is the first one, as Langflow stops there.
           collectErrors: true

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import type { Tokens } from '../../auth/service'
 import type { Core } from '../../core/open'
 import type { RoutePlugin } from '../app'
-import { ACCESS_COOKIE, limitFailures, REFRESH_COOKIE, STORE_KEY_COOKIE } from '../auth'
+import { ACCESS_COOKIE, limitFailures, presentedCredentials, REFRESH_COOKIE, STORE_KEY_COOKIE } from '../auth'
 
 /** FastAPI's OAuth2PasswordRequestForm: the other fields are optional; `grant_type`, when sent, must be "password". */
 const LoginFormSchema = z.looseObject({
@@ -158,11 +158,16 @@ export function loginRoutes(core: Pick<Core, 'auth' | 'settings'>): RoutePlugin 
       {
         schema: {
           tags,
-          summary: 'Clear the token cookies',
+          summary: "Clear the token cookies and end the caller's sessions (every token issued to it so far)",
           response: { 200: z.object({ message: z.string() }) }
         }
       },
-      async (_request, reply) => {
+      async (request, reply) => {
+        const presented = presentedCredentials(request)
+        await core.auth.logout({
+          access: presented.bearer || presented.cookieToken,
+          refresh: request.cookies[REFRESH_COOKIE]
+        })
         for (const name of [REFRESH_COOKIE, ACCESS_COOKIE, STORE_KEY_COOKIE]) {
           reply.clearCookie(name, { path: '/', httpOnly: true, sameSite: 'lax' })
         }

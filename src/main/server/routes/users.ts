@@ -2,7 +2,8 @@ import { z } from 'zod'
 import type { Core } from '../../core/open'
 import type { UserUpdate } from '../../users/service'
 import type { RoutePlugin } from '../app'
-import { actorOf, AUTH_SECURITY, optionalUser, requireSuperuser, requireUser } from '../auth'
+import { actorOf, AUTH_SECURITY, clientOf, optionalUser, requireSuperuser, requireUser } from '../auth'
+import { TOO_MANY_SIGNUPS } from '../rate-limit'
 import { uuidSchema } from '../validation'
 
 /** Langflow's UserRead (sic: `create_at`); the component-store key only masked. */
@@ -90,13 +91,20 @@ export function userRoutes(core: Pick<Core, 'users'>): RoutePlugin {
         preValidation: optionalUser,
         schema: {
           tags,
-          summary: 'Sign up (no credentials: the account starts inactive) or, as a superuser, add a user',
+          summary:
+            'Sign up (no credentials; only with auto-login off: the account starts inactive) or, as a superuser, add a user',
           body: UserCreateSchema,
           response: { 201: UserReadSchema }
         }
       },
       async (request, reply) => {
         const actor = request.principal ? actorOf(request) : null
+        if (!actor) {
+          // Anonymous writes are bounded per client, every loopback address counting as one.
+          const limiter = request.server.signupLimiter
+          limiter.check(clientOf(request), TOO_MANY_SIGNUPS)
+          limiter.recordFailure(clientOf(request))
+        }
         const user = await core.users.create(actor, request.body)
         return reply.code(201).send(user)
       }
