@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark once on this machine and writes docs/BENCHMARKS.md.
 import { writeFileSync } from 'node:fs'
-import { oneLine } from '../src/main/core/errors'
+import { oneLine } from '../src/main/base/errors'
 import { BenchContext, type Section } from './context'
 import { importEnv } from './import-env'
 import { instructions } from './instructions'

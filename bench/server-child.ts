@@ -1,6 +1,5 @@
 // A server for the benchmarks, run in its own process so that the load generator never shares its event loop.
 //   node server-child.mjs flowkeys <dataDir>   FlowKeys' key server on the core in <dataDir>, as `flowkeys serve`
-//   node server-child.mjs flowkeys-v8-defaults <dataDir>   the same without the service heap settings (heap.ts)
 //   node server-child.mjs bare <bodyFile>      a bare node:http server answering the bytes of <bodyFile>
 //   node server-child.mjs fastify <bodyFile>   a bare Fastify app answering them (what the framework alone costs)
 // It prints one JSON line {"url":…} when listening; then answers commands on stdin, one per line:
@@ -12,10 +11,9 @@ import type { AddressInfo } from 'node:net'
 import { createInterface } from 'node:readline'
 import Fastify from 'fastify'
 import { openCore } from '../src/main/core/open'
-import { tuneHeapForService } from '../src/main/server/heap'
 import { startKeyServer } from '../src/main/server/key-server'
 
-const MODES = ['flowkeys', 'flowkeys-v8-defaults', 'bare', 'fastify'] as const
+const MODES = ['flowkeys', 'bare', 'fastify'] as const
 export type ServerMode = (typeof MODES)[number]
 
 const [mode, arg] = process.argv.slice(2)
@@ -47,8 +45,7 @@ if (mode === 'bare') {
   say({ url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` })
   stop = () => app.close()
 } else {
-  // As `flowkeys serve` and the desktop app run it: the service heap settings first, then the core.
-  if (mode === 'flowkeys') tuneHeapForService()
+  // As `flowkeys serve` runs it.
   const core = await openCore({ dataDir: arg })
   const server = await startKeyServer(core, { host: '127.0.0.1', port: 0 })
   core.store.onWrite(() => writes++)

@@ -12,7 +12,6 @@ export const VARIABLES_PATH = '/api/v1/variables/'
 
 export const SERVER_LABELS: Record<ServerMode, string> = {
   flowkeys: 'FlowKeys key server',
-  'flowkeys-v8-defaults': 'FlowKeys, V8 default heap (reference)',
   fastify: 'bare Fastify (same bytes, no hooks or auth)',
   bare: 'bare `node:http` (same bytes)'
 }

@@ -47,7 +47,12 @@ step lint bash -c "$bin/eslint --max-warnings 0 . && $bin/prettier --check --log
 step build bash scripts/build.sh --logLevel warn
 
 echo "::: vitest"
-"$bin/vitest" run --reporter=default --reporter=json --outputFile.json="$work/vitest.json"
+# With a temp folder of this run's own (TMPDIR, which every process the tests start inherits), checked below. jiti,
+# electron-builder's config loader in the packaging tests, is told not to keep its cache folder there.
+tests_tmp="$work/tmp"
+mkdir -p "$tests_tmp"
+TMPDIR="$tests_tmp" JITI_FS_CACHE=false "$bin/vitest" run --reporter=default --reporter=json \
+  --outputFile.json="$work/vitest.json"
 vitest_rc=$?
 if [ -s "$work/vitest.json" ]; then
   read -r vp vf < <(node -e '
@@ -61,6 +66,20 @@ else
   failed=$((failed + 1))
 fi
 [ "$vitest_rc" -eq 0 ] || failures+=("vitest")
+
+# Whatever vitest leaves in that folder fails the run, whoever made it: the tests (test/helpers/tmp.ts removes its
+# folders when the file ends), the CLIs and servers they spawn (one killed with SIGKILL cleans nothing: the test
+# that made its folder must), Chromium and Playwright (their profiles, sockets and artifacts go when the browser is
+# closed), vitest itself. No exceptions: none of them leaves anything after a clean run.
+no_leftovers() {
+  local left
+  left=$(ls -A "$tests_tmp")
+  [ -z "$left" ] && return 0
+  echo "vitest left $(wc -l <<<"$left") entries in its temp folder (TMPDIR), which the tests must remove:"
+  sed 's/^/  /' <<<"$left"
+  return 1
+}
+step tmpdir no_leftovers
 
 if [ -f scripts/electronegativity.mjs ]; then step electronegativity node scripts/electronegativity.mjs; fi
 

@@ -1,24 +1,28 @@
-// FlowKeys Electron shell: opens the core and the key server in-process, and shows one hardened window around
-// the renderer. All secret handling lives in the core; this file (with src/main/shell/** and src/preload/**)
+// FlowKeys Electron shell: shows one hardened window around the renderer, then opens the core and the key server
+// in-process. All secret handling lives in the core; this file (with src/main/shell/** and src/preload/**)
 // is the only code allowed to import electron.
 /// <reference types="electron-vite/node" />
 import { app, BrowserWindow, clipboard, dialog, ipcMain, protocol, session } from 'electron'
 import { join } from 'node:path'
 import { APP_NAME } from './config/paths'
-import { oneLine } from './core/errors'
+import { oneLine } from './base/errors'
 import { openCore, type Core } from './core/open'
-import { createHandlerTable } from './ipc/handlers'
+import { createHandlerTable, type HandlerTable } from './ipc/handlers'
 import { keyServerController } from './ipc/key-server'
-import { tuneHeapForService } from './server/heap'
 import type { ServerController } from './ipc/services'
+import { gatedHandlerTable } from './ipc/startup-gate'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './shell/app-protocol'
 import { hardenApp } from './shell/harden'
 import { openInBrowser } from './shell/open-in-browser'
 import { registerIpcHandlers } from './shell/ipc-register'
+import { loadPage } from './shell/page-load'
+import { openPreferences, type AppPreferences, type PreferencesReset } from './shell/preferences'
+import { quitDeadlineMs, quitGuard } from './shell/quit-guard'
 import { rendererSource } from './shell/renderer-source'
-import { openPreferences, type AppPreferences } from './shell/preferences'
 import { secureWebPreferences } from './shell/security'
-import { trackWindowBounds } from './shell/window-state'
+import { APP_KEYCHAIN_WAIT_MS, startupTracker, type StartupTracker } from './shell/startup-state'
+import { showWhenReady, trackWindowBounds } from './shell/window-state'
+import { KEYCHAIN_SERVICE, osKeychain } from './vault/keychain'
 import icon from '../../resources/icon.png?asset'
 
 // userData (where electron-store keeps preferences.json) is then the folder the CLI and the core use by default.
@@ -40,8 +44,10 @@ const appOrigin = source.appOrigin
 // Before ready: app:// is a standard, secure scheme, so the renderer has a real origin for 'self' in its CSP.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }])
 
+const warn = (message: string): void => console.warn(message)
+
 function createWindow(preferences: AppPreferences): BrowserWindow {
-  const { maximized: _maximized, ...bounds } = preferences.windowBounds()
+  const { maximized, ...bounds } = preferences.windowBounds()
   const window = new BrowserWindow({
     ...bounds,
     minWidth: 820,
@@ -61,55 +67,91 @@ function createWindow(preferences: AppPreferences): BrowserWindow {
     }
   })
   trackWindowBounds(window, preferences)
-  window.once('ready-to-show', () => window.show())
-
-  const load = window.loadURL(source.url)
-  load.catch((error: unknown) => {
-    console.error(`FlowKeys: could not load the window: ${String(error)}`)
-  })
+  showWhenReady(window, maximized)
+  void loadPage(window, source.url, { quit: () => app.quit(), warn })
   return window
+}
+
+function tellPreferencesReset(reset: PreferencesReset): void {
+  const detail = `${reset.file} could not be used (${reset.reason}), so FlowKeys uses its default settings (key server port, start with FlowKeys, window size). The old file is kept as ${reset.keptAs}.`
+  warn(`FlowKeys: ${detail}`)
+  void dialog.showMessageBox({
+    type: 'warning',
+    title: 'FlowKeys',
+    message: 'Your FlowKeys preferences were reset to the defaults.',
+    detail,
+    buttons: ['OK'],
+    noLink: true
+  })
 }
 
 interface Running {
   core: Core
   server: ServerController
-  unregister: () => void
+  table: HandlerTable
 }
 
-async function start(preferences: AppPreferences): Promise<Running> {
-  tuneHeapForService()
-  const core = await openCore({ warn: (message) => console.warn(`FlowKeys: ${message}`) })
+/** Opens the core (which may wait for the user to unlock the OS keychain), then the key server. */
+async function start(preferences: AppPreferences, startup: StartupTracker): Promise<Running> {
+  const core = await openCore({
+    keychain: startup.watch(osKeychain(KEYCHAIN_SERVICE, APP_KEYCHAIN_WAIT_MS)),
+    warn: (message) => warn(`FlowKeys: ${message}`)
+  })
   const server = keyServerController(core, {
     port: () => preferences.get().serverPort,
-    version: app.getVersion()
+    version: app.getVersion(),
+    echo: (line) => console.error(`FlowKeys key server: ${line}`),
+    warn
   })
   const table = createHandlerTable(core, {
     server,
     clipboard,
     preferences,
     openInBrowser,
-    appVersion: app.getVersion()
+    appVersion: app.getVersion(),
+    startup: startup.state
   })
-  const unregister = registerIpcHandlers(ipcMain, table, { appOrigin })
   if (preferences.get().autostart) {
     const status = await server.start()
-    if (status.lastError) console.warn(`FlowKeys: the key server did not start: ${status.lastError}`)
+    if (status.lastError) warn(`FlowKeys: the key server did not start: ${status.lastError}`)
   }
-  return { core, server, unregister }
+  return { core, server, table }
 }
 
-/** Stops the server (waiting for in-flight requests), then flushes usage counters and closes the core. */
+/** Stops the server (in-flight requests get a few seconds), then flushes usage counters and closes the core. */
 async function shutdown(running: Running): Promise<void> {
-  running.unregister()
   await running.server.stop()
   await running.core.close()
 }
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit()
-} else {
+function main(): void {
+  const startup = startupTracker()
   let running: Running | null = null
-  let quitting = false
+  // The IPC answers from this table while it is set: from the end of the start to the end of the shutdown.
+  let table: HandlerTable | null = null
+
+  const guard = quitGuard({
+    stop: () => {
+      const stopping = running
+      if (!stopping) return null
+      startup.stopping()
+      return shutdown(stopping).finally(() => {
+        table = null
+      })
+    },
+    quit: () => app.quit(),
+    deadlineMs: quitDeadlineMs(),
+    warn
+  })
+
+  /** Windows ends a session without `before-quit`: flush when asked whether it may end, stop when it does. */
+  const watchSession = (window: BrowserWindow): void => {
+    window.on('query-session-end', () => {
+      void running?.core.keys.flushUsage().catch(() => undefined)
+      running?.core.accessLog.flush()
+    })
+    window.on('session-end', () => guard.sessionEnding())
+  }
 
   app.on('second-instance', () => {
     const [window] = BrowserWindow.getAllWindows()
@@ -123,17 +165,7 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit()
   })
 
-  app.on('before-quit', (event) => {
-    if (!running || quitting) return
-    // Hold the quit until the server has closed and usage is on disk, then quit for real.
-    event.preventDefault()
-    quitting = true
-    const stopping = running
-    running = null
-    shutdown(stopping)
-      .catch((error: unknown) => console.error(`FlowKeys: unclean shutdown: ${oneLine(error)}`))
-      .finally(() => app.quit())
-  })
+  app.on('before-quit', (event) => guard.beforeQuit(event))
 
   app
     .whenReady()
@@ -141,12 +173,23 @@ if (!app.requestSingleInstanceLock()) {
       // On the default session: serves out/renderer only, 404 for anything else (./shell/app-protocol.ts).
       protocol.handle(APP_SCHEME, appProtocolHandler(RENDERER_DIR))
       hardenApp(app, session.defaultSession, { appOrigin, openInBrowser })
-      const preferences = openPreferences()
-      running = await start(preferences)
-      createWindow(preferences)
-      app.on('activate', () => {
-        if (BrowserWindow.getAllWindows().length === 0) createWindow(preferences)
+      const preferences = openPreferences({ onReset: tellPreferencesReset })
+      registerIpcHandlers(ipcMain, gatedHandlerTable({ state: startup.state, table: () => table }), {
+        appOrigin
       })
+      // The window first: it says what the start is waiting for (the keychain) or why it failed.
+      watchSession(createWindow(preferences))
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) watchSession(createWindow(preferences))
+      })
+      try {
+        running = await start(preferences, startup)
+        table = running.table
+        startup.ready()
+      } catch (error) {
+        console.error(`FlowKeys: failed to start: ${oneLine(error)}`)
+        startup.failed(oneLine(error))
+      }
     })
     .catch((error: unknown) => {
       const message = oneLine(error)
@@ -154,4 +197,10 @@ if (!app.requestSingleInstanceLock()) {
       dialog.showErrorBox('FlowKeys could not start', message)
       app.exit(1)
     })
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  main()
 }

@@ -171,6 +171,16 @@ export const AccessLogEntry = z.object({
 })
 export type AccessLogEntry = z.infer<typeof AccessLogEntry>
 
+/** A key-server error or warning (also written to server.log in the data folder): what `flowkeys serve` prints. */
+export const SERVER_PROBLEM_LEVELS = ['error', 'warn'] as const
+export const ServerProblem = z.object({
+  time: IsoDate,
+  level: z.enum(SERVER_PROBLEM_LEVELS),
+  /** One line: method, path without query and what went wrong; never a key, token or value. */
+  message: z.string()
+})
+export type ServerProblem = z.infer<typeof ServerProblem>
+
 // ---- users ------------------------------------------------------------------------------------------------------
 
 export const UserView = z.object({
@@ -192,6 +202,18 @@ export const UserAddRequest = z.strictObject({
 })
 
 // ---- app ----------------------------------------------------------------------------------------------------------
+
+/**
+ * Where the app is in its start: the window shows before the core opens, because opening it may wait for the
+ * user to unlock the OS keychain. `keychain`: a keychain call is waiting for an answer; `failed`: `message` says
+ * why and what to do; `stopping`: the app is quitting.
+ */
+export const STARTUP_PHASES = ['starting', 'keychain', 'ready', 'failed', 'stopping'] as const
+export const StartupState = z.object({
+  phase: z.enum(STARTUP_PHASES),
+  message: z.string().nullable()
+})
+export type StartupState = z.infer<typeof StartupState>
 
 export const Whoami = z.object({ id: Id, username: z.string(), is_superuser: z.boolean() })
 export type Whoami = z.infer<typeof Whoami>
@@ -249,6 +271,11 @@ export const contract = {
     /** Newest first. */
     response: z.array(AccessLogEntry)
   },
+  'server:errors': {
+    request: z.strictObject({ limit: z.int().min(1).max(200).default(50) }).optional(),
+    /** Newest first. */
+    response: z.array(ServerProblem)
+  },
   'users:list': {
     request: NoPayload,
     response: z.object({ total_count: z.int(), users: z.array(UserView) })
@@ -260,6 +287,8 @@ export const contract = {
     response: UserView
   },
   'users:delete': { request: IdRequest, response: Ok },
+  /** Answers at any time, also before the core is open (every other channel is Unavailable until then). */
+  'app:startup': { request: NoPayload, response: StartupState },
   'app:whoami': { request: NoPayload, response: Whoami },
   'app:settings': { request: NoPayload, response: AppSettings },
   'app:updateSettings': { request: AppSettingsUpdate, response: AppSettings },

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { Forbidden } from '../../src/main/core/errors'
+import { Forbidden } from '../../src/main/base/errors'
 import type { Core } from '../../src/main/core/open'
 import { AUTO_LOGIN_NEEDS_KEY, INVALID_KEY, NO_KEY } from '../../src/main/auth/service'
 import { generateApiKey } from '../../src/main/keys/generate'

@@ -6,7 +6,7 @@ describe('bench: the throughput rounds', () => {
 
   it('runs every server once per round', () => {
     for (const order of rounds) {
-      expect([...order].sort()).toEqual(['bare', 'fastify', 'flowkeys', 'flowkeys-v8-defaults'])
+      expect([...order].sort()).toEqual(['bare', 'fastify', 'flowkeys'])
     }
   })
 
@@ -16,10 +16,10 @@ describe('bench: the throughput rounds', () => {
     expect(flowkeysFirst).toHaveLength(rounds.length / 2)
   })
 
-  it('starts each round in four with another server', () => {
+  it('lets every server start a round within four rounds', () => {
     for (let start = 0; start < rounds.length; start += 4) {
       const firsts = rounds.slice(start, start + 4).map((order) => order[0])
-      expect(new Set(firsts).size).toBe(4)
+      expect(new Set(firsts)).toEqual(new Set(['bare', 'fastify', 'flowkeys']))
     }
   })
 })

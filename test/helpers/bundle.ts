@@ -1,15 +1,35 @@
 import { buildSync } from 'esbuild'
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
+import { afterAll } from 'vitest'
 import { buildCli } from '../../scripts/build-cli'
 
 const cache = new Map<string, string>()
+let cli: string | undefined
+const outputDirs = new Set<string>()
 
-/** A new folder for build output, inside the project so that bare imports resolve from its node_modules. */
+function removeOutputDirs(): void {
+  for (const dir of outputDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
+  outputDirs.clear()
+  cache.clear()
+  cli = undefined
+}
+
+// Removed when the test file ends (one hook, registered as the file is collected: see ./tmp.ts), or, in the
+// benchmarks that share these builds (plain Node, no vitest), when the process exits.
+if (process.env.VITEST) afterAll(removeOutputDirs)
+else process.once('exit', removeOutputDirs)
+
+/**
+ * A new folder for build output, inside the project so that bare imports resolve from its node_modules; one per
+ * process, removed when it is done with it.
+ */
 function newOutputDir(prefix: string): string {
   const root = join(process.cwd(), 'node_modules', '.cache', 'flowkeys-tests')
   mkdirSync(root, { recursive: true })
-  return mkdtempSync(join(root, prefix))
+  const dir = mkdtempSync(join(root, prefix))
+  outputDirs.add(dir)
+  return dir
 }
 
 /**
@@ -34,8 +54,6 @@ export function bundle(entry: string): string {
   cache.set(abs, outfile)
   return outfile
 }
-
-let cli: string | undefined
 
 /**
  * The CLI built as `npm run build` builds it (scripts/build-cli.ts), once per test process: the tests run the

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { FlowKeysError } from '../../src/main/core/errors'
+import type { FlowKeysError } from '../../src/main/base/errors'
 
 /** Runs `fn` and returns what it threw (failing the test when it throws nothing). */
 export async function caught(fn: () => unknown): Promise<FlowKeysError> {

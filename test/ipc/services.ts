@@ -3,7 +3,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Core } from '../../src/main/core/open'
-import { memoryClipboard } from '../../src/main/ipc/clipboard'
+import { memoryClipboard } from '../helpers/clipboard'
 import { keyServerController } from '../../src/main/ipc/key-server'
 import type { Preferences, Services } from '../../src/main/ipc/services'
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { Forbidden, NotFound } from '../../src/main/core/errors'
+import { Forbidden, NotFound } from '../../src/main/base/errors'
 import type { Core } from '../../src/main/core/open'
 import { API_KEY_LENGTH, generateApiKey, maskApiKey } from '../../src/main/keys/generate'
 import type { Actor } from '../../src/main/users/actor'

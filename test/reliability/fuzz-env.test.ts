@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { parse } from 'dotenv'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isFlowKeysError, TooLarge } from '../../src/main/core/errors'
+import { isFlowKeysError, TooLarge } from '../../src/main/base/errors'
 import { ENV_NAME_PATTERN, MAX_ENV_FILE_BYTES } from '../../src/main/variables/dotenv-file'
 import {
   applyEnvImport,
@@ -101,6 +101,9 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
   it('preview and import throw only typed errors, leak no value, and a refused import changes nothing', async () => {
     const core = await testCore()
     const userId = core.superuser().id
+    // The checks below loop over what each run derived (its values, what it imported): some runs must have some.
+    let runsWithValues = 0
+    let imported = 0
     await fc.assert(
       fc.asyncProperty(input, options, fc.subarray(POOL), async (file, importOptions, existing) => {
         // Some of the pool's names already hold a value, so conflicts (and overwrite/skip choices) happen.
@@ -118,6 +121,7 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
           }))
         })
         const secrets = markers(file)
+        if (secrets.length > 0) runsWithValues++
         const before = storeBytes(core.dataDir)
 
         let preview
@@ -141,6 +145,7 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
         }
         // Previewable exactly when importable: both read the file the same way.
         expect(preview).toBeDefined()
+        imported += result.created.length + result.updated.length
         if (result.created.length + result.updated.length === 0) {
           expect(storeBytes(core.dataDir).equals(before)).toBe(true)
         }
@@ -162,6 +167,8 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
       }),
       { numRuns: RUNS }
     )
+    expect(runsWithValues).toBeGreaterThan(0)
+    expect(imported).toBeGreaterThan(0)
   })
 
   it('a file over the size limit is refused with TooLarge and changes nothing', async () => {

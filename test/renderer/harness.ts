@@ -9,13 +9,13 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { openCore, type Core } from '../../src/main/core/open'
-import { memoryClipboard } from '../../src/main/ipc/clipboard'
 import { createHandlerTable, type HandlerTable } from '../../src/main/ipc/handlers'
 import { keyServerController } from '../../src/main/ipc/key-server'
 import type { Preferences, ServerController } from '../../src/main/ipc/services'
 import { UNTRUSTED_SENDER } from '../../src/main/shell/ipc-register'
 import { isTrustedSender } from '../../src/main/shell/security'
 import { isChannel, type Channel } from '../../src/shared/ipc'
+import { memoryClipboard } from '../helpers/clipboard'
 
 const root = resolve(import.meta.dirname, '../..')
 export const rendererDir = join(root, 'out', 'renderer')
@@ -110,9 +110,29 @@ export interface App {
   close(): Promise<void>
 }
 
+/** Closes what `opened` holds, last opened first; all of it, then throws the first failure if any. */
+async function closeAll(opened: (() => Promise<unknown>)[]): Promise<void> {
+  const failures: unknown[] = []
+  for (const close of opened.splice(0).reverse()) await close().catch((err: unknown) => failures.push(err))
+  if (failures.length > 0) throw failures[0]
+}
+
 export async function launchApp(dataDir: string): Promise<App> {
   ensureBuilt()
+  // What is open so far: if the launch fails half-way, closed here (a browser left running would keep its
+  // profile folder in the temp dir); otherwise by the app's close().
+  const opened: (() => Promise<unknown>)[] = []
+  try {
+    return await launch(dataDir, opened)
+  } catch (err) {
+    await closeAll(opened).catch(() => undefined)
+    throw err
+  }
+}
+
+async function launch(dataDir: string, opened: (() => Promise<unknown>)[]): Promise<App> {
   const core = await openCore({ dataDir, env: {} })
+  opened.push(() => core.close())
   const preferences: Preferences = { serverPort: await freePort(), autostart: true }
   const server = keyServerController(core, { port: () => preferences.serverPort, version: '0.1.0' })
   const clipboard = memoryClipboard()
@@ -130,9 +150,12 @@ export async function launchApp(dataDir: string): Promise<App> {
     appVersion: '0.1.0'
   })
   await server.start()
+  opened.push(() => server.stop())
 
   const { server: staticServer, origin } = await serveRenderer()
+  opened.push(() => new Promise((done) => staticServer.close(done)))
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  opened.push(() => browser.close())
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })
   const exchanges: Exchange[] = []
   // The same checks ipc-register.ts makes in the app: a trusted sender, a known channel; then the table.
@@ -171,10 +194,7 @@ export async function launchApp(dataDir: string): Promise<App> {
     context,
     page,
     async close() {
-      await browser.close()
-      await new Promise((done) => staticServer.close(done))
-      await server.stop()
-      await core.close()
+      await closeAll(opened)
       if (errors.length > 0) throw new Error(`The page logged errors: ${errors.join(' | ')}`)
     }
   }

@@ -1,13 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  bearer,
-  get,
-  key,
-  post,
-  startTestServer,
-  userWithKey,
-  type TestServer
-} from '../fixtures/server/harness'
+import { describe, expect, it } from 'vitest'
+import { bearer, get, key, post, serverFor, userWithKey, type TestServer } from '../fixtures/server/harness'
 import { tempDir } from '../helpers/tmp'
 import { send, sendJson } from '../server/http'
 
@@ -18,7 +10,8 @@ const root = tempDir('flowkeys-sec-autologin-')
 const SECRET = 'sk-openai-PLAINTEXT-autologin-7001'
 const PROOF_REQUIRED = 'This needs an API key or a password login: an auto-login session cannot do it'
 
-async function withCredential(server: TestServer): Promise<void> {
+/** The owner's Credential, which every attack below is after. */
+const withCredential = async (server: TestServer): Promise<void> => {
   await server.core.variables.create(server.admin.id, { name: 'OPENAI_API_KEY', value: SECRET })
 }
 
@@ -62,14 +55,10 @@ function expectAllRefused(results: Awaited<ReturnType<typeof attack>>): void {
 }
 
 describe('auto-login over HTTP (defaults: LANGFLOW_AUTO_LOGIN=true)', () => {
-  let server: TestServer
-  beforeAll(async () => {
-    server = await startTestServer(root, {})
-    await withCredential(server)
-  })
-  afterAll(() => server.close())
+  const current = serverFor(root, {}, withCredential)
 
   it('GET /api/v1/auto_login hands an anonymous caller no token and no cookie', async () => {
+    const server = current()
     const res = await get(`${server.url}/api/v1/auto_login`)
     expect(res.status).toBe(400)
     expect(res.json()).toEqual({
@@ -80,6 +69,7 @@ describe('auto-login over HTTP (defaults: LANGFLOW_AUTO_LOGIN=true)', () => {
   })
 
   it('an anonymous sign-up is refused: 403 "Public user registration is disabled."', async () => {
+    const server = current()
     const res = await post(`${server.url}/api/v1/users/`, { username: 'ops', password: 'attacker-pw' })
     expect(res.status).toBe(403)
     expect(res.json()).toEqual({ detail: 'Public user registration is disabled.' })
@@ -87,6 +77,7 @@ describe('auto-login over HTTP (defaults: LANGFLOW_AUTO_LOGIN=true)', () => {
   })
 
   it('a caller without a key reads no credential', async () => {
+    const server = current()
     const res = await get(`${server.url}/api/v1/flowkeys/credentials/OPENAI_API_KEY`)
     expect(res.status).toBe(403)
     expect(res.text).not.toContain(SECRET)
@@ -94,14 +85,10 @@ describe('auto-login over HTTP (defaults: LANGFLOW_AUTO_LOGIN=true)', () => {
 })
 
 describe('auto-login over HTTP turned on by the operator (FLOWKEYS_HTTP_AUTO_LOGIN=true)', () => {
-  let server: TestServer
-  beforeAll(async () => {
-    server = await startTestServer(root, { FLOWKEYS_HTTP_AUTO_LOGIN: 'true' })
-    await withCredential(server)
-  })
-  afterAll(() => server.close())
+  const current = serverFor(root, { FLOWKEYS_HTTP_AUTO_LOGIN: 'true' }, withCredential)
 
   it('its token reads no secret, makes no key and manages no user', async () => {
+    const server = current()
     const res = await get(`${server.url}/api/v1/auto_login`)
     expect(res.status).toBe(200)
     const token = (res.json() as { access_token: string }).access_token
@@ -116,12 +103,14 @@ describe('auto-login over HTTP turned on by the operator (FLOWKEYS_HTTP_AUTO_LOG
   })
 
   it('the same token as the access_token_lf cookie is refused alike', async () => {
+    const server = current()
     const token = ((await get(`${server.url}/api/v1/auto_login`)).json() as { access_token: string })
       .access_token
     expectAllRefused(await attack(server, { cookie: `access_token_lf=${token}` }))
   })
 
   it('a real API key of the same superuser still does all of it', async () => {
+    const server = current()
     const created = await server.core.keys.create(server.admin, { name: 'owner' })
     const res = await get(`${server.url}/api/v1/flowkeys/credentials/OPENAI_API_KEY`, key(created.api_key))
     expect(res.status).toBe(200)
@@ -133,14 +122,10 @@ describe('auto-login over HTTP turned on by the operator (FLOWKEYS_HTTP_AUTO_LOG
 })
 
 describe('LANGFLOW_SKIP_AUTH_AUTO_LOGIN=true (requests without a key act as the superuser)', () => {
-  let server: TestServer
-  beforeAll(async () => {
-    server = await startTestServer(root, { LANGFLOW_SKIP_AUTH_AUTO_LOGIN: 'true' })
-    await withCredential(server)
-  })
-  afterAll(() => server.close())
+  const current = serverFor(root, { LANGFLOW_SKIP_AUTH_AUTO_LOGIN: 'true' }, withCredential)
 
   it('reads no secret, makes no key and manages no user', async () => {
+    const server = current()
     expect((await get(`${server.url}/api/v1/users/whoami`)).status).toBe(200)
     expectAllRefused(await attack(server, {}))
     expect(server.core.keys.list(server.admin).total_count).toBe(0)

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BadRequest } from '../../src/main/core/errors'
+import { BadRequest } from '../../src/main/base/errors'
 import type { Core } from '../../src/main/core/open'
-import { MAX_JSON_DEPTH, nestedDeeperThan, parseJsonBody, UnreadableBody } from '../../src/main/server/body'
-import { pythonJsonError } from '../../src/main/server/json-error'
+import {
+  MAX_JSON_DEPTH,
+  nestedDeeperThan,
+  parseJsonBody,
+  UnreadableBody
+} from '../../src/main/server/http/body'
+import { pythonJsonError } from '../../src/main/server/http/json-error'
 import { startKeyServer } from '../../src/main/server/key-server'
-import type { ErrorLogEntry } from '../../src/main/server/log'
+import type { ErrorLogEntry } from '../../src/main/server/http/log'
 import type { ServerHandle } from '../../src/main/server/start'
 import { testCore } from '../helpers/core'
 import { send, sendJson, type RawResponse } from '../server/http'

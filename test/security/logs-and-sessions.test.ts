@@ -1,17 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ACCESS_LOG_FILE } from '../../src/main/audit/access-log'
 import { cliEnv, flowkeys } from '../cli/helpers'
-import {
-  bearer,
-  get,
-  key,
-  postForm,
-  startTestServer,
-  userWithKey,
-  type TestServer
-} from '../fixtures/server/harness'
+import { bearer, get, key, postForm, serverFor, userWithKey } from '../fixtures/server/harness'
 import { tempDir } from '../helpers/tmp'
 import { send, sendJson } from '../server/http'
 
@@ -21,16 +13,13 @@ import { send, sendJson } from '../server/http'
 const root = tempDir('flowkeys-sec-logs-')
 
 describe('nothing key-shaped reaches a log', () => {
-  let server: TestServer
-  let owner: string
-
-  beforeAll(async () => {
-    server = await startTestServer(root, { LANGFLOW_AUTO_LOGIN: 'false' })
+  let owner = ''
+  const current = serverFor(root, { LANGFLOW_AUTO_LOGIN: 'false' }, async (server) => {
     owner = (await server.core.keys.create(server.admin, { name: 'owner' })).api_key
   })
-  afterAll(() => server.close())
 
   it('a key pasted as a credential name, plain or percent-encoded, anonymous or not', async () => {
+    const server = current()
     const pasted = (await server.core.keys.create(server.admin, { name: 'pasted' })).api_key
     const body = pasted.slice(3)
     const paths = [
@@ -64,24 +53,23 @@ describe('nothing key-shaped reaches a log', () => {
 })
 
 describe('tokens end with a logout or a password change', () => {
-  let server: TestServer
-
-  beforeAll(async () => {
-    server = await startTestServer(root, { LANGFLOW_AUTO_LOGIN: 'false' })
-  })
-  afterAll(() => server.close())
+  const current = serverFor(root, { LANGFLOW_AUTO_LOGIN: 'false' })
 
   async function login(username: string, password: string) {
-    const res = await postForm(`${server.url}/api/v1/login`, { username, password })
+    const res = await postForm(`${current().url}/api/v1/login`, { username, password })
     expect(res.status).toBe(200)
     return res.json() as { access_token: string; refresh_token: string }
   }
 
-  const whoami = (token: string) => get(`${server.url}/api/v1/users/whoami`, bearer(token))
+  const whoami = (token: string) => get(`${current().url}/api/v1/users/whoami`, bearer(token))
   const refresh = (token: string) =>
-    send(`${server.url}/api/v1/refresh`, { method: 'POST', headers: { cookie: `refresh_token_lf=${token}` } })
+    send(`${current().url}/api/v1/refresh`, {
+      method: 'POST',
+      headers: { cookie: `refresh_token_lf=${token}` }
+    })
 
   it('POST /api/v1/logout ends the access and the refresh token', async () => {
+    const server = current()
     const tokens = await login('langflow', 'langflow')
     expect((await whoami(tokens.access_token)).status).toBe(200)
     const out = await send(`${server.url}/api/v1/logout`, {
@@ -96,6 +84,7 @@ describe('tokens end with a logout or a password change', () => {
   })
 
   it('a logout with only the refresh cookie ends the session too', async () => {
+    const server = current()
     const tokens = await login('langflow', 'langflow')
     await send(`${server.url}/api/v1/logout`, {
       method: 'POST',
@@ -105,6 +94,7 @@ describe('tokens end with a logout or a password change', () => {
   })
 
   it('reset-password ends the older tokens', async () => {
+    const server = current()
     const user = await userWithKey(server, 'resetter', { password: 'first-pw' })
     const tokens = await login('resetter', 'first-pw')
     const reset = await sendJson(
@@ -121,6 +111,7 @@ describe('tokens end with a logout or a password change', () => {
   })
 
   it('flowkeys users set-password, from another process, ends them at the running server', async () => {
+    const server = current()
     await userWithKey(server, 'cli-reset', { password: 'first-pw' })
     const tokens = await login('cli-reset', 'first-pw')
     expect((await whoami(tokens.access_token)).status).toBe(200)

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { FileLock } from '../../src/main/store/lock'
-import { get, key, postForm, startTestServer, userWithKey, type TestServer } from '../fixtures/server/harness'
+import { get, key, postForm, serverFor, startTestServer, userWithKey } from '../fixtures/server/harness'
 import { tempDir } from '../helpers/tmp'
 import { unknownKey } from './helpers'
 
@@ -37,13 +37,10 @@ describe('the store lock', () => {
 })
 
 describe('what an anonymous caller learns about accounts', () => {
-  let server: TestServer
-  beforeAll(async () => {
-    server = await startTestServer(root, { LANGFLOW_AUTO_LOGIN: 'false' })
-  })
-  afterAll(() => server.close())
+  const current = serverFor(root, { LANGFLOW_AUTO_LOGIN: 'false' })
 
   it("an inactive user's key gets exactly the answer of an unknown key", async () => {
+    const server = current()
     const sleeper = await userWithKey(server, 'sleeper', { is_active: false })
     const whoami = `${server.url}/api/v1/users/whoami`
     const inactive = await get(whoami, key(sleeper.apiKey))
@@ -53,6 +50,7 @@ describe('what an anonymous caller learns about accounts', () => {
   })
 
   it('a wrong password gets one answer whether the account is unknown, inactive or active', async () => {
+    const server = current()
     await userWithKey(server, 'dormant', { is_active: false, password: 'dormant-pw' })
     const answers = await Promise.all(
       ['nobody', 'dormant', 'langflow'].map((username) =>

@@ -11,8 +11,8 @@ import {
   TooLarge,
   Unauthorized,
   Unavailable
-} from '../../src/main/core/errors'
-import { bearerUnauthorized, DATA_UNREADABLE, toHttpError } from '../../src/main/server/errors'
+} from '../../src/main/base/errors'
+import { bearerUnauthorized, DATA_UNREADABLE, toHttpError } from '../../src/main/server/http/errors'
 
 describe('toHttpError', () => {
   it('maps each core error kind to its status with {"detail": message}', () => {

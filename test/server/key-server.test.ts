@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Invalid } from '../../src/main/core/errors'
+import { Invalid } from '../../src/main/base/errors'
 import { startKeyServer } from '../../src/main/server/key-server'
 import {
   bearer,

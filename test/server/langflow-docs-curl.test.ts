@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashPassword } from '../../src/main/users/password'
 import { KEY_PATTERN, startTestServer, type TestServer } from '../fixtures/server/harness'
 import { tempDir } from '../helpers/tmp'
+import { newUserRecord } from '../../src/main/users/record'
 
 // The curl commands of Langflow's documentation, run as written with the real curl binary against the key
 // server (test/fixtures/server/langflow-docs-curl.sh says where each comes from).
@@ -77,19 +78,18 @@ describe("Langflow's documented curl commands", () => {
     const now = new Date().toISOString()
     const password_hash = await hashPassword('original-password-123')
     await server.core.store.update((data) => {
-      data.users.push({
-        id: DOCS_USER_ID,
-        username: 'docs-example-user',
-        password_hash,
-        is_active: false,
-        is_superuser: false,
-        profile_image: null,
-        store_api_key: null,
-        create_at: now,
-        updated_at: now,
-        last_login_at: null,
-        token_generation: 0
-      })
+      data.users.push(
+        newUserRecord(
+          {
+            id: DOCS_USER_ID,
+            username: 'docs-example-user',
+            password_hash,
+            is_active: false,
+            is_superuser: false
+          },
+          now
+        )
+      )
     })
     docsUserKey = (await server.core.keys.create(server.admin, { name: 'docs user key' }, DOCS_USER_ID))
       .api_key

@@ -155,22 +155,14 @@ describe('with LANGFLOW_FALLBACK_TO_ENV_VAR on (the default)', () => {
           variable: 'OPENAI_API_KEY',
           outcome: 'served'
         },
-        {
+        ...Array(2).fill({
           kind: 'credential',
           keyId: null,
           keyName: null,
           userId: null,
           variable: 'OPENAI_API_KEY',
           outcome: 'refused'
-        },
-        {
-          kind: 'credential',
-          keyId: null,
-          keyName: null,
-          userId: null,
-          variable: 'OPENAI_API_KEY',
-          outcome: 'refused'
-        }
+        })
       ])
     })
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { Invalid, Unavailable } from '../../src/main/core/errors'
+import { Invalid, Unavailable } from '../../src/main/base/errors'
 import type { RoutePlugin } from '../../src/main/server/app'
-import { lineSink } from '../../src/main/server/log'
+import { lineSink } from '../helpers/log'
 import { isLoopback, type ServerHandle, startServer } from '../../src/main/server/start'
 import { send } from './http'
 

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { parseJsonBody, UnreadableBody } from '../../src/main/server/body'
-import { RequestValidationError, toPydanticItems, uuidSchema } from '../../src/main/server/validation'
+import { parseJsonBody, UnreadableBody } from '../../src/main/server/http/body'
+import { uuidSchema } from '../../src/main/server/http/uuid'
+import { RequestValidationError, toPydanticItems } from '../../src/main/server/http/validation'
 
 const fixtures = join(import.meta.dirname, '../fixtures/server')
 

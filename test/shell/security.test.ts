@@ -1,28 +1,20 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   EXTERNAL_URL_ALLOWLIST,
   isAllowedExternalUrl,
-  isAllowedNavigation,
-  isTrustedSender,
-  normalizeExternalUrl,
-  secureWebPreferences
-} from '../../src/main/shell/security'
+  normalizeExternalUrl
+} from '../../src/main/config/urls'
+import { isAllowedNavigation, isTrustedSender, secureWebPreferences } from '../../src/main/shell/security'
 
 describe('secureWebPreferences', () => {
   it('pins the sandboxed, isolated, node-free preferences', () => {
     const prefs = secureWebPreferences('/app/out/preload/index.cjs')
-    expect(prefs).toMatchObject({
-      preload: '/app/out/preload/index.cjs',
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false
-    })
+    const { _: _why, ...pinned } = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../fixtures/shell/pinned-web-preferences.json'), 'utf8')
+    ) as Record<string, unknown>
+    expect(prefs).toMatchObject({ preload: '/app/out/preload/index.cjs', ...pinned })
   })
 
   it('returns a fresh object each time', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { Corrupt } from '../../src/main/core/errors'
+import { Corrupt } from '../../src/main/base/errors'
 import { defaultDataDir, resolveDataDir } from '../../src/main/config/paths'
 import { migrate, type Migration } from '../../src/main/store/migrations'
 import { SCHEMA_VERSION } from '../../src/main/store/schema'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { BadRequest, Forbidden, NotFound, Unauthorized } from '../../src/main/core/errors'
+import { BadRequest, Forbidden, NotFound, Unauthorized } from '../../src/main/base/errors'
 import type { Core } from '../../src/main/core/open'
 import type { Actor } from '../../src/main/users/actor'
 import { hashPassword, verifyPassword } from '../../src/main/users/password'

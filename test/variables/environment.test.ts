@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   BUILTIN_ENV_VARIABLES,
@@ -7,39 +9,15 @@ import {
 } from '../../src/main/variables/providers'
 import { fixture } from './setup'
 
-const BUILTIN = [
-  'OPENAI_API_KEY',
-  'ANTHROPIC_API_KEY',
-  'GOOGLE_API_KEY',
-  'COHERE_API_KEY',
-  'GROQ_API_KEY',
-  'HUGGINGFACEHUB_API_TOKEN',
-  'PINECONE_API_KEY',
-  'SAMBANOVA_API_KEY',
-  'SEARCHAPI_API_KEY',
-  'SERPAPI_API_KEY',
-  'NOVITA_API_KEY',
-  'TAVILY_API_KEY',
-  'COMPOSIO_API_KEY',
-  'AZURE_OPENAI_API_KEY',
-  'AZURE_OPENAI_API_VERSION',
-  'AZURE_OPENAI_API_INSTANCE_NAME',
-  'AZURE_OPENAI_API_DEPLOYMENT_NAME',
-  'AZURE_OPENAI_API_EMBEDDINGS_DEPLOYMENT_NAME',
-  'ASTRA_DB_APPLICATION_TOKEN',
-  'ASTRA_DB_API_ENDPOINT',
-  'UPSTASH_VECTOR_REST_URL',
-  'UPSTASH_VECTOR_REST_TOKEN',
-  'VECTARA_CUSTOMER_ID',
-  'VECTARA_CORPUS_ID',
-  'VECTARA_API_KEY',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'WATSONX_APIKEY',
-  'WATSONX_PROJECT_ID',
-  'WATSONX_URL',
-  'OPENROUTER_API_KEY'
-]
+/** Langflow's own list, copied from its source into a fixture: the code must match it, name for name. */
+const BUILTIN = (
+  JSON.parse(
+    readFileSync(
+      join(import.meta.dirname, '../fixtures/langflow/variables-to-get-from-environment.json'),
+      'utf8'
+    )
+  ) as { names: string[] }
+).names
 
 describe('the list of names to read from the environment', () => {
   it("is Langflow's built-in list, in order, when nothing is added", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { BadRequest, Invalid, NotFound } from '../../src/main/core/errors'
+import { BadRequest, Invalid, NotFound } from '../../src/main/base/errors'
 import type { VariableType } from '../../src/main/store/schema'
 import { resolveFlowCredentials, type ResolveFlowInput } from '../../src/main/variables/resolve'
 import { fixture } from './setup'

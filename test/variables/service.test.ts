@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BadRequest, Invalid, NotFound } from '../../src/main/core/errors'
+import { BadRequest, Invalid, NotFound } from '../../src/main/base/errors'
 import { Store } from '../../src/main/store/store'
 import { VariableService } from '../../src/main/variables/service'
 import { fixture, storeBytes } from './setup'

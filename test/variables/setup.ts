@@ -5,6 +5,7 @@ import { STORE_FILE, Store } from '../../src/main/store/store'
 import { Vault } from '../../src/main/vault/vault'
 import { VariableService } from '../../src/main/variables/service'
 import { tempDir } from '../helpers/tmp'
+import { newUserRecord } from '../../src/main/users/record'
 
 const root = tempDir('flowkeys-variables-')
 let count = 0
@@ -18,19 +19,9 @@ export async function addUser(store: Store, username: string): Promise<string> {
   const id = randomUUID()
   const now = new Date().toISOString()
   await store.update((data) => {
-    data.users.push({
-      id,
-      username,
-      password_hash: 'unused',
-      is_active: true,
-      is_superuser: false,
-      profile_image: null,
-      store_api_key: null,
-      create_at: now,
-      updated_at: now,
-      last_login_at: null,
-      token_generation: 0
-    })
+    data.users.push(
+      newUserRecord({ id, username, password_hash: 'unused', is_active: true, is_superuser: false }, now)
+    )
   })
   return id
 }

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { Corrupt, Invalid } from '../../src/main/core/errors'
+import { Corrupt, Invalid } from '../../src/main/base/errors'
 import { STORE_FILE, Store } from '../../src/main/store/store'
 import { osKeychain } from '../../src/main/vault/keychain'
 import { deriveSubkey } from '../../src/main/vault/subkeys'
@@ -153,11 +153,12 @@ describe('vault key in the OS keychain (real gnome-keyring)', () => {
   it('with no Secret Service on the bus, fails with an error that names both fixes', () => {
     const dir = freshDir()
     const busConfig = join(root, 'bare-session.conf')
-    // A D-Bus session with no service files: nothing can provide org.freedesktop.secrets.
+    // A D-Bus session with no service files: nothing can provide org.freedesktop.secrets. Its socket goes in
+    // this suite's folder, not /tmp.
     writeFileSync(
       busConfig,
       `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>session</type><listen>unix:tmpdir=/tmp</listen><auth>EXTERNAL</auth>
+<busconfig><type>session</type><listen>unix:dir=${root}</listen><auth>EXTERNAL</auth>
 <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`
     )
     const result = spawnSync(

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { nowIso } from '../core/clock'
+import { nowIso } from '../base/clock'
 import { redact } from './redact'
 
 /** One line of the access log. Never a key, token, password or variable value: names and outcomes only. */
@@ -48,10 +48,6 @@ export interface AccessLogOptions {
 /** Entries reach the file within this delay, or at once when this many bytes are waiting. */
 const FLUSH_DELAY_MS = 100
 const FLUSH_BYTES = 64 * 1024
-/** In a request line's cache key: separates the fields and stands for null (no field holds a control character). */
-const NUL = '\u0000'
-const NO_BYTES = new Uint8Array(0)
-const NEWLINE = new Uint8Array([0x0a])
 /** recent() reads at most this much of the end of each file. */
 const TAIL_BYTES = 512 * 1024
 
@@ -62,13 +58,11 @@ process.once('exit', () => {
 })
 
 /**
- * The access log: every entry appended (JSON lines, mode 0600) to a file in the data directory, rotated by
- * size, and read back from the file's end for the app (recent). It is on every request's path, so a request
- * leaves nothing behind in the JavaScript heap: its line is copied into a byte buffer that is written out in
- * batches (within FLUSH_DELAY_MS, on close and at process exit; a process killed outright loses at most that
- * last fraction of a second). Keeping entries as objects for a while made the garbage collector copy them
- * over and over, which cost more than the rest of the logging. Without a data directory, entries are kept in
- * memory instead. Listeners (the app's Server page) hear each entry as it happens.
+ * The access log: every entry appended (JSON lines, mode 0600) to a file in the data directory, rotated by size,
+ * and read back from the file's end for the app (recent). Lines are written in batches (within FLUSH_DELAY_MS, on
+ * close and at exit: a process killed outright loses at most that fraction of a second). Without a data directory,
+ * entries stay in memory. Listeners (the app's Server page) hear each entry as it happens. Its own rather than
+ * pino's: it rotates, counts the entries a full disk lost, and reads its tail back for the app.
  */
 export class AccessLog {
   private readonly memory: AccessEntry[] = []
@@ -79,7 +73,8 @@ export class AccessLog {
   /** Bytes in the file, as written by this process. */
   private bytes = 0
   private fd: number | null = null
-  private pending = Buffer.allocUnsafeSlow(FLUSH_BYTES)
+  /** Lines waiting for the file, and their length in UTF-16 units (a bound on when to flush). */
+  private pending: string[] = []
   private pendingLength = 0
   private flushTimer: NodeJS.Timeout | undefined
   /** A previous process died in the middle of a line: the next line starts on a line of its own. */
@@ -106,31 +101,26 @@ export class AccessLog {
       const text = full[field]
       if (typeof text === 'string') full[field] = redact(text)
     }
-    if (this.file) this.append(Buffer.from(JSON.stringify(full) + '\n', 'utf8'), NO_BYTES)
+    if (this.file) this.append(JSON.stringify(full) + '\n')
     this.keepEntry(full)
     return full
   }
 
-  /**
-   * A key server request. Its line is the one record() would write, in two cached pieces of bytes: the start up
-   * to the time (made once per millisecond) and the JSON of everything else (made once per caller and path).
-   * JSON.stringify was most of what logging cost a request; copying cached bytes makes neither a string nor a
-   * call into the string encoder, and the entry object itself is made only for those who keep or hear it.
-   */
+  /** A key server request: one line per answer (a lighter record(): it is on every request's path). */
   recordRequest(fields: RequestFields): void {
-    if (this.file) this.append(this.requestHead(fields.time), this.requestTail(fields))
-    if (!this.file || this.listeners.size > 0) {
-      this.keepEntry({
-        kind: 'request',
-        time: fields.time,
-        method: fields.method,
-        path: fields.path,
-        status: fields.status,
-        keyId: fields.keyId ?? null,
-        keyName: fields.keyName ?? null,
-        userId: fields.userId ?? null
-      } satisfies RequestEntry)
+    const keyName = fields.keyName ?? null
+    const entry: RequestEntry = {
+      kind: 'request',
+      time: fields.time,
+      method: fields.method,
+      path: redact(fields.path),
+      status: fields.status,
+      keyId: fields.keyId ?? null,
+      keyName: keyName && redact(keyName),
+      userId: fields.userId ?? null
     }
+    if (this.file) this.append(JSON.stringify(entry) + '\n')
+    if (!this.file || this.listeners.size > 0) this.keepEntry(entry)
   }
 
   /** Keeps the entry in memory when there is no file, and tells the listeners. */
@@ -144,71 +134,21 @@ export class AccessLog {
     if (this.listeners.size > 0) for (const listener of this.listeners) listener(entry)
   }
 
-  /** UTF-8 of the JSON of a request entry after its time, by what it holds; bounded (cleared when full). */
-  private requestTails = new Map<string, Uint8Array>()
-  private lastTime: string | null = null
-  private lastHead: Uint8Array = NO_BYTES
-
-  /** The previous request's fields and tail: a client often sends the same request again and again. */
-  private lastRequest: RequestFields | null = null
-  private lastTail: Uint8Array = NO_BYTES
-
-  private requestHead(time: string): Uint8Array {
-    if (time !== this.lastTime) {
-      this.lastTime = time
-      this.lastHead = Buffer.from(`{"kind":"request","time":${JSON.stringify(time)},`, 'utf8')
-    }
-    return this.lastHead
-  }
-
-  private requestTail(fields: RequestFields): Uint8Array {
-    const { method, path, status } = fields
-    const keyId = fields.keyId ?? null
-    const keyName = fields.keyName ?? null
-    const userId = fields.userId ?? null
-    const last = this.lastRequest
-    if (
-      last !== null &&
-      last.path === path &&
-      (last.keyId ?? null) === keyId &&
-      last.status === status &&
-      last.method === method &&
-      (last.keyName ?? null) === keyName &&
-      (last.userId ?? null) === userId
-    ) {
-      return this.lastTail
-    }
-    const cacheKey = `${method}${NUL}${status}${NUL}${keyId ?? NUL}${NUL}${userId ?? NUL}${NUL}${keyName ?? NUL}${NUL}${path}`
-    let tail = this.requestTails.get(cacheKey)
-    if (tail === undefined) {
-      const safe = { method, path: redact(path), status, keyId, keyName: keyName && redact(keyName), userId }
-      tail = Buffer.from(`${JSON.stringify(safe).slice(1)}\n`, 'utf8')
-      if (this.requestTails.size >= 1_000) this.requestTails = new Map()
-      this.requestTails.set(cacheKey, tail)
-    }
-    this.lastRequest = fields
-    this.lastTail = tail
-    return tail
-  }
-
-  /** Queues the line made of the bytes `head` then `tail` for the file. */
-  private append(head: Uint8Array, tail: Uint8Array): void {
+  /** Queues a line for the file. */
+  private append(line: string): void {
     if (this.tornTail) {
       this.tornTail = false
-      this.append(NEWLINE, NO_BYTES)
+      this.append('\n')
     }
-    const size = head.length + tail.length
-    if (this.bytes + this.pendingLength + size > this.maxBytes && this.bytes + this.pendingLength > 0) {
+    if (
+      this.bytes + this.pendingLength + line.length > this.maxBytes &&
+      this.bytes + this.pendingLength > 0
+    ) {
       this.flush()
       this.rotate()
     }
-    if (this.pendingLength + size > this.pending.length) {
-      this.flush()
-      if (size > this.pending.length) this.pending = Buffer.allocUnsafeSlow(size)
-    }
-    this.pending.set(head, this.pendingLength)
-    this.pending.set(tail, this.pendingLength + head.length)
-    this.pendingLength += size
+    this.pending.push(line)
+    this.pendingLength += line.length
     if (this.pendingLength >= FLUSH_BYTES) this.flush()
     else if (!this.flushTimer) {
       this.flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS)
@@ -222,14 +162,16 @@ export class AccessLog {
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = undefined
     openLogs.delete(this)
-    if (!this.file || this.pendingLength === 0) return
-    const length = this.pendingLength
+    if (!this.file || this.pending.length === 0) return
+    const lines = this.pending
+    this.pending = []
     this.pendingLength = 0
+    const bytes = Buffer.from(lines.join(''), 'utf8')
     try {
       this.fd ??= openSync(this.file, 'a', 0o600)
       let offset = 0
-      while (offset < length) offset += writeSync(this.fd, this.pending, offset, length - offset)
-      this.bytes += length
+      while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset)
+      this.bytes += bytes.length
       if (this.lostEntries !== null) {
         this.warn(`access log: writing ${this.file} again; ${this.lostEntries} entries were lost`)
         this.lostEntries = null
@@ -241,7 +183,7 @@ export class AccessLog {
         const code = (err as NodeJS.ErrnoException).code ?? 'error'
         this.warn(`access log: cannot write ${this.file} (${code}); its entries are dropped until it can`)
       }
-      this.lostEntries = (this.lostEntries ?? 0) + linesIn(this.pending, length)
+      this.lostEntries = (this.lostEntries ?? 0) + lines.filter((line) => line !== '\n').length
     }
   }
 
@@ -270,7 +212,7 @@ export class AccessLog {
   /** The newest `keep` entries of the file (and of the rotated one, if needed), what is pending included. */
   private newestFromFiles(): AccessEntry[] {
     if (!this.file) return []
-    const texts = [this.pending.toString('utf8', 0, this.pendingLength), readTail(this.file, TAIL_BYTES)]
+    const texts = [this.pending.join(''), readTail(this.file, TAIL_BYTES)]
     const out: AccessEntry[] = []
     const take = (text: string): void => {
       const lines = text.split('\n')
@@ -312,11 +254,6 @@ export class AccessLog {
 }
 
 /** How many lines the first `length` bytes of `bytes` hold (each entry is one line). */
-function linesIn(bytes: Buffer, length: number): number {
-  let lines = 0
-  for (let at = bytes.indexOf(0x0a); at !== -1 && at < length; at = bytes.indexOf(0x0a, at + 1)) lines++
-  return lines
-}
 
 /** The last `bytes` bytes of a file as text ('' when there is no file). */
 function readTail(file: string, bytes: number): string {

@@ -1,4 +1,4 @@
-import { BadRequest, Forbidden, Unauthorized } from '../core/errors'
+import { BadRequest, Forbidden, Unauthorized } from '../base/errors'
 import type { Settings } from '../config/settings'
 import type { ApiKeyService, VerifiedKey } from '../keys/service'
 import type { ApiKeyRecord, UserRecord } from '../store/schema'

@@ -1,5 +1,5 @@
 import { SignJWT, errors, jwtVerify } from 'jose'
-import { Unauthorized } from '../core/errors'
+import { Unauthorized } from '../base/errors'
 
 export type TokenType = 'access' | 'refresh'
 

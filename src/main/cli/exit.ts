@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander'
-import { isFlowKeysError, oneLine } from '../core/errors'
+import { isFlowKeysError, oneLine } from '../base/errors'
 import type { CliIO } from './io'
 import { terminalText } from './terminal-text'
 

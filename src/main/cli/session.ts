@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { NotFound, isFlowKeysError } from '../core/errors'
+import { NotFound, isFlowKeysError } from '../base/errors'
 import { openCore, type Core } from '../core/open'
 import type { UserRecord } from '../store/schema'
 import type { Actor } from '../users/actor'

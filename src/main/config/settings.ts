@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Corrupt, Invalid, Unavailable, oneLine } from '../core/errors'
+import { Corrupt, Invalid, Unavailable, oneLine } from '../base/errors'
 import { isSecretSetting } from './secret-settings'
 
 /** Langflow's auth and variable settings (environment prefix LANGFLOW_), as FlowKeys honours them. */

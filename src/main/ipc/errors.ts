@@ -1,4 +1,4 @@
-import { isFlowKeysError, oneLine } from '../core/errors'
+import { isFlowKeysError, oneLine } from '../base/errors'
 import type { IpcError } from '../../shared/ipc'
 
 export const UNEXPECTED_ERROR = 'Something went wrong. The details are in the app log.'

@@ -3,10 +3,10 @@
 // through the channel's response schema (which drops any field the contract does not list). Failures become
 // `{ ok: false, error }` in one place (./errors.ts). This module must not import electron: the shell registers
 // the table on ipcMain (src/main/shell/ipc-register.ts) and the renderer tests bind it to a Playwright page.
-import { Forbidden } from '../core/errors'
+import { Forbidden } from '../base/errors'
 import type { Core } from '../core/open'
 import { API_KEY_NOT_FOUND } from '../keys/service'
-import { normalizeExternalUrl } from '../shell/security'
+import { normalizeExternalUrl } from '../config/urls'
 import {
   CHANNELS,
   contract,
@@ -15,7 +15,8 @@ import {
   type IpcResult,
   type ParsedRequestOf,
   type ResponseInputOf,
-  type ResponseOf
+  type ResponseOf,
+  type StartupState
 } from '../../shared/ipc'
 import { applyEnvImport, previewEnvImport } from '../variables/dotenv-import'
 import { copyToClipboard } from './clipboard'
@@ -31,6 +32,7 @@ type Implementation<C extends Channel> = (
 type Implementations = { [C in Channel]: Implementation<C> }
 
 const DAY_MS = 24 * 60 * 60 * 1000
+const READY: StartupState = Object.freeze({ phase: 'ready', message: null })
 /** Users are few; the UI shows them all. */
 const ALL_USERS = { skip: 0, limit: 1_000_000 }
 
@@ -114,6 +116,7 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
     'server:start': () => services.server.start(),
     'server:stop': () => services.server.stop(),
     'server:accessLog': (request) => services.server.accessLog(request?.limit ?? 100),
+    'server:errors': (request) => services.server.errors(request?.limit ?? 50),
 
     'users:list': () => core.users.list(actor(), ALL_USERS),
     'users:add': (input) => core.users.create(actor(), input),
@@ -124,6 +127,7 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
       return { ok: true as const }
     },
 
+    'app:startup': () => services.startup?.() ?? READY,
     'app:whoami': () => core.users.get(actor().id),
     'app:settings': settings,
     'app:updateSettings': (patch) => {

@@ -1,8 +1,8 @@
 // Runs the key server in-process for the app: start on the configured port, stop (waiting for in-flight
 // requests), status, and the recent access log. The shell and the renderer tests use this same controller.
-import { oneLine } from '../core/errors'
+import { oneLine } from '../base/errors'
 import type { AccessEntry, AccessLog } from '../audit/access-log'
-import type { AccessLogEntry, ServerStatus } from '../../shared/ipc'
+import type { AccessLogEntry, ServerProblem, ServerStatus } from '../../shared/ipc'
 import type { ServerController } from './services'
 
 export interface RunningServer {
@@ -18,6 +18,8 @@ export interface ServerControllerOptions {
   port(): number
   /** The log the server writes to. */
   accessLog: AccessLog
+  /** The server's errors and warnings, newest first (./server-problems.ts); none when absent. */
+  problems?: { recent(limit: number): ServerProblem[] }
 }
 
 function toView(entry: AccessEntry): AccessLogEntry {
@@ -69,6 +71,7 @@ export function createServerController(options: ServerControllerOptions): Server
         if (server) await server.close()
         return status()
       }),
-    accessLog: (limit) => options.accessLog.recent(limit, (entry) => entry.kind === 'request').map(toView)
+    accessLog: (limit) => options.accessLog.recent(limit, (entry) => entry.kind === 'request').map(toView),
+    errors: (limit) => options.problems?.recent(limit) ?? []
   }
 }

@@ -1,6 +1,6 @@
 // The platform services the IPC handlers need besides the core. The Electron shell provides the real ones;
 // the tests provide the same server controller and an in-memory clipboard (see ./clipboard.ts).
-import type { AccessLogEntry, ServerStatus } from '../../shared/ipc'
+import type { AccessLogEntry, ServerProblem, ServerStatus, StartupState } from '../../shared/ipc'
 
 /** The in-process key server, as the UI drives it. */
 export interface ServerController {
@@ -11,6 +11,8 @@ export interface ServerController {
   stop(): Promise<ServerStatus>
   /** The most recent requests, newest first. */
   accessLog(limit: number): AccessLogEntry[]
+  /** The server's most recent errors and warnings, newest first. */
+  errors(limit: number): ServerProblem[]
 }
 
 /** The system clipboard (Electron's `clipboard` in the app, whose methods return promises). */
@@ -38,6 +40,8 @@ export interface Services {
    * handler only calls it with an allowlisted https URL. */
   openInBrowser(url: string): Promise<void>
   appVersion: string
+  /** Where the app is in its start (the shell's); absent: ready, as for a table made over an open core. */
+  startup?: () => StartupState
   /** Where unexpected handler failures are reported (defaults to console.error). */
   log?: (message: string) => void
 }

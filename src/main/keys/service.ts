@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { BadRequest, NotFound } from '../core/errors'
+import { BadRequest, NotFound } from '../base/errors'
 import type { Store } from '../store/store'
 import type { ApiKeyRecord, StoreData, UserRecord } from '../store/schema'
 import { checkLength, LIMITS } from '../store/limits'
@@ -8,18 +8,8 @@ import type { Vault } from '../vault/vault'
 import { generateApiKey, looksLikeApiKey, maskApiKey, VISIBLE_CHARS } from './generate'
 import { UsageCounter } from './usage'
 
-/** Langflow's ApiKeyRead: the key itself only in masked form. */
-export interface ApiKeyRead {
-  id: string
-  api_key: string
-  name: string | null
-  created_at: string
-  last_used_at: string | null
-  total_uses: number
-  is_active: boolean
-  user_id: string
-  expires_at: string | null
-}
+/** Langflow's ApiKeyRead: the stored record without its hash, the key itself only in masked form. */
+export type ApiKeyRead = Omit<ApiKeyRecord, 'hash' | 'prefix'> & { api_key: string }
 
 export interface ApiKeyCreate {
   name?: string | null
@@ -65,7 +55,7 @@ export class ApiKeyService {
   /**
    * ApiKeyRead objects by record, frozen and shared while the record is unchanged and the key has no uses
    * waiting to be written: listing 10,000 keys then builds no new objects, and the HTTP face serialises each
-   * one once (see server/serializer.ts). Records are replaced on a re-read (the entries go with them) and
+   * one once (see server/http/serializer.ts). Records are replaced on a re-read (the entries go with them) and
    * updated in place by the usage flush (checked below), so only the keys that changed are built again.
    */
   private reads = new WeakMap<ApiKeyRecord, ApiKeyRead>()

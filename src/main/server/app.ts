@@ -1,16 +1,15 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod'
-import { registerBodyParsers } from './body'
-import { registerErrorHandler } from './errors'
-import { type HardeningOptions, LIMITS, registerHardening, setSafetyHeaders } from './hardening'
-import { type LogAnswer, registerAccessLog, type ServerLogSink } from './log'
-import { FailureLimiter } from './rate-limit'
+import { bodyPlugin } from './http/body'
+import { registerErrorHandler } from './http/errors'
+import { hardeningPlugin, type HardeningOptions, LIMITS, setSafetyHeaders } from './guards/hardening'
+import { accessLogPlugin, type ServerLogSink } from './http/log'
+import { FailureLimiter } from './guards/rate-limit'
 import { registerDocs } from './routes/docs'
 import { healthRoutes } from './routes/health'
-import { ServedResponse } from './response-buffers'
-import { registerRouting } from './routing'
-import { serializerCompiler } from './serializer'
-import { validatorCompiler } from './validation'
+import { registerRouting } from './http/routing'
+import { serializerCompiler } from './http/serializer'
+import { validatorCompiler } from './http/validation'
 
 /** A route family: a Fastify plugin with zod schemas, registered at the root with full Langflow paths. */
 export type RoutePlugin = FastifyPluginAsyncZod
@@ -51,8 +50,6 @@ export async function buildServer(
   options: ServerOptions = {}
 ): Promise<FastifyInstance> {
   const log = options.log ?? {}
-  // Set once the access log is registered, below, before the server takes any request.
-  let logAnswer: LogAnswer = () => {}
   const app = Fastify({
     // Fastify's logger would print URLs with their query (`?x-api-key=`) and error details: log.ts replaces it.
     logger: false,
@@ -69,10 +66,8 @@ export async function buildServer(
     frameworkErrors: (_err, request, reply) => {
       setSafetyHeaders(reply as FastifyReply)
       void (reply as FastifyReply).code(400).send({ detail: 'Bad Request' })
-      logAnswer(request as FastifyRequest, reply as FastifyReply)
-    },
-    // Node's response, but giving the memory of a large answer back for reuse once written (response-buffers.ts).
-    http: { ServerResponse: ServedResponse }
+      app.logAnswer(request as FastifyRequest, reply as FastifyReply)
+    }
   })
   app.server.headersTimeout = LIMITS.headersTimeout
 
@@ -83,9 +78,10 @@ export async function buildServer(
 
   registerErrorHandler(app, log)
   registerRouting(app)
-  registerHardening(app, options)
-  logAnswer = registerAccessLog(app, log)
-  registerBodyParsers(app, LIMITS.bodyLimit)
+  // Root plugins (fastify-plugin), each for every route registered after it.
+  await app.register(hardeningPlugin, options)
+  await app.register(accessLogPlugin, { log })
+  await app.register(bodyPlugin, { bodyLimit: LIMITS.bodyLimit })
 
   for (const hook of deps.onClose ?? []) app.addHook('onClose', async () => hook())
 

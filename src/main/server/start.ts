@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { Invalid, Unavailable } from '../core/errors'
+import { Invalid, Unavailable } from '../base/errors'
 import { buildServer, type ServerDeps, type ServerOptions } from './app'
-import { hostForHeader, isLoopback } from './hardening'
+import { hostForHeader, isLoopback } from './guards/hardening'
 
 export { isLoopback }
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults'
@@ -21,7 +21,10 @@ export interface ServerHandle {
   port: number
   /** The Fastify instance, for tests and for the faces that need `inject`. */
   app: FastifyInstance
-  /** Stops accepting connections, waits for requests in flight, then runs the `onClose` hooks. Idempotent. */
+  /**
+   * Stops accepting connections, waits for requests in flight (at most 2 s, then drops what is still open), then
+   * runs the `onClose` hooks. Idempotent.
+   */
   close(): Promise<void>
 }
 
@@ -67,8 +70,21 @@ export async function startServer(deps: ServerDeps, options: StartOptions = {}):
     url: `http://${urlHost}:${actualPort}`,
     port: actualPort,
     app,
-    close: () => (closing ??= app.close())
+    close: () => (closing ??= closeWithin(app, CLOSE_GRACE_MS))
   }
+}
+
+/** How long requests in flight may take to finish once the server closes; then every connection is dropped. */
+const CLOSE_GRACE_MS = 2_000
+
+/**
+ * Fastify's close waits for every open connection, and a socket that connected and sent nothing is not idle to
+ * Node (forceCloseConnections: 'idle' leaves it): one such socket held close() for the 60 s connection timeout.
+ */
+function closeWithin(app: FastifyInstance, graceMs: number): Promise<void> {
+  const timer = setTimeout(() => app.server.closeAllConnections(), graceMs)
+  timer.unref()
+  return app.close().finally(() => clearTimeout(timer))
 }
 
 function listenError(err: unknown, host: string, port: number): Error {

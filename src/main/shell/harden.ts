@@ -1,7 +1,8 @@
 // Wires the pure policy from ./security.ts onto Electron objects. Only types are imported from `electron`,
 // so the objects (and openInBrowser) are passed in by src/main/index.ts.
 import type { App, Session, WebContents } from 'electron'
-import { isAllowedNavigation, normalizeExternalUrl } from './security'
+import { normalizeExternalUrl } from '../config/urls'
+import { isAllowedNavigation } from './security'
 
 export interface HardenOptions {
   /** See isAllowedNavigation: the dev server origin, or app://flowkeys (the built renderer, ./app-protocol.ts). */

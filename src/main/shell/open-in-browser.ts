@@ -1,6 +1,6 @@
 import { shell } from 'electron'
-import { Forbidden } from '../core/errors'
-import { normalizeExternalUrl } from './security'
+import { Forbidden } from '../base/errors'
+import { normalizeExternalUrl } from '../config/urls'
 
 /**
  * The app's only call to shell.openExternal. The URL is checked here, at the call, whoever asked (a link in

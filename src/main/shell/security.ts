@@ -1,6 +1,7 @@
 // Pure security policy for the Electron shell. This module must not import `electron` at runtime so it
 // can be unit-tested in plain Node; the wiring onto real app/webContents objects lives in ./harden.ts.
 import { APP_SCHEME } from './app-protocol'
+import { hasCredentials, parseUrl } from '../config/urls'
 
 /** The subset of Electron's WebPreferences that FlowKeys pins for every window. */
 export interface SecureWebPreferences {
@@ -43,27 +44,6 @@ export function secureWebPreferences(preloadPath: string): SecureWebPreferences 
   }
 }
 
-/** https prefixes that may be opened in the user's browser. Compared against the parsed, normalized URL. */
-export const EXTERNAL_URL_ALLOWLIST: readonly string[] = Object.freeze([
-  'https://docs.langflow.org/',
-  'https://github.com/langflow-ai/'
-])
-
-const MAX_URL_LENGTH = 2048
-
-function parseUrl(url: unknown): URL | null {
-  if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL_LENGTH) return null
-  try {
-    return new URL(url)
-  } catch {
-    return null
-  }
-}
-
-function hasCredentials(url: URL): boolean {
-  return url.username !== '' || url.password !== ''
-}
-
 /** The documents of the app:// origin a window may show: the renderer's entry file (`/` serves it too). */
 const APP_DOCUMENTS: ReadonlySet<string> = new Set(['/', '/index.html'])
 
@@ -96,23 +76,6 @@ export function isAllowedNavigation(url: string, appOrigin: string): boolean {
   if (app.protocol === `${APP_SCHEME}:`) return app.hostname !== '' && isAppDocument(target, app)
   if (app.protocol !== 'http:' && app.protocol !== 'https:') return false
   return target.protocol === app.protocol && target.origin === app.origin
-}
-
-/**
- * Whether `url` may be handed to the OS browser (shell.openExternal): https only, no credentials, no
- * non-default port, and the normalized URL must start with an allowlisted prefix (so lookalike hosts such as
- * `docs.langflow.org.evil.com` and dot-segment tricks are rejected).
- */
-export function isAllowedExternalUrl(url: string): boolean {
-  return normalizeExternalUrl(url) !== null
-}
-
-/** The normalized href to open externally, or null when `url` is not allowlisted. */
-export function normalizeExternalUrl(url: string): string | null {
-  const target = parseUrl(url)
-  if (!target || target.protocol !== 'https:' || hasCredentials(target) || target.port !== '') return null
-  const href = target.href
-  return EXTERNAL_URL_ALLOWLIST.some((prefix) => href.startsWith(prefix)) ? href : null
 }
 
 /**

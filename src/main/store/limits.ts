@@ -1,4 +1,4 @@
-import { BadRequest } from '../core/errors'
+import { BadRequest } from '../base/errors'
 
 /**
  * The largest text FlowKeys stores per field: anyone who can sign up or holds a key writes names, so every stored

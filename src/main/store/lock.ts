@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, wr
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Unavailable } from '../core/errors'
+import { Unavailable } from '../base/errors'
 
 export interface LockOptions {
   /** How long to wait for another process to release the lock. */
@@ -19,6 +19,8 @@ const HOST = hostname()
  * A cross-process lock: a lock file created with O_EXCL that records its owner's pid and host.
  * A lock whose owner died (SIGKILL, power cut) is taken over at once rather than after a timeout, so a crashed
  * CLI never blocks the app. Within one process, callers are queued so they never wait on themselves.
+ * Its own rather than proper-lockfile's: that one judges a lock by its age alone, so it can neither take a dead
+ * owner's lock at once nor leave a live owner's alone.
  */
 export class FileLock {
   private queue: Promise<void> = Promise.resolve()

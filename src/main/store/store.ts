@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
-import { LowSync, type SyncAdapter } from 'lowdb'
-import { Corrupt, oneLine } from '../core/errors'
+import { Corrupt, oneLine } from '../base/errors'
 import { removeStaleTemps, writeFileAtomic } from './atomic-file'
 import { readWriteId, writeStoreJson } from './store-json'
 import { FileLock } from './lock'
@@ -11,8 +10,11 @@ import { SCHEMA_VERSION, emptyStore, type StoreData } from './schema'
 
 export const STORE_FILE = 'flowkeys.json'
 
-/** lowdb adapter that reads strictly (a broken file is an error, never an empty store) and writes atomically. */
-class AtomicJsonAdapter implements SyncAdapter<StoreData> {
+/**
+ * The store file: read strictly (a broken file is an error, never an empty store), written atomically. The store is
+ * its own rather than lowdb's: it also sees other processes' writes (stat, write_id) and writes under their lock.
+ */
+class StoreFile {
   /** Schema version of the file as last read, before migration (SCHEMA_VERSION when absent). */
   lastReadVersion = SCHEMA_VERSION
 
@@ -115,8 +117,9 @@ export class Store {
   generation = 0
   /** How long this process's last write of the file took (serialising, writing, syncing), in ms; 0 before any. */
   lastWriteMs = 0
-  private readonly adapter: AtomicJsonAdapter
-  private readonly db: LowSync<StoreData>
+  private readonly adapter: StoreFile
+  /** The data as last read or written. */
+  private data: StoreData
   private readonly lock: FileLock
   /** The stamp of the file as last read or written (null: there was no file). */
   private stamp: Stamp = null
@@ -129,8 +132,8 @@ export class Store {
     options: StoreOptions
   ) {
     this.file = join(dataDir, STORE_FILE)
-    this.adapter = new AtomicJsonAdapter(this.file)
-    this.db = new LowSync<StoreData>(this.adapter, emptyStore())
+    this.adapter = new StoreFile(this.file)
+    this.data = emptyStore()
     this.lock = new FileLock(`${this.file}.lock`, { timeoutMs: options.lockTimeoutMs })
   }
 
@@ -149,7 +152,7 @@ export class Store {
   read(): StoreData {
     if (this.inCheckedBatch === 0 && this.changedOnDisk()) this.reload()
     this.markChecked()
-    return this.db.data
+    return this.data
   }
 
   /**
@@ -201,7 +204,7 @@ export class Store {
    * see it at once (is this key revoked?) use read().
    */
   readChecked(): StoreData {
-    return this.checkedThisTurn ? this.db.data : this.read()
+    return this.checkedThisTurn ? this.data : this.read()
   }
 
   /** Whether read() ran in this turn of the event loop (cleared when the turn ends). */
@@ -231,24 +234,24 @@ export class Store {
       // Under the lock no other process writes. What is in memory is current when the file still holds the
       // write this process last read or made: same write_id at its head (another FlowKeys process writes a new
       // one) and same stat (a hand edit). Otherwise, and always when in doubt, the whole file is read again.
-      const inMemory = this.db.data.write_id
+      const inMemory = this.data.write_id
       if (this.changedOnDisk() || inMemory === null || readWriteId(this.file) !== inMemory) this.reload()
       let result: T
       try {
-        result = await fn(this.db.data)
+        result = await fn(this.data)
       } catch (err) {
         // The callback may have mutated the data before it threw: forget those changes.
         this.known = false
         throw err
       }
-      this.db.data.write_id = randomBytes(16).toString('hex')
+      this.data.write_id = randomBytes(16).toString('hex')
       const started = performance.now()
-      this.db.write()
+      this.adapter.write(this.data)
       this.lastWriteMs = performance.now() - started
       this.stamp = stampOf(this.file)
       this.known = true
       this.generation++
-      for (const listener of this.listeners) listener(this.db.data)
+      for (const listener of this.listeners) listener(this.data)
       return result
     })
   }
@@ -262,8 +265,7 @@ export class Store {
   private reload(): void {
     // Take the stamp before reading: a write landing in between makes the next read() reload again.
     const stamp = stampOf(this.file)
-    // Not LowSync.read(): it keeps stale data when the file is gone.
-    this.db.data = this.adapter.read() ?? emptyStore()
+    this.data = this.adapter.read() ?? emptyStore()
     this.stamp = stamp
     this.known = true
     this.generation++

@@ -1,4 +1,4 @@
-import { Forbidden } from '../core/errors'
+import { Forbidden } from '../base/errors'
 
 /** Who is acting: the user behind an API key, a token, the desktop session or the CLI. */
 export interface Actor {

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto'
-import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../core/errors'
+import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../base/errors'
 import { checkLength, LIMITS } from '../store/limits'
 import type { Store } from '../store/store'
 import type { UserRecord } from '../store/schema'
 import type { Vault } from '../vault/vault'
 import { requireProven, requireSuperuser, type Actor } from './actor'
 import { hashPassword, verifyPassword } from './password'
+import { newUserRecord } from './record'
 
 /** Langflow's UserRead (sic: `create_at`). */
 export interface UserRead {
@@ -134,20 +134,12 @@ export class UserService {
     if (!input.password) throw new BadRequest('Password cannot be empty')
     checkUserFields(input)
     const password_hash = await hashPassword(input.password)
-    const now = new Date().toISOString()
-    const user: UserRecord = {
-      id: randomUUID(),
+    const user = newUserRecord({
       username,
       password_hash,
       is_active: privileged ? (input.is_active ?? true) : this.options.newUserIsActive,
-      is_superuser: privileged ? (input.is_superuser ?? false) : false,
-      profile_image: null,
-      store_api_key: null,
-      create_at: now,
-      updated_at: now,
-      last_login_at: null,
-      token_generation: 0
-    }
+      is_superuser: privileged ? (input.is_superuser ?? false) : false
+    })
     await this.store.update((data) => {
       if (data.users.some((u) => u.username === username)) throw new BadRequest(USERNAME_UNAVAILABLE)
       data.users.push(user)
@@ -174,19 +166,7 @@ export class UserService {
         found.updated_at = now
         return { ...found }
       }
-      const user: UserRecord = {
-        id: randomUUID(),
-        username,
-        password_hash,
-        is_active: true,
-        is_superuser: true,
-        profile_image: null,
-        store_api_key: null,
-        create_at: now,
-        updated_at: now,
-        last_login_at: null,
-        token_generation: 0
-      }
+      const user = newUserRecord({ username, password_hash, is_active: true, is_superuser: true }, now)
       data.users.push(user)
       return { ...user }
     })

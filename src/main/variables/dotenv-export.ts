@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { parse } from 'dotenv'
-import { BadRequest, Conflict, NotFound } from '../core/errors'
+import { BadRequest, Conflict, NotFound } from '../base/errors'
 import { writeFileAtomic } from '../store/atomic-file'
 import { ENV_NAME_PATTERN } from './dotenv-file'
 import { isHiddenName, userVariables, variableNotFound, type VariableContext } from './model'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { parse } from 'dotenv'
-import { Invalid, TooLarge } from '../core/errors'
+import { Invalid, TooLarge } from '../base/errors'
 import { LIMITS } from '../store/limits'
 
 /** What Langflow (and a shell) accepts as a variable name in a .env file. */

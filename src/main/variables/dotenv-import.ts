@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Conflict } from '../core/errors'
+import { Conflict } from '../base/errors'
 import type { StoreData, VariableRecord, VariableType } from '../store/schema'
 import type { Vault } from '../vault/vault'
 import { readEnvFile, type EnvFileEntry } from './dotenv-file'

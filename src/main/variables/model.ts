@@ -1,4 +1,4 @@
-import { BadRequest, Invalid, NotFound } from '../core/errors'
+import { BadRequest, Invalid, NotFound } from '../base/errors'
 import { checkLength, LIMITS } from '../store/limits'
 import type { StoreData, VariableRecord, VariableType } from '../store/schema'
 import type { Store } from '../store/store'

@@ -1,4 +1,4 @@
-import { BadRequest, Invalid, NotFound } from '../core/errors'
+import { BadRequest, Invalid, NotFound } from '../base/errors'
 import type { VariableType } from '../store/schema'
 import { variableNotFound } from './model'
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { BadRequest, NotFound } from '../core/errors'
+import { BadRequest, NotFound } from '../base/errors'
 import type { VariableRecord } from '../store/schema'
 import type { Store } from '../store/store'
 import type { Vault } from '../vault/vault'
@@ -60,24 +60,6 @@ export class VariableService implements VariableContext {
     return toVariableRead(record, this.vault)
   }
 
-  /**
-   * Generic values as listed, by token: listing is on a hot path (GET /variables/ decrypts every Generic value)
-   * and a token never changes meaning. Only Generic values, which every listing shows anyway, are kept; a
-   * Credential's plaintext is never cached.
-   */
-  private readonly genericValues = new Map<string, string>()
-  private readonly listingVault: Pick<Vault, 'decrypt'> = {
-    decrypt: (token) => {
-      let value = this.genericValues.get(token)
-      if (value === undefined) {
-        value = this.vault.decrypt(token)
-        if (this.genericValues.size >= 10_000) this.genericValues.clear()
-        this.genericValues.set(token, value)
-      }
-      return value
-    }
-  }
-
   /** Listings by user, valid for one store generation (any write, by any process, starts a new one). */
   private listings = new Map<string, readonly VariableRead[]>()
   private listedGeneration = -1
@@ -85,7 +67,7 @@ export class VariableService implements VariableContext {
   /**
    * The user's variables as Langflow lists them: internal `__names__` hidden, Credential values null. The result
    * is frozen and shared until the store changes, so repeated listings (a flow polling the key server) cost a
-   * lookup, and the HTTP face serialises it once (see server/serializer.ts). It trusts a check of the store file
+   * lookup, and the HTTP face serialises it once (see server/http/serializer.ts). It trusts a check of the store file
    * made earlier in this turn (Store.readChecked): the API-key check of the same request just made one.
    */
   list(userId: string): readonly VariableRead[] {
@@ -100,7 +82,7 @@ export class VariableService implements VariableContext {
         userVariables(data, userId)
           .filter((v) => !isHiddenName(v.name))
           .map((v) => {
-            const read = toVariableRead(v, this.listingVault)
+            const read = toVariableRead(v, this.vault)
             Object.freeze(read.default_fields)
             return Object.freeze(read)
           })

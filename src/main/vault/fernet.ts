@@ -7,7 +7,7 @@
  * (last 16), also url-safe base64 with padding.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { Invalid } from '../core/errors'
+import { Invalid } from '../base/errors'
 
 const VERSION = 0x80
 const KEY_BYTES = 32
@@ -21,21 +21,9 @@ const MIN_TOKEN_BYTES = HEADER_BYTES + BLOCK_BYTES + HMAC_BYTES
 // Same tolerance as Python's cryptography, so both sides accept exactly the same tokens.
 const MAX_CLOCK_SKEW_SECONDS = 60
 
-/**
- * IVs are cut from a pool of random bytes filled for 256 tokens at a time: a call into the CSPRNG for each
- * token took 7-10 µs, most of an encryption (70-100 ms of an import of 10,000 variables). Each IV is handed out
- * once, and a refill is a new buffer (the old one is never written again), so an IV given earlier stays as it was.
- */
-const IV_POOL_BYTES = IV_BYTES * 256
-let ivPool = Buffer.alloc(0)
-let ivOffset = 0
-
+/** A new IV for every token, from the OS CSPRNG. */
 function freshIv(): Buffer {
-  if (ivOffset + IV_BYTES > ivPool.length) {
-    ivPool = randomBytes(IV_POOL_BYTES)
-    ivOffset = 0
-  }
-  return ivPool.subarray(ivOffset, (ivOffset += IV_BYTES))
+  return randomBytes(IV_BYTES)
 }
 
 export type InvalidTokenReason = 'malformed' | 'signature' | 'expired' | 'future' | 'decrypt'

@@ -1,4 +1,4 @@
-import { Unavailable, oneLine } from '../core/errors'
+import { Unavailable, oneLine } from '../base/errors'
 
 /** The OS keychain as the rest of the code sees it; only this file knows about keytar. */
 export interface Keychain {

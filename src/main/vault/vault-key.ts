@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { Invalid } from '../core/errors'
+import { Invalid } from '../base/errors'
 
 /** The environment variables that may hold the vault key, in the order they are read. */
 export const VAULT_KEY_VARIABLES = ['FLOWKEYS_SECRET_KEY', 'LANGFLOW_SECRET_KEY'] as const

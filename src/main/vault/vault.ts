@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto'
-import { Corrupt, Unavailable } from '../core/errors'
+import { Corrupt, Unavailable } from '../base/errors'
 import type { Store } from '../store/store'
 import type { StoreData } from '../store/schema'
 import { decryptFernet, encryptFernet } from './fernet'

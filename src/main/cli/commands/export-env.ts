@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { isFlowKeysError } from '../../core/errors'
+import { isFlowKeysError } from '../../base/errors'
 import { exportEnv, writeEnvFile } from '../../variables/dotenv-export'
 import { isHiddenName } from '../../variables/model'
 import { nonEmpty } from '../args'

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import { Option, type Command } from 'commander'
-import { isFlowKeysError } from '../../core/errors'
+import { isFlowKeysError } from '../../base/errors'
 import type { VariableType } from '../../store/schema'
 import {
   applyEnvImport,

@@ -1,7 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander'
 import { openCore, type Core } from '../../core/open'
-import { tuneHeapForService } from '../../server/heap'
-import { formatAccessLine, formatErrorLine } from '../../server/log'
+import { formatAccessLine, formatErrorLine } from '../../server/http/log'
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../server/defaults'
 import { nonEmpty } from '../args'
 import { terminalText } from '../terminal-text'
@@ -145,7 +144,6 @@ async function run(
     warned.add(message)
     io.err(terminalText(`flowkeys: warning: ${message}`))
   }
-  tuneHeapForService()
   const core = await openCore({ dataDir, env: io.env, warn })
   let handle
   try {

@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import { BadRequest, isFlowKeysError } from '../../core/errors'
+import { BadRequest, isFlowKeysError } from '../../base/errors'
 import type { Core } from '../../core/open'
 import type { RoutePlugin } from '../app'
-import { actorOf, AUTH_SECURITY, requireUser } from '../auth'
-import { uuidSchema } from '../validation'
+import { actorOf, AUTH_SECURITY, requireUser } from '../guards/auth'
+import { uuidSchema } from '../http/uuid'
+import { sendListing } from '../http/json-listing'
 
 /** Langflow's ApiKeyRead: the key masked (first 8 characters, then `*`). */
 export const ApiKeyReadSchema = z.object({
@@ -73,7 +74,11 @@ export function apiKeyRoutes(core: Pick<Core, 'keys' | 'users'>): RoutePlugin {
           response: { 200: ApiKeysResponseSchema }
         }
       },
-      async (request) => as400(() => core.keys.list(actorOf(request)))
+      async (request, reply) => {
+        const listing = await as400(() => core.keys.list(actorOf(request)))
+        const { api_keys, ...fields } = listing
+        return sendListing(reply, ApiKeyReadSchema, api_keys, listing, { fields, key: 'api_keys' })
+      }
     )
 
     app.post(

@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { jsonSchemaTransform } from 'fastify-type-provider-zod'
-import { setDocumentHeaders } from '../hardening'
+import { setDocumentHeaders } from '../guards/hardening'
 
 export const API_TITLE = 'FlowKeys (Langflow-compatible API)'
 

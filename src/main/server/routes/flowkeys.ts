@@ -2,11 +2,11 @@ import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { AccessEntry } from '../../audit/access-log'
 import type { Principal } from '../../auth/service'
-import { BadRequest, Forbidden, isFlowKeysError } from '../../core/errors'
+import { BadRequest, Forbidden, isFlowKeysError } from '../../base/errors'
 import type { Core } from '../../core/open'
 import { resolveFlowCredentials, type ResolveError, type ResolvedField } from '../../variables/resolve'
 import type { RoutePlugin } from '../app'
-import { actorOf, AUTH_SECURITY, principalOf } from '../auth'
+import { actorOf, AUTH_SECURITY, principalOf } from '../guards/auth'
 
 /** The auth service's message for a request without a key: an auto-login caller must bring one here. */
 export const CREDENTIALS_NEED_AUTH = 'An API key must be passed as query or header'

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { describeUnexpected, logError, type ServerLogSink } from '../log'
+import { describeUnexpected, logError, type ServerLogSink } from '../http/log'
 
 /** Langflow's wording for a failing part, and its HealthResponse defaults. */
 export const CHECK_FAILED = 'error check the server logs'

@@ -5,7 +5,13 @@ import { z } from 'zod'
 import type { Tokens } from '../../auth/service'
 import type { Core } from '../../core/open'
 import type { RoutePlugin } from '../app'
-import { ACCESS_COOKIE, limitFailures, presentedCredentials, REFRESH_COOKIE, STORE_KEY_COOKIE } from '../auth'
+import {
+  ACCESS_COOKIE,
+  limitFailures,
+  presentedCredentials,
+  REFRESH_COOKIE,
+  STORE_KEY_COOKIE
+} from '../guards/auth'
 
 /** FastAPI's OAuth2PasswordRequestForm: the other fields are optional; `grant_type`, when sent, must be "password". */
 const LoginFormSchema = z.looseObject({

@@ -2,9 +2,9 @@ import { z } from 'zod'
 import type { Core } from '../../core/open'
 import type { UserUpdate } from '../../users/service'
 import type { RoutePlugin } from '../app'
-import { actorOf, AUTH_SECURITY, clientOf, optionalUser, requireSuperuser, requireUser } from '../auth'
-import { TOO_MANY_SIGNUPS } from '../rate-limit'
-import { uuidSchema } from '../validation'
+import { actorOf, AUTH_SECURITY, clientOf, optionalUser, requireSuperuser, requireUser } from '../guards/auth'
+import { TOO_MANY_SIGNUPS } from '../guards/rate-limit'
+import { uuidSchema } from '../http/uuid'
 
 /** Langflow's UserRead (sic: `create_at`); the component-store key only masked. */
 export const UserReadSchema = z.object({

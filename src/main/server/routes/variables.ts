@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import type { Core } from '../../core/open'
 import type { RoutePlugin } from '../app'
-import { AUTH_SECURITY, principalOf, requireUser } from '../auth'
-import { uuidSchema } from '../validation'
+import { AUTH_SECURITY, principalOf, requireUser } from '../guards/auth'
+import { uuidSchema } from '../http/uuid'
+import { sendListing } from '../http/json-listing'
 
 /** Langflow's VariableRead; `value` is always null for a Credential (the core sees to it). */
 export const VariableReadSchema = z.object({
@@ -77,7 +78,10 @@ export function variableRoutes(core: Pick<Core, 'variables'>): RoutePlugin {
         }
       },
       // Synchronous, as the core's listing is: no promise on the key server's most frequent request.
-      (request) => core.variables.list(principalOf(request).user.id)
+      (request, reply) => {
+        const listing = core.variables.list(principalOf(request).user.id)
+        return sendListing(reply, VariableReadSchema, listing, listing)
+      }
     )
 
     app.patch(

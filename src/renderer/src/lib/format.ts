@@ -1,11 +1,4 @@
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' })
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit'
-})
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
   minute: '2-digit',
@@ -23,11 +16,6 @@ function parse(iso: string | null): Date | null {
 export function formatDate(iso: string | null, fallback = '—'): string {
   const date = parse(iso)
   return date ? dateFormat.format(date) : fallback
-}
-
-export function formatDateTime(iso: string | null, fallback = '—'): string {
-  const date = parse(iso)
-  return date ? dateTimeFormat.format(date) : fallback
 }
 
 export function formatTime(iso: string): string {

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { AppSettingsUpdate, describeIssues } from '@shared/ipc'
+import { AppSettingsUpdate, describeIssues, type ServerProblem } from '@shared/ipc'
 import { CopyButton } from '../components/CopyButton'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Icon } from '../components/Icon'
@@ -23,8 +23,15 @@ function statusTone(status: number): string {
 }
 
 export function ServerPage(): ReactElement {
-  const { status, settings, log, busy, error } = useServer(
-    useShallow((s) => ({ status: s.status, settings: s.settings, log: s.log, busy: s.busy, error: s.error }))
+  const { status, settings, log, problems, busy, error } = useServer(
+    useShallow((s) => ({
+      status: s.status,
+      settings: s.settings,
+      log: s.log,
+      problems: s.problems,
+      busy: s.busy,
+      error: s.error
+    }))
   )
   const { load, refresh, start, stop } = useServer(
     useShallow((s) => ({ load: s.load, refresh: s.refresh, start: s.start, stop: s.stop }))
@@ -110,6 +117,8 @@ export function ServerPage(): ReactElement {
         </div>
       </div>
 
+      {problems.length > 0 && <ServerProblems problems={problems} dataDir={settings?.dataDir ?? null} />}
+
       <div className="card card--flush">
         <div className="card__title-row card__title-row--padded">
           <h2 className="card__title">Recent requests</h2>
@@ -159,6 +168,50 @@ export function ServerPage(): ReactElement {
         )}
       </div>
     </section>
+  )
+}
+
+/** The errors and warnings `flowkeys serve` would print; the app writes them to server.log too. */
+function ServerProblems({
+  problems,
+  dataDir
+}: {
+  problems: ServerProblem[]
+  dataDir: string | null
+}): ReactElement {
+  return (
+    <div className="card card--flush">
+      <div className="card__title-row card__title-row--padded">
+        <Icon name="alert" />
+        <h2 className="card__title">Errors and warnings</h2>
+        <span className="toolbar__spacer" />
+        <span className="muted" title={dataDir ?? undefined}>
+          Also in <code>server.log</code>, in the data folder
+        </span>
+      </div>
+      <table className="data-table" aria-label="Key server errors">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Level</th>
+            <th scope="col">What happened</th>
+          </tr>
+        </thead>
+        <tbody>
+          {problems.map((problem, i) => (
+            <tr key={`${problem.time}:${i}`}>
+              <td className="muted nowrap">{formatTime(problem.time)}</td>
+              <td>
+                <span className={`badge ${problem.level === 'error' ? 'badge--invalid' : 'badge--changed'}`}>
+                  {problem.level}
+                </span>
+              </td>
+              <td className="mono">{problem.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   )
 }
 

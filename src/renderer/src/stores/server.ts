@@ -1,11 +1,13 @@
 import { create } from 'zustand'
-import type { AccessLogEntry, AppSettings, RequestOf, ServerStatus } from '@shared/ipc'
+import type { AccessLogEntry, AppSettings, RequestOf, ServerProblem, ServerStatus } from '@shared/ipc'
 import { api, call, messageOf } from '../lib/ipc'
 
 interface ServerState {
   status: ServerStatus | null
   settings: AppSettings | null
   log: AccessLogEntry[]
+  /** The server's errors and warnings, newest first (also in server.log in the data folder). */
+  problems: ServerProblem[]
   busy: boolean
   error: string | null
   load(): Promise<void>
@@ -15,20 +17,24 @@ interface ServerState {
   saveSettings(patch: RequestOf<'app:updateSettings'>): Promise<void>
 }
 
+const PROBLEMS_SHOWN = 20
+
 export const useServer = create<ServerState>()((set, get) => ({
   status: null,
   settings: null,
   log: [],
+  problems: [],
   busy: false,
   error: null,
   async load() {
     try {
-      const [status, settings, log] = await Promise.all([
+      const [status, settings, log, problems] = await Promise.all([
         call(api().server.status()),
         call(api().app.settings()),
-        call(api().server.accessLog({ limit: 100 }))
+        call(api().server.accessLog({ limit: 100 })),
+        call(api().server.errors({ limit: PROBLEMS_SHOWN }))
       ])
-      set({ status, settings, log, error: null })
+      set({ status, settings, log, problems, error: null })
     } catch (error) {
       set({ error: messageOf(error) })
     }
@@ -36,11 +42,12 @@ export const useServer = create<ServerState>()((set, get) => ({
   /** Status and log only: cheap enough to poll while the Server page is open. */
   async refresh() {
     try {
-      const [status, log] = await Promise.all([
+      const [status, log, problems] = await Promise.all([
         call(api().server.status()),
-        call(api().server.accessLog({ limit: 100 }))
+        call(api().server.accessLog({ limit: 100 })),
+        call(api().server.errors({ limit: PROBLEMS_SHOWN }))
       ])
-      set({ status, log })
+      set({ status, log, problems })
     } catch (error) {
       set({ error: messageOf(error) })
     }

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { nowIso } from '../core/clock'
-import { mayHoldKey, redact } from '../audit/redact'
+import fp from 'fastify-plugin'
+import { nowIso } from '../../base/clock'
+import { mayHoldKey, redact } from '../../audit/redact'
 
 /**
  * The key server's own logging. Fastify's logger stays off: it would record query strings (`?x-api-key=` carries
  * keys) and, on errors, headers. These entries hold only what is safe: method, path without query, status,
  * duration and the name of the key that authenticated (a label, never the key).
  */
-export interface AccessLogEntry {
+export interface ServedRequest {
   time: string
   method: string
   /** The path only: the query string is dropped, control characters are replaced. */
@@ -37,7 +38,7 @@ export interface ErrorLogEntry {
 
 /** Where the server writes. Every method is optional; a missing one drops its entries. */
 export interface ServerLogSink {
-  access?(entry: AccessLogEntry): void
+  access?(entry: ServedRequest): void
   error?(entry: ErrorLogEntry): void
   warn?(message: string): void
 }
@@ -46,6 +47,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who authenticated this request, for the access log; the auth step sets it. */
     logActor: LogActor | null
+  }
+  interface FastifyInstance {
+    /** Writes the access entry of an answer made without the hooks (a URL Fastify cannot route). */
+    logAnswer: LogAnswer
   }
 }
 
@@ -70,22 +75,13 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?')
 }
 
-export function formatAccessLine(entry: AccessLogEntry): string {
+export function formatAccessLine(entry: ServedRequest): string {
   const key = entry.keyName ? ` key=${JSON.stringify(redact(entry.keyName))}` : ''
   return `${entry.time} ${entry.method} ${entry.path} ${entry.status} ${entry.durationMs}ms${key}`
 }
 
 export function formatErrorLine(entry: ErrorLogEntry): string {
   return `${entry.time} ERROR ${entry.method} ${entry.path}: ${printable(entry.message)}`
-}
-
-/** A sink that writes formatted lines, e.g. to the app's access log file or stderr. */
-export function lineSink(write: (line: string) => void): ServerLogSink {
-  return {
-    access: (entry) => write(formatAccessLine(entry)),
-    error: (entry) => write(formatErrorLine(entry)),
-    warn: (message) => write(`${new Date().toISOString()} WARN ${printable(message)}`)
-  }
 }
 
 /**
@@ -129,13 +125,15 @@ function memoized(fn: (text: string) => string, max = 1_000): (text: string) => 
 /** Writes the access entry of one answer (for answers Fastify makes without running the hooks: a bad URL). */
 export type LogAnswer = (request: FastifyRequest, reply: FastifyReply) => void
 
-/**
- * Writes one access entry per finished request, and returns the writer for the answers Fastify makes without
- * running any hook (a URL it cannot route). (An onSend hook instead of onResponse spares Fastify's per-response
- * listeners, ~4,000 instructions per request on bare Fastify, but its saving did not show in the key server's
- * instruction counts, and it needs a second hook for the duration: not adopted.)
- */
-export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): LogAnswer {
+/** One access entry per answer, to `log.access` (fastify-plugin: every route's answers). */
+export const accessLogPlugin = fp<{ log: ServerLogSink }>(
+  async (app, { log }) => {
+    app.decorate('logAnswer', registerAccessLog(app, log))
+  },
+  { name: 'flowkeys-access-log', fastify: '5.x' }
+)
+
+function registerAccessLog(app: FastifyInstance, log: ServerLogSink): LogAnswer {
   app.decorateRequest('logActor', null)
   if (!log.access) return () => {}
   const access = log.access
@@ -147,7 +145,7 @@ export function registerAccessLog(app: FastifyInstance, log: ServerLogSink): Log
   const logAnswer: LogAnswer = (request, reply) => {
     const actor = request.logActor
     // Every field in one literal: each entry then has the same shape, whoever called.
-    const entry: AccessLogEntry = {
+    const entry: ServedRequest = {
       time: nowIso(),
       method: request.method,
       path: loggedPath(request.url),

@@ -1,10 +1,11 @@
 import cookie from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AuthService, Credentials, Principal } from '../auth/service'
-import { type ErrorDetail, isFlowKeysError } from '../core/errors'
-import { requireSuperuser as requireSuperuserActor, type Actor } from '../users/actor'
-import type { RoutePlugin } from './app'
-import type { LogActor } from './log'
+import fp from 'fastify-plugin'
+import type { AuthService, Credentials, Principal } from '../../auth/service'
+import { type ErrorDetail, isFlowKeysError } from '../../base/errors'
+import { requireSuperuser as requireSuperuserActor, type Actor } from '../../users/actor'
+import type { RoutePlugin } from '../app'
+import type { LogActor } from '../http/log'
 import { isLoopback } from './hardening'
 
 /**
@@ -209,16 +210,15 @@ export function authPlugin(
   auth: Pick<AuthService, 'authenticate'>,
   afterCheck: (run: () => void) => void = (run) => run()
 ): RoutePlugin {
-  const plugin: RoutePlugin = async (app) => {
-    app.decorateRequest('principal', null)
-    app.decorate('authenticateRequest', (request: FastifyRequest) => authenticate(auth, request))
-    app.decorate('afterStoreCheck', afterCheck)
-  }
-  // Not encapsulated (what fastify-plugin does): the decorations must reach the sibling route families.
-  return Object.assign(plugin, {
-    [Symbol.for('skip-override')]: true,
-    [Symbol.for('fastify.display-name')]: 'flowkeys-auth'
-  })
+  // Not encapsulated: the decorations reach the sibling route families. It sets request.logActor.
+  return fp(
+    async (app) => {
+      app.decorateRequest('principal', null)
+      app.decorate('authenticateRequest', (request: FastifyRequest) => authenticate(auth, request))
+      app.decorate('afterStoreCheck', afterCheck)
+    },
+    { name: 'flowkeys-auth', fastify: '5.x', dependencies: ['flowkeys-access-log'] }
+  )
 }
 
 type HookDone = (err?: Error) => void

@@ -7,7 +7,7 @@ import {
   isFlowKeysError,
   RateLimited,
   Unauthorized
-} from '../core/errors'
+} from '../../base/errors'
 import { describeUnexpected, logError, type ServerLogSink } from './log'
 import { RequestValidationError } from './validation'
 

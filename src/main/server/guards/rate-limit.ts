@@ -1,9 +1,8 @@
-import { RateLimited } from '../core/errors'
+import { RateLimited } from '../../base/errors'
 
 /**
- * One client's failure times, oldest first: `times[head]` onwards (the ones before `head` have left the window).
- * Appending and dropping from the front are O(1), however many failures the limit allows: copying or splicing
- * the list on each attempt made a limit of thousands cost milliseconds per request.
+ * One client's failure times, oldest first: `times[head]` onwards (the ones before `head` have left the window),
+ * so appending and dropping from the front are O(1), however many failures the limit allows.
  */
 interface Failures {
   times: number[]

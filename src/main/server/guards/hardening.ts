@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { type AddressInfo, isIP, type Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
 
 /**
  * The key server answers with secrets, so it trusts neither web pages nor other machines:
@@ -67,7 +68,13 @@ function hasPort(host: string): boolean {
   return /^\[.*\]:\d+$/.test(host) || (isIP(host) !== 6 && /:\d+$/.test(host))
 }
 
-export function registerHardening(app: FastifyInstance, options: HardeningOptions): void {
+/** Host/Origin checks, safety headers and CORS for the allowed origins, on every request (fastify-plugin: root). */
+export const hardeningPlugin = fp<HardeningOptions>(async (app, options) => registerHardening(app, options), {
+  name: 'flowkeys-hardening',
+  fastify: '5.x'
+})
+
+function registerHardening(app: FastifyInstance, options: HardeningOptions): void {
   const extras = (options.allowedHosts ?? []).map((host) => host.trim().toLowerCase()).filter(Boolean)
   const extraWithPort = new Set(extras.filter(hasPort))
   const extraHosts = extras.filter((host) => !hasPort(host)).map(hostForHeader)
@@ -157,14 +164,8 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
 }
 
 /**
- * Answers can hold keys and variable values: never cached, never type-sniffed. Set when a request arrives, so
- * that every answer has them, refusals and errors included; a route may still set its own cache-control (a later
- * header() replaces this one).
- *
- * No Referrer-Policy here: it governs the requests a document makes, and a JSON answer is no document (the HTML
- * pages, Swagger UI under /docs, get it from setDocumentHeaders). Node validates and copies every header of every
- * answer (about 2,000 machine instructions each, measured under callgrind): a header that does nothing is not
- * free on the key server's hot path.
+ * Answers can hold keys and variable values: never cached, never type-sniffed. Set when a request arrives, so that
+ * every answer has them, refusals and errors included. Referrer-Policy goes on documents only (setDocumentHeaders).
  */
 export function setSafetyHeaders(reply: FastifyReply): void {
   reply.header('cache-control', 'no-store')

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify'
-import { BadRequest } from '../core/errors'
+import fp from 'fastify-plugin'
+import { BadRequest } from '../../base/errors'
 import { pythonJsonError } from './json-error'
 import { RequestValidationError } from './validation'
 
@@ -42,12 +43,15 @@ export const MAX_JSON_DEPTH = 200
 
 const TOO_DEEP = `JSON body nested too deep (the limit is ${MAX_JSON_DEPTH} levels)`
 
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const OPEN_BRACKET = 0x5b
-const CLOSE_BRACKET = 0x5d
-const OPEN_BRACE = 0x7b
-const CLOSE_BRACE = 0x7d
+/** The characters the depth scan looks at, as char codes. */
+const CH = {
+  quote: 0x22,
+  backslash: 0x5c,
+  openBracket: 0x5b,
+  closeBracket: 0x5d,
+  openBrace: 0x7b,
+  closeBrace: 0x7d
+}
 
 /**
  * Whether `[`/`{` outside strings nest deeper than `limit` anywhere in `text`: one pass, no recursion, whether or
@@ -60,13 +64,13 @@ export function nestedDeeperThan(text: string, limit: number): boolean {
     const ch = text.charCodeAt(i)
     if (inString) {
       // An escaped character, a quote or a backslash included, cannot end the string: skip it.
-      if (ch === BACKSLASH) i++
-      else if (ch === QUOTE) inString = false
-    } else if (ch === QUOTE) {
+      if (ch === CH.backslash) i++
+      else if (ch === CH.quote) inString = false
+    } else if (ch === CH.quote) {
       inString = true
-    } else if (ch === OPEN_BRACKET || ch === OPEN_BRACE) {
+    } else if (ch === CH.openBracket || ch === CH.openBrace) {
       if (++depth > limit) return true
-    } else if ((ch === CLOSE_BRACKET || ch === CLOSE_BRACE) && depth > 0) {
+    } else if ((ch === CH.closeBracket || ch === CH.closeBrace) && depth > 0) {
       depth--
     }
   }
@@ -104,7 +108,13 @@ export function parseJsonBody(buffer: Buffer): unknown {
   }
 }
 
-export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): void {
+/** FastAPI's body reading for every route (fastify-plugin: registered before the routes, whose hooks it extends). */
+export const bodyPlugin = fp<{ bodyLimit: number }>(
+  async (app, { bodyLimit }) => registerBodyParsers(app, bodyLimit),
+  { name: 'flowkeys-body', fastify: '5.x' }
+)
+
+function registerBodyParsers(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers()
   const json = (_request: FastifyRequest, body: Buffer | string, done: ParserDone): void =>
     done(null, parseJsonBody(body as Buffer))

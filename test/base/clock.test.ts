@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { nowIso } from '../../src/main/core/clock'
+import { nowIso } from '../../src/main/base/clock'
 
 describe('nowIso', () => {
   it('is the current time as an ISO string, made again when the millisecond changes', () => {

@@ -1,0 +1,15 @@
+import {
+  formatAccessLine,
+  formatErrorLine,
+  printable,
+  type ServerLogSink
+} from '../../src/main/server/http/log'
+
+/** A sink that writes the lines `flowkeys serve` prints, for tests to read. */
+export function lineSink(write: (line: string) => void): ServerLogSink {
+  return {
+    access: (entry) => write(formatAccessLine(entry)),
+    error: (entry) => write(formatErrorLine(entry)),
+    warn: (message) => write(`${new Date().toISOString()} WARN ${printable(message)}`)
+  }
+}
