@@ -14,7 +14,7 @@ import { keyServerController } from '../../src/main/ipc/key-server'
 import type { Preferences, ServerController } from '../../src/main/ipc/services'
 import { UNTRUSTED_SENDER } from '../../src/main/shell/ipc-register'
 import { isTrustedSender } from '../../src/main/shell/security'
-import { isChannel, type Channel } from '../../src/shared/ipc'
+import { isChannel, type Channel, type StartupState } from '../../src/shared/ipc'
 import { memoryClipboard } from '../helpers/clipboard'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -103,6 +103,8 @@ export interface App {
   /** Every IPC request and response of the session, in order. */
   exchanges: Exchange[]
   openedExternally: string[]
+  /** What app:startup answers instead of "ready" while set (the start-up screens). */
+  startupOverride: StartupState | null
   origin: string
   browser: Browser
   context: BrowserContext
@@ -137,7 +139,9 @@ async function launch(dataDir: string, opened: (() => Promise<unknown>)[]): Prom
   const server = keyServerController(core, { port: () => preferences.serverPort, version: '0.1.0' })
   const clipboard = memoryClipboard()
   const openedExternally: string[] = []
+  const state = { startupOverride: null as StartupState | null }
   const table = createHandlerTable(core, {
+    startup: () => state.startupOverride ?? { phase: 'ready', message: null },
     server,
     clipboard,
     preferences: {
@@ -189,6 +193,12 @@ async function launch(dataDir: string, opened: (() => Promise<unknown>)[]): Prom
     clipboard,
     exchanges,
     openedExternally,
+    get startupOverride() {
+      return state.startupOverride
+    },
+    set startupOverride(value) {
+      state.startupOverride = value
+    },
     origin,
     browser,
     context,
