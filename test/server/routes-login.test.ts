@@ -90,11 +90,11 @@ describe('§4 login with LANGFLOW_AUTO_LOGIN=false', () => {
     }
   })
 
-  it('an inactive user → 401 "Inactive user"', async () => {
+  it('an inactive user never logged in → 400 "Waiting for approval" (Langflow authenticate_user)', async () => {
     const sleeper = await userWithKey(server, 'sleeper', { is_active: false })
     const res = await postForm(login, { username: 'sleeper', password: sleeper.password })
-    expect(res.status).toBe(401)
-    expect(res.json()).toEqual({ detail: 'Inactive user' })
+    expect(res.status).toBe(400)
+    expect(res.json()).toEqual({ detail: 'Waiting for approval' })
   })
 
   it('multipart/form-data works too (curl -F)', async () => {

@@ -97,8 +97,8 @@ describe('§4 users', () => {
       username: 'newcomer',
       password: 'pw-newcomer'
     })
-    expect(login.status).toBe(401)
-    expect(login.json()).toEqual({ detail: 'Inactive user' })
+    expect(login.status).toBe(400)
+    expect(login.json()).toEqual({ detail: 'Waiting for approval' })
   })
 
   it('POST /users/ by a superuser (key or token) adds an active user, a superuser when asked', async () => {
@@ -151,7 +151,7 @@ describe('§4 users', () => {
     expect(login.status).toBe(200)
   })
 
-  it('PATCH: null fields are left alone; a regular user changes its own password and profile image', async () => {
+  it('PATCH: null fields are left alone; a regular user changes its own profile image, not its password', async () => {
     const res = await patch(
       regular.id,
       { profile_image: 'Space/042.svg', password: null, is_active: null },
@@ -159,24 +159,25 @@ describe('§4 users', () => {
     )
     expect(res.status).toBe(200)
     expect(res.json()).toMatchObject({ profile_image: 'Space/042.svg', is_active: true })
+    // Langflow's patch_user: passwords change through reset-password.
     const pw = await patch(regular.id, { password: 'regular-new-password' }, key(regular.apiKey))
-    expect(pw.status).toBe(200)
-    const login = await postForm(`${server.url}/api/v1/login`, {
-      username: 'regular',
-      password: 'regular-new-password'
-    })
-    expect(login.status).toBe(200)
+    expect(pw.status).toBe(400)
+    expect(pw.json()).toEqual({ detail: "You can't change your password here" })
   })
 
   it('PATCH by a regular user on someone else, or on its own privileges → 403 "Permission denied"', async () => {
     for (const res of [
       await patch(server.admin.id, { profile_image: 'x' }, key(regular.apiKey)),
       await patch(regular.id, { is_superuser: true }, key(regular.apiKey)),
-      await patch(regular.id, { is_active: false }, key(regular.apiKey))
+      await patch(regular.id, { is_active: true }, key(regular.apiKey))
     ]) {
       expect(res.status).toBe(403)
       expect(res.json()).toEqual({ detail: 'Permission denied' })
     }
+    // Langflow's patch_user checks this one first, for anyone.
+    const selfOff = await patch(regular.id, { is_active: false }, key(regular.apiKey))
+    expect(selfOff.status).toBe(403)
+    expect(selfOff.json()).toEqual({ detail: "You can't deactivate your own user account" })
   })
 
   it('PATCH an unknown user → 404 "User not found"; a malformed id → 422', async () => {

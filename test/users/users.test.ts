@@ -56,7 +56,7 @@ describe('users', () => {
     )
   })
 
-  it('a regular user cannot manage users, only its own password', async () => {
+  it('a regular user cannot manage users, nor change its password but through reset-password', async () => {
     const u = await core.users.create(admin, { username: 'regular', password: 'pw-regular' })
     const other = await core.users.create(admin, { username: 'other', password: 'pw-other' })
     const regular: Actor = { id: u.id, is_superuser: false }
@@ -68,7 +68,10 @@ describe('users', () => {
     await expect(core.users.update(regular, u.id, { is_superuser: true })).rejects.toThrow(
       'Permission denied'
     )
-    await core.users.update(regular, u.id, { password: 'pw-new' })
+    await expect(core.users.update(regular, u.id, { password: 'pw-new' })).rejects.toThrow(
+      "You can't change your password here"
+    )
+    await core.users.resetPassword(regular, u.id, 'pw-new', 'pw-regular')
     await expect(core.users.checkCredentials('regular', 'pw-regular')).rejects.toBeInstanceOf(Unauthorized)
     expect((await core.users.checkCredentials('regular', 'pw-new')).id).toBe(u.id)
   })
@@ -97,6 +100,7 @@ describe('users', () => {
     const u = await core.users.create(admin, { username: 'flip', password: 'pw' })
     expect((await core.users.update(admin, u.id, { is_superuser: true })).is_superuser).toBe(true)
     expect((await core.users.update(admin, u.id, { is_superuser: false })).is_superuser).toBe(false)
+    await core.users.checkCredentials('flip', 'pw') // logged in once: no longer "waiting for approval"
     expect((await core.users.update(admin, u.id, { is_active: false })).is_active).toBe(false)
     await expect(core.users.checkCredentials('flip', 'pw')).rejects.toThrow('Inactive user')
     await expect(

@@ -110,12 +110,15 @@ export class UserService {
     return user
   }
 
+  /** A page of users; `search` keeps the usernames that contain it, any case (Langflow 1.6's ilike). */
   list(
     actor: Actor,
-    page: { skip?: number; limit?: number } = {}
+    page: { skip?: number; limit?: number; search?: string } = {}
   ): { total_count: number; users: UserRead[] } {
     requireSuperuser(actor)
-    const users = this.store.read().users
+    const needle = page.search?.toLowerCase()
+    const all = this.store.read().users
+    const users = needle ? all.filter((u) => u.username.toLowerCase().includes(needle)) : all
     const skip = page.skip ?? 0
     const limit = page.limit ?? 10
     return { total_count: users.length, users: users.slice(skip, skip + limit).map((u) => this.toRead(u)) }
@@ -193,7 +196,7 @@ export class UserService {
     }
     if (await verifyPassword(password, user.password_hash))
       throw new BadRequest("You can't use your current password")
-    return this.update(actor, id, { password })
+    return this.applyUpdate(actor, id, { password })
   }
 
   /**
@@ -202,8 +205,16 @@ export class UserService {
    */
   async update(actor: Actor, id: string, patch: UserUpdate): Promise<UserRead> {
     requireProven(actor)
+    // Langflow's patch_user, in its order: no self-deactivation, then rights, then no password change here.
+    if (actor.id === id && patch.is_active === false)
+      throw new Forbidden("You can't deactivate your own user account")
     const privileged = patch.is_active !== undefined || patch.is_superuser !== undefined
     if (!actor.is_superuser && (actor.id !== id || privileged)) throw new Forbidden('Permission denied')
+    if (patch.password && !actor.is_superuser) throw new BadRequest("You can't change your password here")
+    return this.applyUpdate(actor, id, patch)
+  }
+
+  private async applyUpdate(actor: Actor, id: string, patch: UserUpdate): Promise<UserRead> {
     checkUserFields(patch)
     const password_hash = patch.password ? await hashPassword(patch.password) : undefined
     const updated = await this.store.update((data) => {
@@ -260,6 +271,8 @@ export class UserService {
     // Hash even for an unknown user so the answer takes the same time either way.
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH)
     if (!user || !ok) throw new Unauthorized('Incorrect username or password', { scheme: 'Bearer' })
+    // Langflow's authenticate_user: an account never logged in waits for a superuser's approval.
+    if (!user.is_active && !user.last_login_at) throw new BadRequest('Waiting for approval')
     if (!user.is_active) throw new Unauthorized('Inactive user', { scheme: 'Bearer' })
     return this.store.update((data) => {
       const found = data.users.find((u) => u.id === user.id)

@@ -67,6 +67,18 @@ function queryInt(fallback: number) {
     .meta({ type: 'integer', default: fallback })
 }
 
+/** A text query parameter as FastAPI reads `search: str | None = None` (the last of repeated values). */
+function queryText() {
+  return z
+    .unknown()
+    .optional()
+    .transform((raw) => {
+      const value = Array.isArray(raw) ? raw.at(-1) : raw
+      return value === undefined ? undefined : String(value)
+    })
+    .meta({ type: 'string' })
+}
+
 const UserIdParams = z.object({ user_id: uuidSchema() })
 
 /** The fields of a PATCH that change something (Langflow ignores None and the fields it does not store). */
@@ -132,13 +144,17 @@ export function userRoutes(core: Pick<Core, 'users'>): RoutePlugin {
           tags,
           summary: 'All users, a page at a time (superusers)',
           security: AUTH_SECURITY,
-          querystring: z.looseObject({ skip: queryInt(0), limit: queryInt(10) }),
+          querystring: z.looseObject({ skip: queryInt(0), limit: queryInt(10), search: queryText() }),
           response: { 200: UsersResponseSchema }
         }
       },
       async (request) => {
-        const { skip, limit } = request.query
-        return core.users.list(actorOf(request), { skip: Math.max(0, skip), limit: Math.max(0, limit) })
+        const { skip, limit, search } = request.query
+        return core.users.list(actorOf(request), {
+          skip: Math.max(0, skip),
+          limit: Math.max(0, limit),
+          search
+        })
       }
     )
 
