@@ -1,28 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { get, key, postForm, startTestServer, userWithKey, type TestServer } from '../fixtures/server/harness'
+import { describe, expect, it } from 'vitest'
+import { get, key, postForm, serverFor, userWithKey } from '../fixtures/server/harness'
 import { tempDir } from '../helpers/tmp'
 import { sendJson } from './http'
 
 // Users and login as Langflow answers them (issue "Users and login exactly as Langflow"), each case naming the
 // Langflow file and function it comes from (src/backend/base/langflow/...).
 
-const root = tempDir('flowkeys-langflow-users-')
-let server: TestServer
-let admin: string
-
-beforeAll(async () => {
-  server = await startTestServer(root, { LANGFLOW_AUTO_LOGIN: 'false' })
-  admin = (await server.core.keys.create(server.admin, { name: 'admin' })).api_key
-})
-afterAll(() => server.close())
+let admin = ''
+const current = serverFor(
+  tempDir('flowkeys-langflow-users-'),
+  { LANGFLOW_AUTO_LOGIN: 'false' },
+  async (server) => {
+    admin = (await server.core.keys.create(server.admin, { name: 'admin' })).api_key
+  }
+)
 
 const login = (username: string, password: string) =>
-  postForm(`${server.url}/api/v1/login`, { username, password })
+  postForm(`${current().url}/api/v1/login`, { username, password })
 const patch = (id: string, body: unknown, apiKey: string) =>
-  sendJson(`${server.url}/api/v1/users/${id}`, 'PATCH', body, key(apiKey))
+  sendJson(`${current().url}/api/v1/users/${id}`, 'PATCH', body, key(apiKey))
 
 describe('services/auth/utils.py authenticate_user', () => {
   it('an account never logged in and not yet activated: 400 "Waiting for approval"', async () => {
+    const server = current()
     await userWithKey(server, 'newcomer', { is_active: false, password: 'newcomer-pw' })
     const res = await login('newcomer', 'newcomer-pw')
     expect(res.status).toBe(400)
@@ -30,6 +30,7 @@ describe('services/auth/utils.py authenticate_user', () => {
   })
 
   it('an account deactivated after it logged in: 401 "Inactive user"', async () => {
+    const server = current()
     const user = await userWithKey(server, 'former', { password: 'former-pw' })
     expect((await login('former', 'former-pw')).status).toBe(200)
     expect((await patch(user.id, { is_active: false }, admin)).status).toBe(200)
@@ -47,6 +48,7 @@ describe('services/auth/utils.py authenticate_user', () => {
 
 describe('api/v1/users.py patch_user', () => {
   it('a regular user changing its own password here: 400 "You can\'t change your password here"', async () => {
+    const server = current()
     const user = await userWithKey(server, 'regular', { password: 'regular-pw' })
     const res = await patch(user.id, { password: 'another-pw' }, user.apiKey)
     expect(res.status).toBe(400)
@@ -58,6 +60,7 @@ describe('api/v1/users.py patch_user', () => {
   })
 
   it('deactivating one\'s own account, superuser or not: 403 "You can\'t deactivate your own user account"', async () => {
+    const server = current()
     const user = await userWithKey(server, 'selfish')
     for (const [id, apiKey] of [
       [user.id, user.apiKey],
@@ -73,6 +76,7 @@ describe('api/v1/users.py patch_user', () => {
 
 describe('api/v1/users.py read_all_users', () => {
   it('?search= keeps the usernames that contain it, any case, and counts only those', async () => {
+    const server = current()
     await userWithKey(server, 'Alice-search')
     await userWithKey(server, 'malice-search')
     await userWithKey(server, 'bob-search')
