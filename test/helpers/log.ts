@@ -1,7 +1,7 @@
 import {
   formatAccessLine,
   formatErrorLine,
-  printable,
+  formatWarnLine,
   type ServerLogSink
 } from '../../src/main/server/http/log'
 
@@ -10,6 +10,6 @@ export function lineSink(write: (line: string) => void): ServerLogSink {
   return {
     access: (entry) => write(formatAccessLine(entry)),
     error: (entry) => write(formatErrorLine(entry)),
-    warn: (message) => write(`${new Date().toISOString()} WARN ${printable(message)}`)
+    warn: (message) => write(formatWarnLine(new Date().toISOString(), message))
   }
 }

@@ -5,7 +5,7 @@ import { appendFileSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { redact } from '../audit/redact'
 import { oneLine } from '../base/errors'
-import { formatErrorLine, printable, type ServerLogSink } from '../server/http/log'
+import { formatErrorLine, formatWarnLine, printable, type ServerLogSink } from '../server/http/log'
 import type { ServerProblem } from '../../shared/ipc'
 
 export const SERVER_LOG_FILE = 'server.log'
@@ -71,8 +71,8 @@ export function serverProblemLog(
       },
       warn: (message) => {
         const time = new Date().toISOString()
-        const text = printable(redact(message))
-        add({ time, level: 'warn', message: text }, `${time} WARN ${text}`)
+        const text = redact(message)
+        add({ time, level: 'warn', message: printable(text) }, formatWarnLine(time, text))
       }
     },
     recent: (limit) => kept.slice(-limit).reverse()

@@ -84,6 +84,10 @@ export function formatErrorLine(entry: ErrorLogEntry): string {
   return `${entry.time} ERROR ${entry.method} ${entry.path}: ${printable(entry.message)}`
 }
 
+export function formatWarnLine(time: string, message: string): string {
+  return `${time} WARN ${printable(message)}`
+}
+
 /**
  * A description of an unexpected error for the log: its class, code and stack frames. The message is left out
  * because errors from libraries may quote their input (a body, a header), which can be a secret.
