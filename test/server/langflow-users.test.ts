@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { get, key, postForm, serverFor, userWithKey } from '../fixtures/server/harness'
+import {
+  bearer,
+  cookieNamed,
+  get,
+  key,
+  post,
+  postForm,
+  serverFor,
+  userWithKey
+} from '../fixtures/server/harness'
 import { tempDir } from '../helpers/tmp'
 import { sendJson } from './http'
 
@@ -85,5 +94,72 @@ describe('api/v1/users.py read_all_users', () => {
     const body = res.json() as { total_count: number; users: { username: string }[] }
     expect(body.users.map((u) => u.username).sort()).toEqual(['Alice-search', 'malice-search'])
     expect(body.total_count).toBe(2)
+  })
+})
+
+describe('the apikey_tkn_lflw cookie (api/v1/login.py login_to_get_access_token, api_key.py save_store_api_key, logout)', () => {
+  const storeKeyCookie = (res: Parameters<typeof cookieNamed>[0]) => cookieNamed(res, 'apikey_tkn_lflw')
+
+  it('login sets it: "None" without a store key, then the sealed key once one is saved', async () => {
+    const server = current()
+    const user = await userWithKey(server, 'storer', { password: 'storer-pw' })
+    const first = await login('storer', 'storer-pw')
+    expect(first.status).toBe(200)
+    const none = storeKeyCookie(first)
+    expect(none).toMatch(/^apikey_tkn_lflw=None;/)
+    // A session cookie (no Max-Age or Expires), HttpOnly as FlowKeys' other cookies.
+    expect(none).not.toMatch(/Max-Age|Expires/i)
+    expect(none).toMatch(/HttpOnly/i)
+
+    const saved = await post(
+      `${server.url}/api/v1/api_key/store`,
+      { api_key: 'store-secret-123456' },
+      key(user.apiKey)
+    )
+    expect(saved.status).toBe(200)
+    expect(saved.json()).toEqual({ detail: 'API Key saved' })
+    const sealed = decodeURIComponent(/^apikey_tkn_lflw=([^;]*)/.exec(storeKeyCookie(saved) ?? '')?.[1] ?? '')
+    // The sealed value the store holds, never the key itself.
+    expect(sealed).toBe(server.core.users.findRecord(user.id)?.store_api_key)
+    expect(sealed).not.toContain('store-secret')
+    expect(server.core.vault.decrypt(sealed)).toBe('store-secret-123456')
+
+    const again = await login('storer', 'storer-pw')
+    expect(storeKeyCookie(again)).toBe(
+      `apikey_tkn_lflw=${sealed}; Path=/; HttpOnly; SameSite=Lax`
+    )
+  })
+
+  it('logout clears it', async () => {
+    const tokens = (await login('storer', 'storer-pw')).json() as { access_token: string }
+    const res = await post(`${current().url}/api/v1/logout`, undefined, bearer(tokens.access_token))
+    expect(res.status).toBe(200)
+    expect(storeKeyCookie(res)).toMatch(/^apikey_tkn_lflw=;.*Expires=Thu, 01 Jan 1970/)
+  })
+
+  it('a failed login sets no cookie', async () => {
+    const res = await login('storer', 'wrong-password')
+    expect(res.status).toBe(401)
+    expect(storeKeyCookie(res)).toBeUndefined()
+  })
+})
+
+describe("with LANGFLOW_AUTO_LOGIN=true (Langflow's default)", () => {
+  const auto = serverFor(tempDir('flowkeys-langflow-users-auto-'), { LANGFLOW_AUTO_LOGIN: 'true' })
+
+  it('api/v1/users.py add_user: an anonymous sign-up gets 403 "Public user registration is disabled."', async () => {
+    const res = await post(`${auto().url}/api/v1/users/`, { username: 'walk-in', password: 'walk-in-pw' })
+    expect(res.status).toBe(403)
+    expect(res.json()).toEqual({ detail: 'Public user registration is disabled.' })
+    expect(auto().core.users.findByUsername('walk-in')).toBeUndefined()
+  })
+
+  it('api/v1/login.py auto_login: answered as with auto-login off unless FLOWKEYS_HTTP_AUTO_LOGIN (SECURITY.md)', async () => {
+    const res = await get(`${auto().url}/api/v1/auto_login`)
+    expect(res.status).toBe(400)
+    expect(res.json()).toEqual({
+      detail: { message: 'Auto login is disabled. Please enable it in the settings', auto_login: false }
+    })
+    expect(cookieNamed(res, 'access_token_lf')).toBeUndefined()
   })
 })

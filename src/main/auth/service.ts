@@ -115,9 +115,14 @@ export class AuthService {
   }
 
   async login(username: string, password: string): Promise<Tokens> {
+    return (await this.loginUser(username, password)).tokens
+  }
+
+  /** A password login, with the user it proved (the login route sets cookies from it). */
+  async loginUser(username: string, password: string): Promise<{ tokens: Tokens; user: UserRecord }> {
     const user = await this.users.checkCredentials(username, password)
     await this.onLogin(user)
-    return this.issue(user)
+    return { tokens: await this.issue(user), user }
   }
 
   /**

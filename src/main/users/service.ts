@@ -293,8 +293,8 @@ export class UserService {
     })
   }
 
-  /** Saves the user's component-store key, sealed by the vault. */
-  async setStoreApiKey(userId: string, apiKey: string): Promise<void> {
+  /** Saves the user's component-store key, sealed by the vault; returns the sealed form (Langflow's cookie value). */
+  async setStoreApiKey(userId: string, apiKey: string): Promise<string> {
     checkLength('The store API key', apiKey, LIMITS.storeApiKey)
     const sealed = this.vault.encrypt(apiKey)
     await this.store.update((data) => {
@@ -303,6 +303,7 @@ export class UserService {
       user.store_api_key = sealed
       user.updated_at = new Date().toISOString()
     })
+    return sealed
   }
 }
 

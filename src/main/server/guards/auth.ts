@@ -18,7 +18,7 @@ import { isLoopback } from './hardening'
 
 export const ACCESS_COOKIE = 'access_token_lf'
 export const REFRESH_COOKIE = 'refresh_token_lf'
-/** Langflow keeps the sealed component-store key in this cookie; FlowKeys never sets it but clears it on logout. */
+/** Langflow's session cookie of the sealed component-store key: set at login and by api_key/store, cleared at logout. */
 export const STORE_KEY_COOKIE = 'apikey_tkn_lflw'
 const API_KEY_NAME = 'x-api-key'
 

@@ -2,7 +2,9 @@ import { z } from 'zod'
 import { BadRequest, isFlowKeysError } from '../../base/errors'
 import type { Core } from '../../core/open'
 import type { RoutePlugin } from '../app'
-import { actorOf, AUTH_SECURITY, requireUser } from '../guards/auth'
+import cookie from '@fastify/cookie'
+import { actorOf, AUTH_SECURITY, requireUser, STORE_KEY_COOKIE } from '../guards/auth'
+import { tokenCookie } from '../http/cookies'
 import { uuidSchema } from '../http/uuid'
 import { sendListing } from '../http/json-listing'
 
@@ -62,6 +64,8 @@ async function as400<T>(work: () => Promise<T> | T): Promise<T> {
 export function apiKeyRoutes(core: Pick<Core, 'keys' | 'users'>): RoutePlugin {
   return async (app) => {
     const tags = ['APIKey']
+    // For api_key/store's cookie (as login.ts, only this family's routes get the plugin).
+    await app.register(cookie)
 
     app.get(
       '/api/v1/api_key/',
@@ -132,8 +136,9 @@ export function apiKeyRoutes(core: Pick<Core, 'keys' | 'users'>): RoutePlugin {
           response: { 200: DetailSchema }
         }
       },
-      async (request) => {
-        await as400(() => core.users.setStoreApiKey(actorOf(request).id, request.body.api_key))
+      async (request, reply) => {
+        const sealed = await as400(() => core.users.setStoreApiKey(actorOf(request).id, request.body.api_key))
+        reply.setCookie(STORE_KEY_COOKIE, sealed, tokenCookie())
         return { detail: 'API Key saved' }
       }
     )

@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody'
-import cookie, { type CookieSerializeOptions } from '@fastify/cookie'
+import cookie from '@fastify/cookie'
 import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { Tokens } from '../../auth/service'
@@ -12,6 +12,7 @@ import {
   REFRESH_COOKIE,
   STORE_KEY_COOKIE
 } from '../guards/auth'
+import { tokenCookie } from '../http/cookies'
 
 /** FastAPI's OAuth2PasswordRequestForm: the other fields are optional; `grant_type`, when sent, must be "password". */
 const LoginFormSchema = z.looseObject({
@@ -62,13 +63,6 @@ function lastValues(fields: Record<string, unknown>): Record<string, unknown> {
   return out
 }
 
-/** Cookies as Langflow's login sets them, HttpOnly for both tokens (the contract asks it of the access token too). */
-function tokenCookie(maxAgeSeconds: number | undefined): CookieSerializeOptions {
-  const options: CookieSerializeOptions = { httpOnly: true, sameSite: 'lax', path: '/' }
-  if (maxAgeSeconds !== undefined) options.maxAge = maxAgeSeconds
-  return options
-}
-
 /** `/api/v1/login`, `/auto_login`, `/refresh`, `/logout` (contract §4). */
 export function loginRoutes(core: Pick<Core, 'auth' | 'settings'>): RoutePlugin {
   const setTokenCookies = (reply: FastifyReply, tokens: Tokens): void => {
@@ -116,12 +110,15 @@ export function loginRoutes(core: Pick<Core, 'auth' | 'settings'>): RoutePlugin 
       async (request, reply) => {
         const { username, password } = request.body
         // Wrong passwords count toward the client's failed-attempt limit, like wrong keys.
-        const tokens = await limitFailures(
+        const { tokens, user } = await limitFailures(
           request,
-          () => core.auth.login(username, password),
+          () => core.auth.loginUser(username, password),
           (err) => (err as { kind?: string }).kind === 'Unauthorized'
         )
         setTokenCookies(reply, tokens)
+        // Langflow's login: the sealed store key (Python's str(None) when there is none), a session cookie. It
+        // goes only to the password's holder, and is ciphertext under the vault key.
+        reply.setCookie(STORE_KEY_COOKIE, user.store_api_key ?? 'None', tokenCookie())
         return tokens
       }
     )
@@ -138,7 +135,7 @@ export function loginRoutes(core: Pick<Core, 'auth' | 'settings'>): RoutePlugin 
       async (_request, reply) => {
         const tokens = await core.auth.autoLogin()
         // Langflow makes this one a session cookie.
-        reply.setCookie(ACCESS_COOKIE, tokens.access_token, tokenCookie(undefined))
+        reply.setCookie(ACCESS_COOKIE, tokens.access_token, tokenCookie())
         return tokens
       }
     )
