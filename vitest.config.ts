@@ -9,7 +9,23 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'core', include: ['test/**/*.test.ts'], exclude: ['test/renderer/**'] }
+        test: {
+          name: 'core',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/renderer/**'],
+          // A throwaway PostgreSQL for the store tests (unless FLOWKEYS_TEST_DATABASE_URL names one).
+          globalSetup: ['test/setup/postgres.ts']
+        }
+      },
+      {
+        // The core's tests again on the PostgreSQL store (test/helpers/core.ts reads FLOWKEYS_TEST_STORE).
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['test/keys/**/*.test.ts', 'test/users/**/*.test.ts', 'test/core/**/*.test.ts'],
+          env: { FLOWKEYS_TEST_STORE: 'postgres' },
+          globalSetup: ['test/setup/postgres.ts']
+        }
       },
       {
         extends: true,

@@ -21,11 +21,11 @@ interface Store {
   key: string
 }
 
-/** ns per call of `fn` over `iterations` calls, after a warm-up of a fifth as many. */
-function timeCalls(iterations: number, fn: () => void): number {
-  for (let i = 0; i < iterations / 5; i++) fn()
+/** ns per call of `fn` over `iterations` calls, each awaited before the next, after a warm-up of a fifth as many. */
+export async function timeCalls(iterations: number, fn: () => Promise<void>): Promise<number> {
+  for (let i = 0; i < iterations / 5; i++) await fn()
   const start = process.hrtime.bigint()
-  for (let i = 0; i < iterations; i++) fn()
+  for (let i = 0; i < iterations; i++) await fn()
   return Number(process.hrtime.bigint() - start) / iterations
 }
 
@@ -105,11 +105,11 @@ export async function keyScaling(ctx: BenchContext): Promise<Section> {
         for (const i of rotated(cores.length, round + slice)) {
           const core = cores[i]!
           const key = stores[i]!.key
-          valid[i]! += timeCalls(MICRO_ITERATIONS / MICRO_SLICES, () => {
-            if (!core.keys.verify(key)) throw new Error('the seeded key does not verify')
+          valid[i]! += await timeCalls(MICRO_ITERATIONS / MICRO_SLICES, async () => {
+            if (!(await core.keys.verify(key))) throw new Error('the seeded key does not verify')
           })
-          unknown[i]! += timeCalls(MICRO_ITERATIONS / MICRO_SLICES, () => {
-            if (core.keys.verify(unknownKey)) throw new Error('an unknown key verified')
+          unknown[i]! += await timeCalls(MICRO_ITERATIONS / MICRO_SLICES, async () => {
+            if (await core.keys.verify(unknownKey)) throw new Error('an unknown key verified')
           })
         }
       }
@@ -179,7 +179,7 @@ export async function keyScaling(ctx: BenchContext): Promise<Section> {
 |---|---|---|---|---|
 ${httpTable}
 
-**In-process**: \`core.keys.verify(key)\` in a loop, ${num(MICRO_ITERATIONS)} calls per round in ${MICRO_SLICES} slices, each after a warm-up of a fifth of its calls, the three stores taking turns slice by slice (so a change of the machine's speed reaches all three alike), each slice starting with the next store (usage counters flushed between rounds); medians of ${ctx.rounds} rounds. A verification re-checks the store file's stamp (one \`stat\`), finds the key's HMAC (computed once per presented key, kept for the next requests that present it) and looks it up in a Map; the HMAC lookup is by hash, so its cost does not depend on the number of keys either way.
+**In-process**: \`await core.keys.verify(key)\` in a loop (each call awaited before the next), ${num(MICRO_ITERATIONS)} calls per round in ${MICRO_SLICES} slices, each after a warm-up of a fifth of its calls, the three stores taking turns slice by slice (so a change of the machine's speed reaches all three alike), each slice starting with the next store (usage counters flushed between rounds); medians of ${ctx.rounds} rounds. A verification waits for a check of the store file's stamp made after the call (one \`stat\`, shared by the calls made in the same turn of the event loop: here one per call, since each is awaited), finds the key's HMAC (computed once per presented key, kept for the next requests that present it) and looks it up in a Map; the HMAC lookup is by hash, so its cost does not depend on the number of keys either way.
 
 | keys in store | valid key | unknown well-formed key |
 |---|---|---|

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
-import { STORE_FILE } from '../src/main/store/store'
+import { STORE_FILE } from '../src/main/store/data-file'
 import { get, memoryOf, ServerChild } from './children'
 import { apiKeyHeader, type BenchContext, type Section } from './context'
 import { load } from './load'

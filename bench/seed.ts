@@ -29,8 +29,12 @@ export async function seedKeys(core: Core, count: number, userId = core.superuse
       expires_at: null
     })
   }
-  await core.store.update((data) => {
+  // The store has no batch insert for keys (one insertKey per key would rewrite the JSON file each time): add them
+  // to its data in one transaction.
+  await core.store.transaction(async (tx) => {
+    const data = await tx.exportAll()
     data.api_keys.push(...records)
+    await tx.replaceAll(data)
   })
   return plaintexts
 }
@@ -66,8 +70,6 @@ export async function seedVariables(
       updated_at: now
     })
   }
-  await core.store.update((data) => {
-    data.variables.push(...records)
-  })
+  await core.store.insertVariables(records)
   return records.map((r) => r.name)
 }

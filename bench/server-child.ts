@@ -6,12 +6,15 @@
 //   "writes" → {"writes":N} (store writes made since listening), "cpu" → {"user":µs,"system":µs} (CPU time used so
 //   far), "heap" → process.memoryUsage(), "stop" → closes, prints {"writes":N}, exits.
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createInterface } from 'node:readline'
 import Fastify from 'fastify'
 import { openCore } from '../src/main/core/open'
 import { startKeyServer } from '../src/main/server/key-server'
+import { DataFile, STORE_FILE } from '../src/main/store/data-file'
+import type { StoreData } from '../src/main/store/schema'
 
 const MODES = ['flowkeys', 'bare', 'fastify'] as const
 export type ServerMode = (typeof MODES)[number]
@@ -24,6 +27,25 @@ const say = (message: object): void => void process.stdout.write(JSON.stringify(
 
 let writes = 0
 let stop: () => Promise<void>
+
+/**
+ * Counts this process's writes of the store `file` from now on: the DataFile.update calls that rewrote it (the
+ * JSON store skips the write of a transaction that changed nothing). The stores no longer report their writes.
+ */
+function countFileWrites(file: string): void {
+  const update = DataFile.prototype.update
+  DataFile.prototype.update = function <T>(
+    this: DataFile,
+    fn: (data: StoreData) => T | Promise<T>,
+    changed: () => boolean = () => true
+  ): Promise<T> {
+    return update.call(this, fn, () => {
+      const rewrites = changed()
+      if (rewrites && this.file === file) writes++
+      return rewrites
+    }) as Promise<T>
+  }
+}
 
 if (mode === 'bare') {
   const body = readFileSync(arg)
@@ -48,7 +70,7 @@ if (mode === 'bare') {
   // As `flowkeys serve` runs it.
   const core = await openCore({ dataDir: arg })
   const server = await startKeyServer(core, { host: '127.0.0.1', port: 0 })
-  core.store.onWrite(() => writes++)
+  countFileWrites(join(arg, STORE_FILE))
   say({ url: server.url })
   stop = async () => {
     await server.close()

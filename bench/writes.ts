@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseStore, STORE_FILE } from '../src/main/store/store'
+import { parseStore, STORE_FILE } from '../src/main/store/data-file'
 import { get, ServerChild } from './children'
 import { apiKeyHeader, type BenchContext, type Section } from './context'
 import { load } from './load'
@@ -77,7 +77,7 @@ export async function storeWrites(ctx: BenchContext): Promise<Section> {
         met: perSecond <= 1.1 && writes < requests
       }
     ],
-    details: `\`GET /api/v1/users/whoami\` with one valid key, autocannon, 10 connections, ${SECONDS} s, usage tracking on: every request counts a use of the key. Writes counted two ways: the server process's own \`store.onWrite\` listener (**${num(writes)}** writes during the load, ${num(perSecond, 1)} per second) and, independently, by polling the store file's inode and mtime every 10 ms (${num(replaced)} replacements seen). ${num(requests)} requests were answered during the load, so usage counting writes about once a second rather than once per request. After the server stopped (it flushes on close; ${num(finalWrites)} writes in all), the store holds total_uses = ${num(counted)} for the ${num(requests + 1)} authenticated requests autocannon saw answered (${lostNote(counted, requests + 1)}).`
+    details: `\`GET /api/v1/users/whoami\` with one valid key, autocannon, 10 connections, ${SECONDS} s, usage tracking on: every request counts a use of the key. Writes counted two ways: the server process's own count of its writes of the store file (\`DataFile.update\` calls that rewrote it: **${num(writes)}** writes during the load, ${num(perSecond, 1)} per second) and, independently, by polling the store file's inode and mtime every 10 ms (${num(replaced)} replacements seen). ${num(requests)} requests were answered during the load, so usage counting writes about once a second rather than once per request. After the server stopped (it flushes on close; ${num(finalWrites)} writes in all), the store holds total_uses = ${num(counted)} for the ${num(requests + 1)} authenticated requests autocannon saw answered (${lostNote(counted, requests + 1)}).`
   }
 }
 

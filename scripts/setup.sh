@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libsecret-1-dev: keytar builds against it; dbus + gnome-keyring: the OS keychain the tests use; chromium: the
-# renderer tests. python3-cryptography is optional (Fernet interop tests skip without it).
-packages=(dbus gnome-keyring libsecret-1-dev chromium)
+# renderer tests; postgresql: the server the PostgreSQL store's tests start. python3-cryptography is optional
+# (Fernet interop tests skip without it).
+packages=(dbus gnome-keyring libsecret-1-dev chromium postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

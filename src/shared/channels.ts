@@ -21,10 +21,13 @@ export const CHANNELS = [
   'users:add',
   'users:setActive',
   'users:setSuperuser',
+  'users:update',
+  'users:setPassword',
   'users:delete',
   'app:startup',
   'app:whoami',
   'app:settings',
+  'app:store',
   'app:updateSettings',
   'app:openExternal',
   'clipboard:copy'

@@ -194,12 +194,30 @@ export const UserView = z.object({
 })
 export type UserView = z.infer<typeof UserView>
 
+const Username = z.string().trim().min(1, 'Username cannot be empty').max(100)
+const Password = z.string().min(8, 'Use at least 8 characters').max(1024)
+
 export const UserAddRequest = z.strictObject({
-  username: z.string().trim().min(1, 'Username cannot be empty').max(100),
-  password: z.string().min(8, 'Use at least 8 characters').max(1024),
+  username: Username,
+  password: Password,
   is_superuser: z.boolean().default(false),
   is_active: z.boolean().default(true)
 })
+
+/** Langflow's admin "Edit" dialog: a field left out keeps its stored value. */
+export const UserUpdateRequest = z
+  .strictObject({
+    id: Id,
+    username: Username.optional(),
+    is_active: z.boolean().optional(),
+    is_superuser: z.boolean().optional()
+  })
+  .refine((r) => r.username !== undefined || r.is_active !== undefined || r.is_superuser !== undefined, {
+    message: 'Nothing to change'
+  })
+
+/** A superuser sets another user's password (Langflow's PATCH /api/v1/users/{id}); it ends their sessions. */
+export const UserSetPasswordRequest = z.strictObject({ id: Id, password: Password })
 
 // ---- app ----------------------------------------------------------------------------------------------------------
 
@@ -227,6 +245,17 @@ export const AppSettings = z.object({
   version: z.string()
 })
 export type AppSettings = z.infer<typeof AppSettings>
+
+export const STORE_KINDS = ['file', 'postgres'] as const
+/**
+ * Where the core keeps its data (the store's `location`): the JSON file's path, or a PostgreSQL database as
+ * `host:port/dbname`. Never a database URL, user or password: only what the store itself reports.
+ */
+export const StoreLocationView = z.object({
+  kind: z.enum(STORE_KINDS),
+  where: z.string()
+})
+export type StoreLocationView = z.infer<typeof StoreLocationView>
 
 export const AppSettingsUpdate = z.strictObject({
   serverPort: z.int().min(1024, 'Use a port from 1024 to 65535').max(65_535).optional(),
@@ -286,12 +315,17 @@ export const contract = {
     request: z.strictObject({ id: Id, is_superuser: z.boolean() }),
     response: UserView
   },
+  'users:update': { request: UserUpdateRequest, response: UserView },
+  /** Answers the user without its password (UserView lists no secret). */
+  'users:setPassword': { request: UserSetPasswordRequest, response: UserView },
   'users:delete': { request: IdRequest, response: Ok },
   /** Answers at any time, also before the core is open (every other channel is Unavailable until then). */
   'app:startup': { request: NoPayload, response: StartupState },
   'app:whoami': { request: NoPayload, response: Whoami },
   'app:settings': { request: NoPayload, response: AppSettings },
   'app:updateSettings': { request: AppSettingsUpdate, response: AppSettings },
+  /** Which store the core uses: the JSON file or a team's PostgreSQL database. */
+  'app:store': { request: NoPayload, response: StoreLocationView },
   'app:openExternal': { request: z.strictObject({ url: z.string().max(2048) }), response: Ok },
   'clipboard:copy': {
     /** `secret`: clear the clipboard CLIPBOARD_CLEAR_SECONDS later if it still holds this text. */

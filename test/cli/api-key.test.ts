@@ -32,7 +32,7 @@ describe('flowkeys api-key', () => {
     expect(lines[0]).toMatch(/^╭─+╮$/)
     expect(lines.at(-1)).toMatch(/^╰─+╯$/)
     for (const line of lines.slice(1, -1)) expect(line).toMatch(/^│ .* │$/)
-    const verified = core.keys.verify(key)
+    const verified = await core.keys.verify(key)
     expect(verified?.user.username).toBe('langflow')
     expect(verified?.key.name).toBe('CLI')
   })
@@ -51,7 +51,7 @@ describe('flowkeys api-key', () => {
     expect(printed).toMatchObject({ name: 'ci', expires_at: null, user_id: core.superuser().id })
     expect(Number.isNaN(Date.parse(printed.created_at))).toBe(false)
     created.push(printed.api_key)
-    expect(core.keys.verify(printed.api_key)?.key.id).toBe(printed.id)
+    expect((await core.keys.verify(printed.api_key))?.key.id).toBe(printed.id)
   })
 
   it.each([
@@ -66,18 +66,18 @@ describe('flowkeys api-key', () => {
     // The CLI reads the clock just before the core stamps created_at: allow that gap, nothing more.
     expect(lifetime).toBeLessThanOrEqual(ms)
     expect(lifetime).toBeGreaterThan(ms - 60_000)
-    expect(core.keys.verify(printed.api_key)).not.toBeNull()
+    expect(await core.keys.verify(printed.api_key)).not.toBeNull()
   })
 
   it.each(['30x', '0d', '-1d', '1y', 'd', '1.5h', '', '99999999w'])(
     '--expires-in %j is bad usage (exit 2, one line) and creates nothing',
     async (flag) => {
-      const before = core.store.read().api_keys.length
+      const before = (await core.store.keysOf(null)).length
       const result = await flowkeys(['api-key', '--expires-in', flag, '--data-dir', dataDir])
       const line = expectOneLineError(result, 2)
       expect(line).toContain('--expires-in')
       expect(result.stdout).toBe('')
-      expect(core.store.read().api_keys.length).toBe(before)
+      expect((await core.store.keysOf(null)).length).toBe(before)
     }
   )
 
@@ -85,9 +85,9 @@ describe('flowkeys api-key', () => {
     await ok(dataDir, ['users', 'add', 'alice', '--password-stdin'], 'alice-password\n')
     const printed = JSON.parse(await ok(dataDir, ['api-key', '--user', 'alice', '--json']))
     created.push(printed.api_key)
-    const alice = core.users.findByUsername('alice')
+    const alice = await core.users.findByUsername('alice')
     expect(printed.user_id).toBe(alice?.id)
-    expect(core.keys.verify(printed.api_key)?.user.username).toBe('alice')
+    expect((await core.keys.verify(printed.api_key))?.user.username).toBe('alice')
     const unknown = await flowkeys(['api-key', '--user', 'nobody', '--data-dir', dataDir])
     expect(expectOneLineError(unknown, 1)).toBe('flowkeys: User not found: nobody')
   })
@@ -99,8 +99,8 @@ describe('flowkeys api-key', () => {
 
   it('a revoked key no longer verifies', async () => {
     const printed = JSON.parse(await ok(dataDir, ['api-key', '--name', 'short-lived', '--json']))
-    expect(core.keys.verify(printed.api_key)).not.toBeNull()
+    expect(await core.keys.verify(printed.api_key)).not.toBeNull()
     expect(await ok(dataDir, ['keys', 'revoke', printed.id])).toContain(printed.id)
-    expect(core.keys.verify(printed.api_key)).toBeNull()
+    expect(await core.keys.verify(printed.api_key)).toBeNull()
   })
 })

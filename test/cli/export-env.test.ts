@@ -42,9 +42,10 @@ describe('flowkeys export-env', () => {
   const valuesOf = async (dataDir: string, username: string): Promise<Record<string, string>> => {
     const other = await openCore({ dataDir, env: {} })
     try {
-      const userId = other.users.resolve(username).id
+      const userId = (await other.users.resolve(username)).id
       const found: Record<string, string> = {}
-      for (const v of other.variables.list(userId)) found[v.name] = other.variables.get(userId, v.name).value
+      for (const v of await other.variables.list(userId))
+        found[v.name] = (await other.variables.get(userId, v.name)).value
       return found
     } finally {
       await other.close()

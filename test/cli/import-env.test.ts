@@ -79,7 +79,7 @@ describe('flowkeys import-env', () => {
   const valueOf = async (dataDir: string, name: string, user?: string) => {
     await core?.close()
     core = await openCore({ dataDir, env: {} })
-    const userId = user ? core.users.resolve(user).id : core.superuser().id
+    const userId = user ? (await core.users.resolve(user)).id : core.superuser().id
     return core.variables.find(userId, name)
   }
 

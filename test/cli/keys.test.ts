@@ -67,8 +67,8 @@ describe('flowkeys keys', () => {
   })
 
   it('list --user shows only that user’s keys, and counts their uses', async () => {
-    expect(core.keys.verify(keys.alice!.api_key)).not.toBeNull()
-    expect(core.keys.verify(keys.alice!.api_key)).not.toBeNull()
+    expect(await core.keys.verify(keys.alice!.api_key)).not.toBeNull()
+    expect(await core.keys.verify(keys.alice!.api_key)).not.toBeNull()
     await core.keys.flushUsage()
     const list: ApiKeyRead[] = JSON.parse(await ok(dataDir, ['keys', 'list', '--user', 'alice', '--json']))
     expect(list.map((k) => k.id)).toEqual([keys.alice!.id])
@@ -92,9 +92,9 @@ describe('flowkeys keys', () => {
     expect(out).toContain(one.id)
     expect(out).toContain(two.id)
     expect(out).not.toContain(one.api_key)
-    expect(core.keys.verify(one.api_key)).toBeNull()
-    expect(core.keys.verify(two.api_key)).toBeNull()
-    expect(core.store.read().api_keys.some((k) => k.id === one.id || k.id === two.id)).toBe(false)
+    expect(await core.keys.verify(one.api_key)).toBeNull()
+    expect(await core.keys.verify(two.api_key)).toBeNull()
+    expect((await core.store.keysOf(null)).some((k) => k.id === one.id || k.id === two.id)).toBe(false)
   })
 
   it('a name several keys share is an error that lists them and revokes nothing', async () => {
@@ -110,18 +110,18 @@ describe('flowkeys keys', () => {
     expect(listed.find((l) => l.includes(b.id))).toMatch(/bob$/)
     expect(result.stderr).not.toContain(a.api_key)
     expect(result.stderr).not.toMatch(/\n\s+at /)
-    for (const key of [a, b, other]) expect(core.keys.verify(key.api_key)).not.toBeNull()
+    for (const key of [a, b, other]) expect(await core.keys.verify(key.api_key)).not.toBeNull()
     // --user narrows the name to one user's keys.
     await ok(dataDir, ['keys', 'revoke', 'shared', '--user', 'bob'])
-    expect(core.keys.verify(b.api_key)).toBeNull()
-    expect(core.keys.verify(a.api_key)).not.toBeNull()
+    expect(await core.keys.verify(b.api_key)).toBeNull()
+    expect(await core.keys.verify(a.api_key)).not.toBeNull()
   })
 
   it('an unknown id or name is exit 1 "API Key not found: <arg>" and revokes nothing', async () => {
     const kept = await create('kept')
     const result = await flowkeys(['keys', 'revoke', 'kept', 'no-such-key', '--data-dir', dataDir])
     expect(expectOneLineError(result, 1)).toBe('flowkeys: API Key not found: no-such-key')
-    expect(core.keys.verify(kept.api_key)).not.toBeNull()
+    expect(await core.keys.verify(kept.api_key)).not.toBeNull()
     // A pasted key is named masked, never echoed.
     const pasted = await flowkeys(['keys', 'revoke', kept.api_key, '--data-dir', dataDir])
     expect(expectOneLineError(pasted, 1)).toBe(

@@ -35,7 +35,7 @@ describe('prompts on a terminal (the CLI run in-process)', () => {
     expect(await s.run(['users', 'add', 'gina'])).toBe(1)
     expect(s.shown).toContain('flowkeys: The passwords do not match; no user was created.')
     expect(s.shown.join('\n')).not.toMatch(/\bone\b|\btwo\b/)
-    expect(core.users.findByUsername('gina')).toBeUndefined()
+    expect(await core.users.findByUsername('gina')).toBeUndefined()
   })
 
   it('Ctrl-C at the prompt cancels (exit 1)', async () => {
@@ -43,7 +43,7 @@ describe('prompts on a terminal (the CLI run in-process)', () => {
     expect(await s.run(['users', 'add', 'hank'])).toBe(1)
     expect(s.shown).toContain('flowkeys: Cancelled')
     expect((s.io.stdin as FakeTerminal).raw).toBe(false)
-    expect(core.users.findByUsername('hank')).toBeUndefined()
+    expect(await core.users.findByUsername('hank')).toBeUndefined()
   })
 
   it('users delete asks for confirmation; anything but yes keeps the user', async () => {
@@ -52,9 +52,9 @@ describe('prompts on a terminal (the CLI run in-process)', () => {
     expect(
       no.shown.some((t) => /^Delete user frank with its 0 API keys and 0 variables\? \[y\/N\] $/.test(t))
     ).toBe(true)
-    expect(core.users.findByUsername('frank')).toBeDefined()
+    expect(await core.users.findByUsername('frank')).toBeDefined()
     const yes = session(dataDir, ['yes\n'])
     expect(await yes.run(['users', 'delete', 'frank'])).toBe(0)
-    expect(core.users.findByUsername('frank')).toBeUndefined()
+    expect(await core.users.findByUsername('frank')).toBeUndefined()
   })
 })

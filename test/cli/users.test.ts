@@ -32,7 +32,7 @@ describe('flowkeys users', () => {
     expect(result.code).toBe(0)
     expect(result.stderr).toBe('')
     expect(result.stdout).toMatch(/^Created user alice \([0-9a-f-]{36}\)\n$/)
-    expect(user('alice')).toMatchObject({ is_active: true, is_superuser: false })
+    expect(await user('alice')).toMatchObject({ is_active: true, is_superuser: false })
     const checked = await core.users.checkCredentials('alice', password)
     expect(checked.username).toBe('alice')
     await expect(core.users.checkCredentials('alice', `${password}\n`)).rejects.toThrow()
@@ -66,7 +66,7 @@ describe('flowkeys users', () => {
       /unknown option/
     )
     expect(expectOneLineError(await run(['users', 'add']), 2)).toMatch(/missing required argument/)
-    expect(user('carol')).toBeUndefined()
+    expect(await user('carol')).toBeUndefined()
   })
 
   it('list shows users as a table and as JSON', async () => {
@@ -81,15 +81,15 @@ describe('flowkeys users', () => {
   })
 
   it('activate, deactivate, promote and demote, by username or id', async () => {
-    const id = user('alice')!.id
+    const id = (await user('alice'))!.id
     expect((await run(['users', 'deactivate', 'alice'])).stdout).toBe('alice is now inactive.\n')
-    expect(user('alice')?.is_active).toBe(false)
+    expect((await user('alice'))?.is_active).toBe(false)
     expect((await run(['users', 'activate', id])).stdout).toBe('alice is now active.\n')
-    expect(user('alice')?.is_active).toBe(true)
+    expect((await user('alice'))?.is_active).toBe(true)
     expect((await run(['users', 'promote', 'alice'])).stdout).toBe('alice is now a superuser.\n')
-    expect(user('alice')?.is_superuser).toBe(true)
+    expect((await user('alice'))?.is_superuser).toBe(true)
     expect((await run(['users', 'demote', id])).stdout).toBe('alice is now a regular user.\n')
-    expect(user('alice')?.is_superuser).toBe(false)
+    expect((await user('alice'))?.is_superuser).toBe(false)
     expect(expectOneLineError(await run(['users', 'promote', 'nobody']), 1)).toBe(
       'flowkeys: User not found: nobody'
     )
@@ -99,10 +99,10 @@ describe('flowkeys users', () => {
   it('delete needs --yes without a terminal, then removes the user with its keys and variables', async () => {
     await run(['users', 'add', 'dave', '--password-stdin'], `${password}\n`)
     const key = JSON.parse((await run(['api-key', '--user', 'dave', '--json'])).stdout)
-    const dave = user('dave')!
+    const dave = (await user('dave'))!
     const now = new Date().toISOString()
-    await core.store.update((data) => {
-      data.variables.push({
+    await core.store.insertVariables([
+      {
         id: randomUUID(),
         user_id: dave.id,
         name: 'OPENAI_API_KEY',
@@ -112,24 +112,24 @@ describe('flowkeys users', () => {
         source: 'app',
         created_at: now,
         updated_at: now
-      })
-    })
+      }
+    ])
     expect(expectOneLineError(await run(['users', 'delete', 'dave']), 2)).toMatch(/--yes/)
-    expect(user('dave')).toBeDefined()
+    expect(await user('dave')).toBeDefined()
     const deleted = await run(['users', 'delete', 'dave', '--yes'])
     expect(deleted.code).toBe(0)
     expect(deleted.stdout).toBe('Deleted user dave with its 1 API key and 1 variable.\n')
-    const data = core.store.read()
+    const data = await core.store.exportAll()
     expect(data.users.some((u) => u.id === dave.id)).toBe(false)
     expect(data.api_keys.some((k) => k.user_id === dave.id)).toBe(false)
     expect(data.variables.some((v) => v.user_id === dave.id)).toBe(false)
-    expect(core.keys.verify(key.api_key)).toBeNull()
+    expect(await core.keys.verify(key.api_key)).toBeNull()
   })
 
   it('refuses to delete the acting superuser: exit 1, one line, no stack trace', async () => {
     const result = await run(['users', 'delete', 'langflow', '--yes'])
     expect(expectOneLineError(result, 1)).toBe("flowkeys: You can't delete your own user account")
-    expect(user('langflow')).toBeDefined()
+    expect(await user('langflow')).toBeDefined()
   })
 
   it('an unknown command or option is bad usage (exit 2)', async () => {

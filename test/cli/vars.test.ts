@@ -22,8 +22,8 @@ describe('flowkeys vars', () => {
 
   const runIn = recordingRun(outputs)
   const run = (args: string[], input?: string) => runIn(dataDir, args, input)
-  const stored = (name: string, user?: string) =>
-    core.variables.find(user ? core.users.resolve(user).id : core.superuser().id, name)
+  const stored = async (name: string, user?: string) =>
+    core.variables.find(user ? (await core.users.resolve(user)).id : core.superuser().id, name)
 
   beforeAll(async () => {
     await ok(dataDir, ['users', 'add', 'alice', '--password-stdin'], `pw-${tag}\n`)
@@ -34,30 +34,34 @@ describe('flowkeys vars', () => {
   it('set --value-stdin creates a Credential (one trailing newline dropped) and never echoes the value', async () => {
     const result = await run(['vars', 'set', 'OPENAI_API_KEY', '--value-stdin'], `${SECRET}\n`)
     expect(result).toEqual({ code: 0, stdout: 'Created Credential variable OPENAI_API_KEY.\n', stderr: '' })
-    expect(stored('OPENAI_API_KEY')).toEqual({ name: 'OPENAI_API_KEY', type: 'Credential', value: SECRET })
+    expect(await stored('OPENAI_API_KEY')).toEqual({
+      name: 'OPENAI_API_KEY',
+      type: 'Credential',
+      value: SECRET
+    })
     // A known provider's variable gets Langflow's default fields.
-    expect(core.variables.list(core.superuser().id)[0]!.default_fields).toEqual(['OpenAI', 'api_key'])
+    expect((await core.variables.list(core.superuser().id))[0]!.default_fields).toEqual(['OpenAI', 'api_key'])
   })
 
   it('set takes all of stdin (multi-line values), a type and fields', async () => {
     expect((await run(['vars', 'set', 'PEM', '--value-stdin'], `${PEM}\r\n`)).code).toBe(0)
-    expect(stored('PEM')?.value).toBe(PEM)
+    expect((await stored('PEM'))?.value).toBe(PEM)
     const generic = await run(
       ['vars', 'set', 'MODEL', '--type', 'Generic', '--fields', 'OpenAI, model_name', '--value-stdin'],
       GENERIC
     )
     expect(generic.stdout).toBe('Created Generic variable MODEL.\n')
-    const model = core.variables.list(core.superuser().id).find((v) => v.name === 'MODEL')
+    const model = (await core.variables.list(core.superuser().id)).find((v) => v.name === 'MODEL')
     expect(model).toMatchObject({ type: 'Generic', value: GENERIC, default_fields: ['OpenAI', 'model_name'] })
   })
 
   it('set on an existing name updates its value, keeping type and fields unless given', async () => {
     const result = await run(['vars', 'set', 'OPENAI_API_KEY', '--value-stdin'], SECRET2)
     expect(result.stdout).toBe('Updated Credential variable OPENAI_API_KEY.\n')
-    expect(stored('OPENAI_API_KEY')?.value).toBe(SECRET2)
-    const listed = core.variables.list(core.superuser().id).find((v) => v.name === 'OPENAI_API_KEY')
+    expect((await stored('OPENAI_API_KEY'))?.value).toBe(SECRET2)
+    const listed = (await core.variables.list(core.superuser().id)).find((v) => v.name === 'OPENAI_API_KEY')
     expect(listed?.default_fields).toEqual(['OpenAI', 'api_key'])
-    expect(core.variables.list(core.superuser().id)).toHaveLength(3)
+    expect(await core.variables.list(core.superuser().id)).toHaveLength(3)
   })
 
   it('set never takes a value from argv and refuses an empty one', async () => {
@@ -76,8 +80,8 @@ describe('flowkeys vars', () => {
     expect(
       expectOneLineError(await run(['vars', 'set', 'X', '--type', 'Secret', '--value-stdin'], 'v'), 2)
     ).toMatch(/Credential or Generic/)
-    expect(stored('FROM_ARGV')).toBeNull()
-    expect(stored('X')).toBeNull()
+    expect(await stored('FROM_ARGV')).toBeNull()
+    expect(await stored('X')).toBeNull()
   })
 
   it('get prints the decrypted value on stdout; an unknown name is Langflow’s message, exit 1', async () => {
@@ -114,8 +118,8 @@ describe('flowkeys vars', () => {
 
   it('--user acts for that user only', async () => {
     await ok(dataDir, ['vars', 'set', 'OPENAI_API_KEY', '--user', 'alice', '--value-stdin'], SECRET)
-    expect(stored('OPENAI_API_KEY', 'alice')?.value).toBe(SECRET)
-    expect(stored('OPENAI_API_KEY')?.value).toBe(SECRET2)
+    expect((await stored('OPENAI_API_KEY', 'alice'))?.value).toBe(SECRET)
+    expect((await stored('OPENAI_API_KEY'))?.value).toBe(SECRET2)
     expect(expectOneLineError(await run(['vars', 'list', '--user', 'nobody']), 1)).toBe(
       'flowkeys: User not found: nobody'
     )
@@ -126,22 +130,22 @@ describe('flowkeys vars', () => {
     expect(expectOneLineError(await run(['vars', 'delete', 'PEM', 'NOPE', '--yes']), 1)).toBe(
       'flowkeys: NOPE variable not found. Nothing was deleted.'
     )
-    expect(stored('PEM')).not.toBeNull()
+    expect(await stored('PEM')).not.toBeNull()
     expect(await ok(dataDir, ['vars', 'delete', 'PEM', 'MODEL', 'PEM', '--yes'])).toBe(
       'Deleted variable PEM.\nDeleted variable MODEL.\n'
     )
-    expect(stored('PEM')).toBeNull()
-    expect(stored('MODEL')).toBeNull()
-    expect(stored('OPENAI_API_KEY')?.value).toBe(SECRET2)
+    expect(await stored('PEM')).toBeNull()
+    expect(await stored('MODEL')).toBeNull()
+    expect((await stored('OPENAI_API_KEY'))?.value).toBe(SECRET2)
   })
 
   it('on a terminal, set asks for the value without echoing it and delete asks for confirmation', async () => {
     const typed = `typed-${tag}`
     const s = session(dataDir, [`${typed}\r`, 'y\n'])
     expect(await s.run(['vars', 'set', 'TYPED'])).toBe(0)
-    expect(stored('TYPED')?.value).toBe(typed)
+    expect((await stored('TYPED'))?.value).toBe(typed)
     expect(await s.run(['vars', 'delete', 'TYPED'])).toBe(0)
-    expect(stored('TYPED')).toBeNull()
+    expect(await stored('TYPED')).toBeNull()
     expect((s.io.stdin as FakeTerminal).rawDuringPrompts).toEqual([true, false])
     expect(s.shown).toEqual([
       'Value of TYPED: ',

@@ -10,12 +10,12 @@ describe('the core', () => {
     })
     const admin = core.superuser()
     await core.importEnvironment()
-    expect(core.variables.get(admin.id, 'OPENAI_API_KEY')).toMatchObject({
+    expect(await core.variables.get(admin.id, 'OPENAI_API_KEY')).toMatchObject({
       type: 'Credential',
       value: 'sk-openai-from-env'
     })
-    expect(core.variables.get(admin.id, 'MY_TOOL_TOKEN').value).toBe('tool')
-    const listed = core.variables.list(admin.id).find((v) => v.name === 'OPENAI_API_KEY')
+    expect((await core.variables.get(admin.id, 'MY_TOOL_TOKEN')).value).toBe('tool')
+    const listed = (await core.variables.list(admin.id)).find((v) => v.name === 'OPENAI_API_KEY')
     expect(listed?.value).toBeNull()
     expect(listed?.default_fields).toContain('api_key')
 
@@ -23,17 +23,17 @@ describe('the core', () => {
     const id = listed?.id as string
     await core.variables.update(admin.id, id, { value: 'sk-set-in-app' })
     await core.importEnvironment()
-    expect(core.variables.get(admin.id, 'OPENAI_API_KEY').value).toBe('sk-set-in-app')
+    expect((await core.variables.get(admin.id, 'OPENAI_API_KEY')).value).toBe('sk-set-in-app')
 
     // The environment is the machine owner's: another user's login copies none of it (SECURITY.md).
     const user = await core.users.create(admin, { username: 'dev', password: 'dev-password' })
     await core.auth.login('dev', 'dev-password')
-    expect(core.variables.list(user.id)).toEqual([])
+    expect(await core.variables.list(user.id)).toEqual([])
   })
 
   it('imports nothing with LANGFLOW_STORE_ENVIRONMENT_VARIABLES=false', async () => {
     const core = await testCore({ OPENAI_API_KEY: 'sk-x', LANGFLOW_STORE_ENVIRONMENT_VARIABLES: 'false' })
     await core.importEnvironment()
-    expect(core.variables.list(core.superuser().id)).toEqual([])
+    expect(await core.variables.list(core.superuser().id)).toEqual([])
   })
 })

@@ -1,7 +1,27 @@
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { afterAll } from 'vitest'
+import { afterAll, it } from 'vitest'
 import { openCore, type Core } from '../../src/main/core/open'
 import { tempDir } from './tmp'
+
+/**
+ * The vitest project `postgres` sets FLOWKEYS_TEST_STORE=postgres: the same tests then run on the PostgreSQL store
+ * (a fresh database per data directory, one vault key for the run), the default project on the JSON file.
+ */
+export const TEST_STORE = process.env.FLOWKEYS_TEST_STORE === 'postgres' ? 'postgres' : 'file'
+/** A test of what only the JSON file does (its bytes, its writes, its shared records); the others run on both. */
+export const itOnFile: ReturnType<typeof it.skipIf> = it.skipIf(TEST_STORE !== 'file')
+const postgres = TEST_STORE === 'postgres' ? await import('./postgres') : null
+const TEST_SECRET_KEY = randomBytes(32).toString('base64url')
+const databases = new Map<string, Promise<string>>()
+
+/** What a core opened on `dataDir` needs in its environment to use this project's store (nothing for the file). */
+export async function storeEnv(dataDir: string): Promise<NodeJS.ProcessEnv> {
+  if (!postgres) return {}
+  let url = databases.get(dataDir)
+  if (!url) databases.set(dataDir, (url = postgres.freshDatabaseUrl()))
+  return { FLOWKEYS_DATABASE_URL: await url, FLOWKEYS_SECRET_KEY: TEST_SECRET_KEY }
+}
 
 let count = 0
 const root = tempDir('flowkeys-core-')
@@ -16,7 +36,8 @@ afterAll(async () => {
 
 /** A real core (real store, real vault on the OS keychain) in a fresh data directory, closed when the file ends. */
 export async function testCore(env: NodeJS.ProcessEnv = {}): Promise<Core> {
-  const core = await openCore({ dataDir: join(root, `core${count++}`), env: { ...env } })
+  const dataDir = join(root, `core${count++}`)
+  const core = await openCore({ dataDir, env: { ...(await storeEnv(dataDir)), ...env } })
   opened.add(core)
   return core
 }

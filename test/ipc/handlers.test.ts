@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { Core } from '../../src/main/core/open'
+import { openCore, type Core } from '../../src/main/core/open'
 import { UNEXPECTED_ERROR } from '../../src/main/ipc/errors'
 import { createHandlerTable, type HandlerTable } from '../../src/main/ipc/handlers'
 import { keyServerController } from '../../src/main/ipc/key-server'
 import { CHANNELS, contract, type Channel, type IpcResult } from '../../src/shared/ipc'
-import { testCore } from '../helpers/core'
+import { TEST_STORE, testCore } from '../helpers/core'
+import { freshDatabaseUrl } from '../helpers/postgres'
+import { tempDir } from '../helpers/tmp'
 import { testServices, type TestServices } from './services'
 
 let core: Core
@@ -75,7 +79,7 @@ describe('payload validation', () => {
       error: { kind: 'Invalid' }
     })
     expect(create).not.toHaveBeenCalled()
-    expect(core.keys.list(core.desktopActor()).total_count).toBe(0)
+    expect((await core.keys.list(core.desktopActor())).total_count).toBe(0)
   })
 
   it('says which field is wrong without echoing its value', async () => {
@@ -85,7 +89,7 @@ describe('payload validation', () => {
       expect(result.error.message).toContain('password')
       expect(result.error.message).not.toContain('short')
     }
-    expect(core.users.findByUsername('ada')).toBeUndefined()
+    expect(await core.users.findByUsername('ada')).toBeUndefined()
   })
 
   it('validates ids, types and unknown fields on every channel', async () => {
@@ -169,7 +173,7 @@ describe('secrets', () => {
     )
     expect(JSON.stringify(listed)).not.toContain(created.api_key)
     expect(Date.parse(String(row?.expires_at)) - Date.now()).toBeGreaterThan(29 * 24 * 3600 * 1000)
-    expect(core.keys.verify(created.api_key)).not.toBeNull()
+    expect(await core.keys.verify(created.api_key)).not.toBeNull()
   })
 
   it('never returns the value of a Credential; editing replaces it', async () => {
@@ -184,7 +188,7 @@ describe('secrets', () => {
     const renamed = await ok('variables:update', { id: created.id, name: 'OPENAI_KEY' })
     expect(renamed).toMatchObject({ name: 'OPENAI_KEY', value: null })
     // The replacement is stored (privileged read in main), but never returned.
-    expect(core.variables.get(core.desktopActor().id, 'OPENAI_KEY').value).toBe(REPLACED)
+    expect((await core.variables.get(core.desktopActor().id, 'OPENAI_KEY')).value).toBe(REPLACED)
     const listed = await ok<{ name: string; value: unknown }[]>('variables:list')
     expect(listed.find((v) => v.name === 'OPENAI_KEY')?.value).toBeNull()
   })
@@ -227,7 +231,7 @@ describe('secrets', () => {
       skipped: [],
       invalid: [{ line: 5, message: expect.any(String) }]
     })
-    expect(core.variables.get(core.desktopActor().id, 'OPENAI_KEY').value).toBe(FROM_ENV_FILE)
+    expect((await core.variables.get(core.desktopActor().id, 'OPENAI_KEY')).value).toBe(FROM_ENV_FILE)
   })
 
   it('lists users without password hashes or store keys', async () => {
@@ -267,7 +271,99 @@ describe('users', () => {
       is_superuser: true
     })
     expect(await ok('users:delete', { id: user.id })).toEqual({ ok: true })
-    expect(core.users.findByUsername('grace')).toBeUndefined()
+    expect(await core.users.findByUsername('grace')).toBeUndefined()
+  })
+
+  it('edits the username and flags of a user', async () => {
+    const user = await ok<{ id: string }>('users:add', {
+      username: 'linus',
+      password: 'a long enough password'
+    })
+    const edited = await ok('users:update', {
+      id: user.id,
+      username: '  torvalds  ',
+      is_active: false,
+      is_superuser: true
+    })
+    expect(edited).toMatchObject({ id: user.id, username: 'torvalds', is_active: false, is_superuser: true })
+    expect(await core.users.findByUsername('linus')).toBeUndefined()
+    expect(await core.users.findByUsername('torvalds')).toMatchObject({
+      id: user.id,
+      is_active: false,
+      is_superuser: true
+    })
+    // A field left out keeps its value.
+    expect(await ok('users:update', { id: user.id, is_active: true })).toMatchObject({
+      username: 'torvalds',
+      is_active: true,
+      is_superuser: true
+    })
+    // The core's rules still apply: a taken username, and no self-deactivation.
+    expect(await send('users:update', { id: user.id, username: 'langflow' })).toEqual({
+      ok: false,
+      error: { kind: 'BadRequest', message: 'This username is unavailable.' }
+    })
+    expect(await send('users:update', { id: core.desktopActor().id, is_active: false })).toMatchObject({
+      ok: false,
+      error: { kind: 'Forbidden' }
+    })
+  })
+
+  it("sets another user's password: the new one signs in, the old one no longer does", async () => {
+    const oldPassword = 'the first password 1'
+    const newPassword = 'the NEW password set-by-admin 2'
+    const user = await ok<{ id: string }>('users:add', { username: 'margaret', password: oldPassword })
+    const generation = (await core.users.findRecord(user.id))?.token_generation ?? -1
+    const result = await send('users:setPassword', { id: user.id, password: newPassword })
+    expect(result).toMatchObject({ ok: true, value: { id: user.id, username: 'margaret' } })
+    expect(JSON.stringify(result)).not.toContain(newPassword)
+    expect(JSON.stringify(result)).not.toContain('scrypt$')
+    expect(await core.users.checkCredentials('margaret', newPassword)).toMatchObject({ id: user.id })
+    await expect(core.users.checkCredentials('margaret', oldPassword)).rejects.toThrow(
+      'Incorrect username or password'
+    )
+    // Her sessions ended (her tokens carry the old generation).
+    expect((await core.users.findRecord(user.id))?.token_generation).toBe(generation + 1)
+    expect(
+      await send('users:setPassword', { id: '00000000-0000-4000-8000-000000000002', password: newPassword })
+    ).toEqual({
+      ok: false,
+      error: { kind: 'NotFound', message: 'User not found' }
+    })
+  })
+
+  it('refuses a bad edit or password payload before the core sees it, without echoing a password', async () => {
+    const update = vi.spyOn(core.users, 'update')
+    const id = core.desktopActor().id
+    for (const payload of [
+      undefined,
+      { username: 'x' },
+      { id: 'not-a-uuid', username: 'x' },
+      { id },
+      { id, username: '   ' },
+      { id, username: 'u'.repeat(101) },
+      { id, is_active: 'yes' },
+      { id, is_superuser: 1 },
+      { id, password: 'a long enough password' },
+      { id, username: 'x', profile_image: 'x' }
+    ]) {
+      expect(await send('users:update', payload)).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+    }
+    for (const payload of [
+      undefined,
+      { id },
+      { password: 'a long enough password' },
+      { id: 'not-a-uuid', password: 'a long enough password' },
+      { id, password: 'short-1' },
+      { id, password: 'p'.repeat(1025) },
+      { id, password: 12345678 },
+      { id, password: 'a long enough password', username: 'x' }
+    ]) {
+      const result = await send('users:setPassword', payload)
+      expect(result).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+      if (!result.ok) expect(result.error.message).not.toContain('short-1')
+    }
+    expect(update).not.toHaveBeenCalled()
   })
 })
 
@@ -304,6 +400,46 @@ describe('app', () => {
       })
     }
     expect(services.openedExternally).toEqual(['https://docs.langflow.org/configuration-api-keys'])
+  })
+})
+
+describe('the store', () => {
+  it("answers the core's store location", async () => {
+    const { kind, where } = core.store.location
+    expect(await ok('app:store')).toEqual({ kind, where })
+    if (TEST_STORE === 'file') {
+      expect(await ok('app:store')).toEqual({ kind: 'file', where: join(core.dataDir, 'flowkeys.json') })
+    }
+    expect(await send('app:store', { kind: 'postgres' })).toMatchObject({
+      ok: false,
+      error: { kind: 'Invalid' }
+    })
+  })
+
+  it('names a PostgreSQL store by host, port and database, never with the password of its URL', async () => {
+    const url = new URL(await freshDatabaseUrl())
+    // The test server trusts local connections, so it accepts any password (one the URL already has is kept).
+    if (!url.password) url.password = 'pg-PASSWORD-never-shown-5e8d'
+    const password = decodeURIComponent(url.password)
+    const teamCore = await openCore({
+      dataDir: tempDir('flowkeys-ipc-pg-'),
+      env: {
+        FLOWKEYS_DATABASE_URL: url.toString(),
+        FLOWKEYS_SECRET_KEY: randomBytes(32).toString('base64url')
+      }
+    })
+    try {
+      const result = await createHandlerTable(teamCore, services)['app:store'](undefined)
+      responses.push(result)
+      expect(result).toEqual({
+        ok: true,
+        value: { kind: 'postgres', where: `${url.hostname}:${url.port || '5432'}/${url.pathname.slice(1)}` }
+      })
+      expect(JSON.stringify(result)).not.toContain(password)
+      expect(JSON.stringify(result)).not.toContain(url.password)
+    } finally {
+      await teamCore.close()
+    }
   })
 })
 

@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { UsageCounter } from '../../src/main/keys/usage'
-import type { StoreData } from '../../src/main/store/schema'
+import type { UsageCount } from '../../src/main/store/backend'
 
 /** A store that counts its writes and says how long the last one took (as Store.lastWriteMs does). */
 function fakeStore(lastWriteMs: number) {
   const store = {
     writes: 0,
     lastWriteMs,
-    update: async <T>(fn: (data: StoreData) => T | Promise<T>): Promise<T> => {
+    addUsage: async (_counts: ReadonlyMap<string, UsageCount>): Promise<void> => {
       store.writes++
-      return await fn({ api_keys: [] } as unknown as StoreData)
     }
   }
   return store

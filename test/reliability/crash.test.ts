@@ -122,7 +122,7 @@ describe('crash safety', { timeout: 180_000 }, () => {
     }
     const reopened = await openCore({ dataDir, env: {} })
     try {
-      const records = new Map(reopened.store.read().variables.map((v) => [v.id, v]))
+      const records = new Map((await reopened.store.exportAll()).variables.map((v) => [v.id, v]))
       for (const [id, { value }] of variables)
         expect(reopened.vault.decrypt(records.get(id)!.value)).toBe(value)
     } finally {

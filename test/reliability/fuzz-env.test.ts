@@ -107,18 +107,22 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
     await fc.assert(
       fc.asyncProperty(input, options, fc.subarray(POOL), async (file, importOptions, existing) => {
         // Some of the pool's names already hold a value, so conflicts (and overwrite/skip choices) happen.
-        await core.store.update((data) => {
-          data.variables = existing.map((n) => ({
-            id: randomUUID(),
-            user_id: userId,
-            name: n,
-            type: 'Credential',
-            value: core.vault.encrypt(`old-${n}`),
-            default_fields: [],
-            source: 'app',
-            created_at: new Date().toISOString(),
-            updated_at: new Date().toISOString()
-          }))
+        // The store's variables become exactly these, in one write.
+        await core.store.transaction(async (tx) => {
+          await tx.deleteVariables((await tx.exportAll()).variables.map((v) => v.id))
+          await tx.insertVariables(
+            existing.map((n) => ({
+              id: randomUUID(),
+              user_id: userId,
+              name: n,
+              type: 'Credential',
+              value: core.vault.encrypt(`old-${n}`),
+              default_fields: [],
+              source: 'app',
+              created_at: new Date().toISOString(),
+              updated_at: new Date().toISOString()
+            }))
+          )
         })
         const secrets = markers(file)
         if (secrets.length > 0) runsWithValues++
@@ -126,7 +130,7 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
 
         let preview
         try {
-          preview = previewEnvImport(core.variables, userId, file, importOptions)
+          preview = await previewEnvImport(core.variables, userId, file, importOptions)
         } catch (err) {
           expect(isFlowKeysError(err), String(err)).toBe(true)
           for (const s of secrets) expect((err as Error).message).not.toContain(s)
@@ -152,10 +156,7 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
         // What was stored is what dotenv reads; what was skipped or left alone kept its old value.
         const expected = dotenvValues(file)
         const stored = new Map(
-          core.store
-            .read()
-            .variables.filter((v) => v.user_id === userId)
-            .map((v) => [v.name, core.vault.decrypt(v.value)])
+          (await core.store.variablesOf(userId)).map((v) => [v.name, core.vault.decrypt(v.value)])
         )
         for (const n of [...result.created, ...result.updated]) {
           expect(ENV_NAME_PATTERN.test(n), n).toBe(true)
@@ -176,7 +177,7 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
     const before = storeBytes(core.dataDir)
     const big = new Uint8Array(MAX_ENV_FILE_BYTES + 1).fill(0x41)
     await expect(applyEnvImport(core.variables, core.superuser().id, big)).rejects.toBeInstanceOf(TooLarge)
-    expect(() => previewEnvImport(core.variables, core.superuser().id, big)).toThrow(TooLarge)
+    await expect(previewEnvImport(core.variables, core.superuser().id, big)).rejects.toBeInstanceOf(TooLarge)
     expect(storeBytes(core.dataDir).equals(before)).toBe(true)
   })
 })

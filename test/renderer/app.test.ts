@@ -127,7 +127,7 @@ describe('API keys', () => {
   it('revokes selected keys after a confirmation, and the server refuses them at once', async () => {
     const { page } = app
     const other = await app.core.keys.create(app.core.desktopActor(), { name: 'Staging' })
-    expect(app.core.keys.verify(plaintext)).not.toBeNull()
+    expect(await app.core.keys.verify(plaintext)).not.toBeNull()
     expect(await curl('/api/v1/users/whoami', plaintext)).toBe(200)
     await nav('Global variables')
     await nav('API keys')
@@ -142,8 +142,8 @@ describe('API keys', () => {
     await page.getByText('2 keys are revoked.').waitFor()
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'Langflow prod' }).count()).toBe(0)
 
-    expect(app.core.keys.verify(plaintext)).toBeNull()
-    expect(app.core.keys.verify(other.api_key)).toBeNull()
+    expect(await app.core.keys.verify(plaintext)).toBeNull()
+    expect(await app.core.keys.verify(other.api_key)).toBeNull()
     expect(await curl('/api/v1/users/whoami', plaintext)).toBe(403)
   })
 })
@@ -173,7 +173,9 @@ describe('global variables', () => {
     await value.fill(REPLACEMENT)
     await dialog().getByRole('button', { name: 'Save' }).click()
     await page.getByText('OPENAI_API_KEY is saved.').waitFor()
-    expect(app.core.variables.get(app.core.desktopActor().id, 'OPENAI_API_KEY').value).toBe(REPLACEMENT)
+    expect((await app.core.variables.get(app.core.desktopActor().id, 'OPENAI_API_KEY')).value).toBe(
+      REPLACEMENT
+    )
   })
 
   it('shows a Generic value on request', async () => {
@@ -265,7 +267,7 @@ describe('.env import', () => {
     expect(text).toMatch(/Already up to date1\s*OPENAI_MODEL/)
     expect(text).toContain('line 5')
     const user = app.core.desktopActor().id
-    expect(app.core.variables.get(user, 'OPENAI_API_KEY').value).toBe(FROM_FILE)
+    expect((await app.core.variables.get(user, 'OPENAI_API_KEY')).value).toBe(FROM_FILE)
     expect(allResponses()).not.toContain(FROM_FILE)
   })
 
@@ -338,11 +340,14 @@ describe('users', () => {
     await row.getByText('Inactive').waitFor()
     await row.getByRole('button', { name: 'Promote' }).click()
     await row.getByText('Superuser').waitFor()
-    expect(app.core.users.findByUsername('grace')).toMatchObject({ is_active: false, is_superuser: true })
+    expect(await app.core.users.findByUsername('grace')).toMatchObject({
+      is_active: false,
+      is_superuser: true
+    })
     await row.getByRole('button', { name: 'Delete grace' }).click()
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete user' }).click()
     await expect.poll(() => row.count()).toBe(0)
-    expect(app.core.users.findByUsername('grace')).toBeUndefined()
+    expect(await app.core.users.findByUsername('grace')).toBeUndefined()
   })
 
   it('does not let the desktop user lock itself out', async () => {
@@ -384,7 +389,7 @@ describe('screenshots', () => {
         name,
         expires_at: days ? new Date(Date.now() + days * 86_400_000).toISOString() : null
       })
-      for (let i = 0; i < name.length % 5; i++) core.keys.verify(api_key)
+      for (let i = 0; i < name.length % 5; i++) await core.keys.verify(api_key)
     }
     await core.users.create(actor, { username: 'ada', password: 'a long password', is_superuser: true })
     await core.users.create(actor, { username: 'grace', password: 'a long password' })
@@ -409,7 +414,9 @@ describe('10,000 keys', () => {
   it('stay smooth: only the rows in view are in the DOM, and sorting and filtering still work', async () => {
     const { page, core } = app
     const actor = core.desktopActor()
-    await core.store.update((data) => {
+    // One write for all of them (10,000 insertKey calls would rewrite the file 10,000 times).
+    await core.store.transaction(async (tx) => {
+      const data = await tx.exportAll()
       const now = Date.now()
       for (let i = 0; i < 10_000; i++) {
         const record: ApiKeyRecord = {
@@ -426,6 +433,7 @@ describe('10,000 keys', () => {
         }
         data.api_keys.push(record)
       }
+      await tx.replaceAll(data)
     })
     await nav('Global variables')
     await nav('API keys')
@@ -442,5 +450,37 @@ describe('10,000 keys', () => {
     await page.getByLabel('Filter keys by name or key prefix').fill('bulk-0424')
     await page.getByText('10 of 10,0', { exact: false }).waitFor()
     expect(await rendered.count()).toBe(10)
+  })
+})
+
+describe('store', () => {
+  it('shows on the Server page which store the app uses, readable in an 800×600 window', async () => {
+    const { page, core } = app
+    const file = join(core.dataDir, 'flowkeys.json')
+    expect(core.store.location).toEqual({ kind: 'file', where: file })
+    await page.setViewportSize({ width: 800, height: 600 })
+    try {
+      await nav('Import .env')
+      await nav('Key server') // mounting the page loads the store's location
+      const store = page.getByRole('group', { name: 'Store: JSON file', exact: true })
+      await store.scrollIntoViewIfNeeded()
+      expect(await store.getByTestId('store-kind').textContent()).toBe('JSON file')
+      expect(await store.getByTestId('store-where').textContent()).toBe(file)
+      expect(await store.textContent()).not.toContain('team store')
+      // Readable: all of it inside the window and the box, nothing cut off or scrolled sideways.
+      const fits = await store.evaluate((box) => {
+        const rect = box.getBoundingClientRect()
+        return (
+          rect.left >= 0 &&
+          rect.right <= window.innerWidth &&
+          rect.bottom <= window.innerHeight &&
+          box.scrollWidth <= box.clientWidth &&
+          document.documentElement.scrollWidth <= window.innerWidth
+        )
+      })
+      expect(fits).toBe(true)
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 })
+    }
   })
 })

@@ -41,7 +41,7 @@ describe('a sign-up cannot become the superuser', () => {
 
     const check = await openCore({ dataDir, env: OPEN_SIGNUP })
     try {
-      expect(check.users.findByUsername('ops')).toMatchObject({ is_superuser: false, is_active: false })
+      expect(await check.users.findByUsername('ops')).toMatchObject({ is_superuser: false, is_active: false })
     } finally {
       await check.close()
     }
@@ -59,7 +59,7 @@ describe('a sign-up cannot become the superuser', () => {
     await first.close()
     const again = await openCore({ dataDir, env: { ...OPEN_SIGNUP, LANGFLOW_SUPERUSER: 'ops' } })
     try {
-      expect(again.users.findByUsername('ops')).toMatchObject({ is_superuser: true, is_active: true })
+      expect(await again.users.findByUsername('ops')).toMatchObject({ is_superuser: true, is_active: true })
     } finally {
       await again.close()
     }
@@ -102,7 +102,7 @@ describe('sign-ups are bounded', () => {
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(201))
     expect(statuses.slice(10)).toEqual(Array(4).fill(429))
-    expect(server.core.users.findByUsername('flood-12')).toBeUndefined()
+    expect(await server.core.users.findByUsername('flood-12')).toBeUndefined()
     // A superuser adding users is not a sign-up: not limited.
     const admin = (await server.core.keys.create(server.admin, { name: 'admin' })).api_key
     const added = await post(`${server.url}/api/v1/users/`, { username: 'added', password: 'pw' }, key(admin))
@@ -147,7 +147,7 @@ describe('sign-ups are bounded', () => {
       expect(res.status, what).toBe(400)
       expect((res.json() as { detail: string }).detail).toMatch(new RegExp(`^${what} is too long`))
     }
-    expect(server.core.variables.list(server.admin.id).map((v) => v.name)).not.toContain('BIG')
+    expect((await server.core.variables.list(server.admin.id)).map((v) => v.name)).not.toContain('BIG')
   })
 })
 
@@ -176,7 +176,7 @@ describe('the other stored strings are bounded in the core, whichever face write
       await expect(core.users.setStoreApiKey(admin.id, 'k'.repeat(LIMITS.storeApiKey + 1))).rejects.toThrow(
         'The store API key is too long'
       )
-      expect(core.variables.list(admin.id)).toEqual([])
+      expect(await core.variables.list(admin.id)).toEqual([])
     } finally {
       await core.close()
     }

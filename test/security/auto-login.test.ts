@@ -73,7 +73,7 @@ describe('auto-login over HTTP (defaults: LANGFLOW_AUTO_LOGIN=true)', () => {
     const res = await post(`${server.url}/api/v1/users/`, { username: 'ops', password: 'attacker-pw' })
     expect(res.status).toBe(403)
     expect(res.json()).toEqual({ detail: 'Public user registration is disabled.' })
-    expect(server.core.users.findByUsername('ops')).toBeUndefined()
+    expect(await server.core.users.findByUsername('ops')).toBeUndefined()
   })
 
   it('a caller without a key reads no credential', async () => {
@@ -99,7 +99,7 @@ describe('auto-login over HTTP turned on by the operator (FLOWKEYS_HTTP_AUTO_LOG
     const results = await attack(server, bearer(token))
     expectAllRefused(results)
     expect(results.mintKey.json()).toEqual({ detail: PROOF_REQUIRED })
-    expect(server.core.keys.list(server.admin).total_count).toBe(0)
+    expect((await server.core.keys.list(server.admin)).total_count).toBe(0)
   })
 
   it('the same token as the access_token_lf cookie is refused alike', async () => {
@@ -128,6 +128,6 @@ describe('LANGFLOW_SKIP_AUTH_AUTO_LOGIN=true (requests without a key act as the 
     const server = current()
     expect((await get(`${server.url}/api/v1/users/whoami`)).status).toBe(200)
     expectAllRefused(await attack(server, {}))
-    expect(server.core.keys.list(server.admin).total_count).toBe(0)
+    expect((await server.core.keys.list(server.admin)).total_count).toBe(0)
   })
 })

@@ -178,7 +178,7 @@ describe('deep JSON over HTTP, against the key server', () => {
     })
     expect(res.status).toBe(200)
     expect(res.json()).toEqual({ detail: 'API Key deleted' })
-    expect(core.store.read().api_keys.some((k) => k.id === other.key.id)).toBe(false)
+    expect(await core.store.keyById(other.key.id)).toBeUndefined()
     expect(errors).toEqual([])
   })
 

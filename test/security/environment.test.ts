@@ -103,9 +103,9 @@ describe('the environment import serves the machine owner only', () => {
       const read = await get(`${server.url}/api/v1/flowkeys/credentials/OPENAI_API_KEY`, key(mallory.apiKey))
       expect(read.status).toBe(404)
       expect(read.text).not.toContain(PROVIDER_KEY)
-      expect(server.core.variables.list(mallory.id)).toEqual([])
+      expect(await server.core.variables.list(mallory.id)).toEqual([])
       // The owner has it, imported at start.
-      expect(server.core.variables.get(server.admin.id, 'OPENAI_API_KEY').value).toBe(PROVIDER_KEY)
+      expect((await server.core.variables.get(server.admin.id, 'OPENAI_API_KEY')).value).toBe(PROVIDER_KEY)
     } finally {
       await server.close()
     }
@@ -124,7 +124,7 @@ describe('the environment import never stores a secret setting', () => {
     })
     try {
       await core.importEnvironment()
-      const names = core.variables.list(core.superuser().id).map((v) => v.name)
+      const names = (await core.variables.list(core.superuser().id)).map((v) => v.name)
       expect(names).not.toContain('FLOWKEYS_SECRET_KEY')
       expect(names).not.toContain('LANGFLOW_SUPERUSER_PASSWORD')
     } finally {

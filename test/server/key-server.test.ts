@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Invalid } from '../../src/main/base/errors'
 import { startKeyServer } from '../../src/main/server/key-server'
+import { STORE_FILE } from '../../src/main/store/data-file'
 import {
   bearer,
   get,
@@ -77,18 +78,18 @@ describe('hardening through startKeyServer', () => {
     expect(res.status).toBe(403)
     expect(res.json()).toEqual({ detail: 'Origin not allowed' })
     expect(res.headers['access-control-allow-origin']).toBeUndefined()
-    expect(server.core.store.read().api_keys.some((k) => k.name === 'from a web page')).toBe(false)
+    expect((await server.core.store.keysOf(null)).some((k) => k.name === 'from a web page')).toBe(false)
   })
 
   it('a 2 MiB body → 413, nothing created', async () => {
-    const before = server.core.store.read().api_keys.length
+    const before = (await server.core.store.keysOf(null)).length
     const res = await send(`${server.url}/api/v1/api_key/`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...key(adminKey) },
       body: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) })
     })
     expect(res.status).toBe(413)
-    expect(server.core.store.read().api_keys.length).toBe(before)
+    expect((await server.core.store.keysOf(null)).length).toBe(before)
   })
 
   it('a non-loopback bind without allowRemote is refused with the clear one-line error', async () => {
@@ -226,7 +227,7 @@ describe('/health_check', () => {
     const server = await startTestServer(root, {})
     try {
       expect((await get(`${server.url}/health_check`)).json()).toEqual({ status: 'ok', chat: 'ok', db: 'ok' })
-      writeFileSync(server.core.store.file, '{ this is not a store')
+      writeFileSync(join(server.dataDir, STORE_FILE), '{ this is not a store')
       const res = await get(`${server.url}/health_check`)
       expect(res.status).toBe(500)
       expect(res.json()).toEqual({

@@ -77,20 +77,18 @@ describe("Langflow's documented curl commands", () => {
     // The user the docs' examples act on, with the id they print.
     const now = new Date().toISOString()
     const password_hash = await hashPassword('original-password-123')
-    await server.core.store.update((data) => {
-      data.users.push(
-        newUserRecord(
-          {
-            id: DOCS_USER_ID,
-            username: 'docs-example-user',
-            password_hash,
-            is_active: false,
-            is_superuser: false
-          },
-          now
-        )
+    await server.core.store.insertUser(
+      newUserRecord(
+        {
+          id: DOCS_USER_ID,
+          username: 'docs-example-user',
+          password_hash,
+          is_active: false,
+          is_superuser: false
+        },
+        now
       )
-    })
+    )
     docsUserKey = (await server.core.keys.create(server.admin, { name: 'docs user key' }, DOCS_USER_ID))
       .api_key
   })

@@ -79,7 +79,7 @@ describe('api/v1/users.py patch_user', () => {
       expect(res.status).toBe(403)
       expect(res.json()).toEqual({ detail: "You can't deactivate your own user account" })
     }
-    expect(server.core.users.findRecord(user.id)?.is_active).toBe(true)
+    expect((await server.core.users.findRecord(user.id))?.is_active).toBe(true)
   })
 })
 
@@ -120,14 +120,12 @@ describe('the apikey_tkn_lflw cookie (api/v1/login.py login_to_get_access_token,
     expect(saved.json()).toEqual({ detail: 'API Key saved' })
     const sealed = decodeURIComponent(/^apikey_tkn_lflw=([^;]*)/.exec(storeKeyCookie(saved) ?? '')?.[1] ?? '')
     // The sealed value the store holds, never the key itself.
-    expect(sealed).toBe(server.core.users.findRecord(user.id)?.store_api_key)
+    expect(sealed).toBe((await server.core.users.findRecord(user.id))?.store_api_key)
     expect(sealed).not.toContain('store-secret')
     expect(server.core.vault.decrypt(sealed)).toBe('store-secret-123456')
 
     const again = await login('storer', 'storer-pw')
-    expect(storeKeyCookie(again)).toBe(
-      `apikey_tkn_lflw=${sealed}; Path=/; HttpOnly; SameSite=Lax`
-    )
+    expect(storeKeyCookie(again)).toBe(`apikey_tkn_lflw=${sealed}; Path=/; HttpOnly; SameSite=Lax`)
   })
 
   it('logout clears it', async () => {
@@ -151,7 +149,7 @@ describe("with LANGFLOW_AUTO_LOGIN=true (Langflow's default)", () => {
     const res = await post(`${auto().url}/api/v1/users/`, { username: 'walk-in', password: 'walk-in-pw' })
     expect(res.status).toBe(403)
     expect(res.json()).toEqual({ detail: 'Public user registration is disabled.' })
-    expect(auto().core.users.findByUsername('walk-in')).toBeUndefined()
+    expect(await auto().core.users.findByUsername('walk-in')).toBeUndefined()
   })
 
   it('api/v1/login.py auto_login: answered as with auto-login off unless FLOWKEYS_HTTP_AUTO_LOGIN (SECURITY.md)', async () => {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STORE_FILE } from '../../src/main/store/data-file'
 import {
   API_KEY_READ_FIELDS,
   get,
@@ -75,7 +77,7 @@ describe('§2 API keys', () => {
     expect(listed.text).toContain(String(created.id))
     expect(listed.text).not.toContain(String(created.api_key))
     // Never stored in the clear.
-    expect(readFileSync(server.core.store.file, 'utf8')).not.toContain(String(created.api_key))
+    expect(readFileSync(join(server.dataDir, STORE_FILE), 'utf8')).not.toContain(String(created.api_key))
   })
 
   it('POST: every field is optional, unknown and unused ones are ignored, the owner is always the caller', async () => {
@@ -179,16 +181,16 @@ describe('§2 API keys', () => {
     const res = await post(`${base}store`, { api_key: storeKey }, key(other.apiKey))
     expect(res.status).toBe(200)
     expect(res.json()).toEqual({ detail: 'API Key saved' })
-    const record = server.core.users.findRecord(other.id)
+    const record = await server.core.users.findRecord(other.id)
     expect(record?.store_api_key).toMatch(/^gAAAAA/)
     expect(server.core.vault.decrypt(record?.store_api_key ?? '')).toBe(storeKey)
-    expect(readFileSync(server.core.store.file, 'utf8')).not.toContain(storeKey)
+    expect(readFileSync(join(server.dataDir, STORE_FILE), 'utf8')).not.toContain(storeKey)
     // Shown masked, never in the clear.
     const whoami = await get(`${server.url}/api/v1/users/whoami`, key(other.apiKey))
     expect(whoami.text).not.toContain(storeKey)
     expect((whoami.json() as { store_api_key: string }).store_api_key).toMatch(/^stor\*+$/)
     // The admin's own record is untouched.
-    expect(server.core.users.findRecord(server.admin.id)?.store_api_key).toBeNull()
+    expect((await server.core.users.findRecord(server.admin.id))?.store_api_key).toBeNull()
   })
 
   it('POST /store without api_key → 422', async () => {

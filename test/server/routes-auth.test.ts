@@ -67,11 +67,14 @@ describe('§1 API key path with LANGFLOW_AUTO_LOGIN=false', () => {
     await fx.server.core.keys.revoke(fx.server.admin, revoked.key.id)
     const inactive = await fx.server.core.keys.create(fx.server.admin, { name: 'inactive' })
     const expired = await fx.server.core.keys.create(fx.server.admin, { name: 'expired' })
-    await fx.server.core.store.update((data) => {
+    // The store has no operation to edit a key: rewrite its data in one transaction.
+    await fx.server.core.store.transaction(async (tx) => {
+      const data = await tx.exportAll()
       for (const k of data.api_keys) {
         if (k.id === inactive.key.id) k.is_active = false
         if (k.id === expired.key.id) k.expires_at = '2001-01-01T00:00:00.000Z'
       }
+      await tx.replaceAll(data)
     })
     const unknown = 'sk-' + 'A'.repeat(43)
     for (const bad of [unknown, 'not-a-key', revoked.api_key, inactive.api_key, expired.api_key]) {
@@ -145,7 +148,7 @@ describe('§1 API key path with LANGFLOW_AUTO_LOGIN=false', () => {
     const before = Date.now()
     for (let i = 0; i < 3; i++) expect((await get(fx.whoami, key(counted.api_key))).status).toBe(200)
     await fx.server.core.keys.flushUsage()
-    const stored = fx.server.core.store.read().api_keys.find((k) => k.id === counted.key.id)
+    const stored = await fx.server.core.store.keyById(counted.key.id)
     expect(stored?.total_uses).toBe(3)
     expect(Date.parse(stored?.last_used_at ?? '')).toBeGreaterThanOrEqual(before - 1000)
   })

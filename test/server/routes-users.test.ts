@@ -63,7 +63,7 @@ describe('§4 users', () => {
 
   it('GET /users/ (superuser) → {total_count, users}, paged by skip and limit', async () => {
     const all = (await get(users, key(adminKey))).json() as { total_count: number; users: UserRead[] }
-    expect(all.total_count).toBe(server.core.store.read().users.length)
+    expect(all.total_count).toBe((await server.core.store.listUsers()).total)
     expect(all.users.map((u) => u.username)).toContain('langflow')
     expect(Object.keys(all.users[0] ?? {}).sort()).toEqual(USER_READ_FIELDS)
     const page = (await get(`${users}?skip=1&limit=1`, key(adminKey))).json() as typeof all
@@ -136,7 +136,7 @@ describe('§4 users', () => {
     })
     const wrong = await post(users, { username: 'imposter', password: 'pw' }, key('sk-' + 'Z'.repeat(43)))
     expect(wrong.status).toBe(403)
-    expect(server.core.users.findByUsername('imposter')).toBeUndefined()
+    expect(await server.core.users.findByUsername('imposter')).toBeUndefined()
   })
 
   it('PATCH by a superuser activates and promotes: 200 UserRead', async () => {

@@ -243,10 +243,10 @@ describe('PATCH /api/v1/variables/{variable_id}', () => {
       value: null,
       default_fields: ['b', 'c']
     })
-    expect(server.core.variables.get(alice.id, 'PATCHED').value).toBe(SECRETS.patched)
+    expect((await server.core.variables.get(alice.id, 'PATCHED')).value).toBe(SECRETS.patched)
 
     await patch(alice, id, { id, default_fields: [] })
-    expect(server.core.variables.get(alice.id, 'PATCHED').value).toBe(SECRETS.patched)
+    expect((await server.core.variables.get(alice.id, 'PATCHED')).value).toBe(SECRETS.patched)
   })
 
   it('finds the variable by the path id; a different body id changes nothing', async () => {
@@ -270,7 +270,7 @@ describe('PATCH /api/v1/variables/{variable_id}', () => {
     expect(emptyName.json()).toEqual({ detail: 'Variable name cannot be empty' })
     const emptyValue = await patch(alice, id, { id, value: '' })
     expect(emptyValue.json()).toEqual({ detail: 'Variable value cannot be empty' })
-    expect(server.core.variables.get(alice.id, 'PATCHED').value).toBe(SECRETS.patched)
+    expect((await server.core.variables.get(alice.id, 'PATCHED')).value).toBe(SECRETS.patched)
   })
 
   it("404 `Variable not found` for an unknown id and for another user's variable", async () => {
@@ -282,7 +282,7 @@ describe('PATCH /api/v1/variables/{variable_id}', () => {
     const bobsTry = await patch(bob, id, { id, value: 'stolen' })
     expect(bobsTry.status).toBe(404)
     expect(bobsTry.json()).toEqual({ detail: 'Variable not found' })
-    expect(server.core.variables.get(alice.id, 'PATCHED').value).toBe(SECRETS.patched)
+    expect((await server.core.variables.get(alice.id, 'PATCHED')).value).toBe(SECRETS.patched)
   })
 
   it('422 without an id in the body, or with a malformed uuid in the path or the body', async () => {
@@ -323,7 +323,7 @@ describe('DELETE /api/v1/variables/{variable_id}', () => {
     expect(res.status).toBe(204)
     expect(res.text).toBe('')
     expect(res.headers['content-type']).toBeUndefined()
-    expect(server.core.variables.find(alice.id, 'TO_DELETE')).toBeNull()
+    expect(await server.core.variables.find(alice.id, 'TO_DELETE')).toBeNull()
 
     const again = await remove(alice, id)
     expect(again.status).toBe(404)
@@ -335,7 +335,7 @@ describe('DELETE /api/v1/variables/{variable_id}', () => {
     const res = await remove(bob, id)
     expect(res.status).toBe(404)
     expect(res.json()).toEqual({ detail: 'Variable not found' })
-    expect(server.core.variables.find(alice.id, 'ALICE_ONLY')?.value).toBe('mine')
+    expect((await server.core.variables.find(alice.id, 'ALICE_ONLY'))?.value).toBe('mine')
   })
 
   it('422 for a malformed uuid', async () => {

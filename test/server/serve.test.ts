@@ -126,7 +126,7 @@ describe('flowkeys serve', () => {
 
     const after = await openCore({ dataDir, env: {} })
     try {
-      const stored = after.store.read().api_keys.find((k) => k.id === created.key.id)
+      const stored = await after.store.keyById(created.key.id)
       expect(stored?.total_uses).toBe(uses)
       expect(stored?.last_used_at).not.toBeNull()
     } finally {
@@ -194,7 +194,17 @@ describe('flowkeys serve', () => {
     })
 
     it('with --allow-remote it listens and warns', async () => {
-      const server = serve(['--host', '0.0.0.0', '--port', '0', '--allow-remote', '--data-dir', newDataDir()])
+      // Plain HTTP on a non-loopback address also needs --behind-tls-proxy (or --tls-cert and --tls-key).
+      const server = serve([
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '0',
+        '--allow-remote',
+        '--behind-tls-proxy',
+        '--data-dir',
+        newDataDir()
+      ])
       const url = await server.url()
       expect((await send(`${url}/health`)).status).toBe(200)
       expect(server.stderr).toMatch(

@@ -39,9 +39,16 @@ describe('startServer', () => {
 
   it('binds a non-loopback address with allowRemote and warns about it', async () => {
     const lines: string[] = []
+    // Plain HTTP on a non-loopback address also needs behindTlsProxy (or tls).
     const handle = await start(
       {},
-      { host: '0.0.0.0', port: 0, allowRemote: true, log: lineSink((l) => lines.push(l)) }
+      {
+        host: '0.0.0.0',
+        port: 0,
+        allowRemote: true,
+        behindTlsProxy: true,
+        log: lineSink((l) => lines.push(l))
+      }
     )
     expect(lines.some((line) => line.includes('WARN') && line.includes('0.0.0.0'))).toBe(true)
     const res = await fetch(`${handle.url}/health`)

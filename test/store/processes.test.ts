@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { STORE_FILE, Store, parseStore } from '../../src/main/store/store'
+import { DataFile, STORE_FILE, parseStore } from '../../src/main/store/data-file'
 import { bundle } from '../helpers/bundle'
 import { tempDir } from '../helpers/tmp'
 
@@ -60,7 +60,7 @@ describe('store under crashes', () => {
     expect(killedInsideWrite).toBeGreaterThan(5)
     expect(acknowledged.size).toBeGreaterThan(50)
     // The store still works after all that: a fresh open reads it and a write succeeds.
-    const store = Store.open(dir)
+    const store = DataFile.open(dir)
     await store.update((d) => void d.variables.push({ ...d.variables[0]!, id: 'final' }))
     expect(store.read().variables.length).toBeGreaterThanOrEqual(acknowledged.size)
   }, 180_000)
@@ -74,7 +74,7 @@ describe('store under concurrency', () => {
     const [ea, eb] = await Promise.all([a.exited, b.exited])
     expect(ea.code, a.stderr()).toBe(0)
     expect(eb.code, b.stderr()).toBe(0)
-    const ids = Store.open(dir)
+    const ids = DataFile.open(dir)
       .read()
       .variables.map((v) => v.id)
     expect(ids).toHaveLength(400)

@@ -4,8 +4,9 @@ import { describe, expect, it, vi } from 'vitest'
 import { Corrupt } from '../../src/main/base/errors'
 import { defaultDataDir, resolveDataDir } from '../../src/main/config/paths'
 import { migrate, type Migration } from '../../src/main/store/migrations'
-import { SCHEMA_VERSION } from '../../src/main/store/schema'
-import { STORE_FILE, Store } from '../../src/main/store/store'
+import { SCHEMA_VERSION, type ApiKeyRecord, type UserRecord } from '../../src/main/store/schema'
+import { DataFile, STORE_FILE } from '../../src/main/store/data-file'
+import { JsonStore } from '../../src/main/store/json-store'
 import { tempDir } from '../helpers/tmp'
 
 const root = tempDir()
@@ -27,6 +28,38 @@ function record(id: string) {
   }
 }
 
+function user(id: string): UserRecord {
+  const now = new Date().toISOString()
+  return {
+    id,
+    username: id,
+    password_hash: 'scrypt$x',
+    is_active: true,
+    is_superuser: false,
+    profile_image: null,
+    store_api_key: null,
+    create_at: now,
+    updated_at: now,
+    last_login_at: null,
+    token_generation: 0
+  }
+}
+
+function apiKey(id: string, userId: string, hash: string): ApiKeyRecord {
+  return {
+    id,
+    name: id,
+    hash,
+    prefix: 'sk-abcde',
+    created_at: new Date().toISOString(),
+    last_used_at: null,
+    total_uses: 0,
+    is_active: true,
+    user_id: userId,
+    expires_at: null
+  }
+}
+
 describe('data directory', () => {
   it('follows Electron userData for an app named FlowKeys', () => {
     expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '/x/cfg' }, '/home/u')).toBe('/x/cfg/FlowKeys')
@@ -43,10 +76,10 @@ describe('data directory', () => {
   })
 })
 
-describe('Store', () => {
+describe('DataFile', () => {
   it('creates the folder 0700 and the file 0600 on the first write', async () => {
     const dir = freshDir()
-    const store = Store.open(dir)
+    const store = DataFile.open(dir)
     expect(store.read().users).toEqual([])
     await store.update((d) => void d.variables.push(record('a')))
     expect(statSync(dir).mode & 0o777).toBe(0o700)
@@ -59,7 +92,7 @@ describe('Store', () => {
   it('writes the JSON of its data with a new write_id first, and re-reads before a write only what changed', async () => {
     const dir = freshDir()
     const file = join(dir, STORE_FILE)
-    const store = Store.open(dir)
+    const store = DataFile.open(dir)
     await store.update((d) => void d.variables.push(record('a')))
     const first = store.read().write_id
     expect(first).toMatch(/^[0-9a-f]{32}$/)
@@ -73,8 +106,8 @@ describe('Store', () => {
     expect(store.generation).toBe(generation + 1)
     expect(store.read().write_id).not.toBe(first)
 
-    // Another process (a second Store) wrote: the next write re-reads first, so its record is kept.
-    await Store.open(dir).update((d) => void d.variables.push(record('other')))
+    // Another process (a second DataFile) wrote: the next write re-reads first, so its record is kept.
+    await DataFile.open(dir).update((d) => void d.variables.push(record('other')))
     generation = store.generation
     await store.update((d) => void d.variables.push(record('c')))
     expect(store.generation).toBe(generation + 2)
@@ -97,8 +130,8 @@ describe('Store', () => {
 
   it("read() always sees another process's write; readChecked() trusts a check made in the same turn", async () => {
     const dir = freshDir()
-    const store = Store.open(dir)
-    const other = Store.open(dir)
+    const store = DataFile.open(dir)
+    const other = DataFile.open(dir)
     await other.update((d) => void d.variables.push(record('first')))
     await new Promise(setImmediate)
     expect(store.readChecked().variables.map((v) => v.id)).toEqual(['first'])
@@ -113,8 +146,8 @@ describe('Store', () => {
   it('afterCheck: callbacks of one turn share one check, made after the call', async () => {
     const dir = freshDir()
     const file = join(dir, STORE_FILE)
-    const store = Store.open(dir)
-    const other = Store.open(dir)
+    const store = DataFile.open(dir)
+    const other = DataFile.open(dir)
     await other.update((d) => void d.variables.push(record('first')))
     expect(store.read().variables).toHaveLength(1)
     await other.update((d) => void d.variables.push(record('second')))
@@ -146,7 +179,7 @@ describe('Store', () => {
 
   it('afterCheck: a broken file or a throwing callback still lets every callback run', async () => {
     const dir = freshDir()
-    const store = Store.open(dir)
+    const store = DataFile.open(dir)
     await store.update((d) => void d.variables.push(record('v')))
     writeFileSync(join(dir, STORE_FILE), '{"version":')
     const rethrown: (() => void)[] = []
@@ -182,12 +215,12 @@ describe('Store', () => {
   it('tightens an existing folder to 0700', () => {
     const dir = freshDir()
     mkdirSync(dir, { mode: 0o755 })
-    Store.open(dir)
+    DataFile.open(dir)
     expect(statSync(dir).mode & 0o777).toBe(0o700)
   })
 
   it('records how long its last write took', async () => {
-    const store = Store.open(freshDir())
+    const store = DataFile.open(freshDir())
     expect(store.lastWriteMs).toBe(0)
     await store.update((d) => void d.variables.push(record('timed')))
     expect(store.lastWriteMs).toBeGreaterThan(0)
@@ -195,8 +228,8 @@ describe('Store', () => {
 
   it("sees another instance's writes on the next read", async () => {
     const dir = freshDir()
-    const a = Store.open(dir)
-    const b = Store.open(dir)
+    const a = DataFile.open(dir)
+    const b = DataFile.open(dir)
     await a.update((d) => void d.variables.push(record('from-a')))
     expect(b.changedOnDisk()).toBe(true)
     expect(b.read().variables.map((v) => v.id)).toEqual(['from-a'])
@@ -206,7 +239,7 @@ describe('Store', () => {
 
   it('writes nothing when the update throws', async () => {
     const dir = freshDir()
-    const store = Store.open(dir)
+    const store = DataFile.open(dir)
     await store.update((d) => void d.variables.push(record('keep')))
     const before = readFileSync(join(dir, STORE_FILE))
     await expect(
@@ -221,7 +254,7 @@ describe('Store', () => {
 
   it('leaves no temporary or lock file behind', async () => {
     const dir = freshDir()
-    const store = Store.open(dir)
+    const store = DataFile.open(dir)
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => store.update((d) => void d.variables.push(record(`r${i}`))))
     )
@@ -231,7 +264,7 @@ describe('Store', () => {
 
   it('takes over a lock left by a dead process at once', async () => {
     const dir = freshDir()
-    const store = Store.open(dir, { lockTimeoutMs: 2_000 })
+    const store = DataFile.open(dir, { lockTimeoutMs: 2_000 })
     // pid 2^22+1 is above Linux's pid_max default range of live processes here.
     writeFileSync(
       join(dir, `${STORE_FILE}.lock`),
@@ -243,7 +276,7 @@ describe('Store', () => {
 
   it('waits for a live lock and then reports it clearly', async () => {
     const dir = freshDir()
-    const store = Store.open(dir, { lockTimeoutMs: 300 })
+    const store = DataFile.open(dir, { lockTimeoutMs: 300 })
     writeFileSync(
       join(dir, `${STORE_FILE}.lock`),
       JSON.stringify({ pid: process.ppid, host: (await import('node:os')).hostname(), token: 't' })
@@ -251,6 +284,41 @@ describe('Store', () => {
     await expect(store.update(() => undefined)).rejects.toThrow(
       /locked by another FlowKeys process \(pid \d+\)/
     )
+  })
+})
+
+describe('JsonStore.keyByHash (the key check)', () => {
+  it('refuses a key revoked by another process from the next lookup', async () => {
+    const dir = freshDir()
+    const store = JsonStore.open(dir)
+    const other = JsonStore.open(dir)
+    await other.insertUser(user('u'))
+    await other.insertKey(apiKey('k1', 'u', 'h1'))
+    await other.insertKey(apiKey('k2', 'u', 'h2'))
+    const found = await store.keyByHash('h1')
+    expect(found?.key.id).toBe('k1')
+    expect(found?.user.id).toBe('u')
+    await other.deleteKeys(['k1'])
+    expect(await store.keyByHash('h1')).toBeNull()
+    expect((await store.keyByHash('h2'))?.key.id).toBe('k2')
+  })
+
+  it('waits for a check of the file made after the call, even when this turn already checked it', async () => {
+    const dir = freshDir()
+    const file = join(dir, STORE_FILE)
+    const store = JsonStore.open(dir)
+    await store.insertUser(user('u'))
+    await store.insertKey(apiKey('k', 'u', 'h'))
+    // What another process's revocation leaves: the file without the key, under a write_id of its own.
+    const revoked = JSON.parse(readFileSync(file, 'utf8')) as { write_id: string; api_keys: unknown[] }
+    revoked.write_id = 'e'.repeat(32)
+    revoked.api_keys = []
+    writeFileSync(`${file}.next`, JSON.stringify(revoked))
+    await new Promise(setImmediate)
+    // In one turn: a read checks the file (the key is there), the revocation lands, then two key checks start.
+    expect(await store.keyById('k')).toBeDefined()
+    renameSync(`${file}.next`, file)
+    expect(await Promise.all([store.keyByHash('h'), store.keyByHash('h')])).toEqual([null, null])
   })
 })
 
@@ -292,7 +360,7 @@ describe('a broken store file', () => {
       const before = readFileSync(file)
       let error: unknown
       try {
-        Store.open(dir)
+        DataFile.open(dir)
       } catch (err) {
         error = err
       }
@@ -307,7 +375,7 @@ describe('a broken store file', () => {
 
   it('is never replaced by a write from a store opened before it broke', async () => {
     const dir = freshDir()
-    const store = Store.open(dir)
+    const store = DataFile.open(dir)
     await store.update((d) => void d.variables.push(record('x')))
     const file = join(dir, STORE_FILE)
     writeFileSync(file, '{"broken":')
@@ -323,7 +391,7 @@ describe('migrations', () => {
     const file = join(dir, STORE_FILE)
     const legacy = JSON.stringify({ users: [], api_keys: [], variables: [record('old')] })
     writeFileSync(file, legacy)
-    const store = Store.open(dir)
+    const store = DataFile.open(dir)
     expect(store.read().version).toBe(SCHEMA_VERSION)
     expect(store.read().variables.map((v) => v.id)).toEqual(['old'])
     await store.update((d) => void d.variables.push(record('new')))
@@ -344,7 +412,7 @@ describe('migrations', () => {
       variables: [record('kept')]
     })
     writeFileSync(file, v1)
-    const store = Store.open(dir)
+    const store = DataFile.open(dir)
     expect(store.read()).toMatchObject({ version: SCHEMA_VERSION, write_id: null })
     await store.update((d) => void d.variables.push(record('added')))
     const text = readFileSync(file, 'utf8')

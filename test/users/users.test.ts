@@ -4,7 +4,7 @@ import { BadRequest, Forbidden, NotFound, Unauthorized } from '../../src/main/ba
 import type { Core } from '../../src/main/core/open'
 import type { Actor } from '../../src/main/users/actor'
 import { hashPassword, verifyPassword } from '../../src/main/users/password'
-import { testCore } from '../helpers/core'
+import { testCore, itOnFile } from '../helpers/core'
 import { USER_READ_FIELDS } from '../helpers/contract'
 
 describe('passwords', () => {
@@ -29,11 +29,11 @@ describe('users', () => {
     admin = core.superuser()
   })
 
-  it('creates the configured superuser on first start, active, with its password hashed', async () => {
-    const root = core.users.findByUsername('root')
+  itOnFile('creates the configured superuser on first start, active, with its password hashed', async () => {
+    const root = await core.users.findByUsername('root')
     expect(root).toMatchObject({ is_superuser: true, is_active: true })
     expect(await verifyPassword('root-password', root?.password_hash ?? '')).toBe(true)
-    expect(readFileSync(core.store.file, 'utf8')).not.toContain('root-password')
+    expect(readFileSync(core.store.location.where, 'utf8')).not.toContain('root-password')
   })
 
   it('sign-up makes an inactive regular user; a superuser may make active ones and superusers', async () => {
@@ -60,7 +60,9 @@ describe('users', () => {
     const u = await core.users.create(admin, { username: 'regular', password: 'pw-regular' })
     const other = await core.users.create(admin, { username: 'other', password: 'pw-other' })
     const regular: Actor = { id: u.id, is_superuser: false }
-    expect(() => core.users.list(regular)).toThrow(new Forbidden("The user doesn't have enough privileges"))
+    await expect(core.users.list(regular)).rejects.toThrow(
+      new Forbidden("The user doesn't have enough privileges")
+    )
     await expect(core.users.delete(regular, other.id)).rejects.toBeInstanceOf(Forbidden)
     await expect(core.users.update(regular, other.id, { password: 'hijack' })).rejects.toThrow(
       'Permission denied'
@@ -119,11 +121,11 @@ describe('users', () => {
     expect(user.last_login_at).not.toBeNull()
   })
 
-  it('deleting a user deletes its keys and variables; nobody deletes themselves', async () => {
+  itOnFile('deleting a user deletes its keys and variables; nobody deletes themselves', async () => {
     const u = await core.users.create(admin, { username: 'leaving', password: 'pw' })
     const key = await core.keys.create(admin, { name: 'theirs' }, u.id)
-    await core.store.update((d) => {
-      d.variables.push({
+    await core.store.insertVariables([
+      {
         id: 'var-of-leaving',
         user_id: u.id,
         name: 'X',
@@ -133,25 +135,26 @@ describe('users', () => {
         source: 'app',
         created_at: '',
         updated_at: ''
-      })
-    })
+      }
+    ])
     await expect(core.users.delete(admin, admin.id)).rejects.toThrow(
       new BadRequest("You can't delete your own user account")
     )
     await core.users.delete(admin, u.id)
-    expect(core.users.findRecord(u.id)).toBeUndefined()
-    expect(core.store.read().api_keys.some((k) => k.user_id === u.id)).toBe(false)
-    expect(core.store.read().variables.some((v) => v.user_id === u.id)).toBe(false)
-    expect(core.keys.verify(key.api_key)).toBeNull()
+    expect(await core.users.findRecord(u.id)).toBeUndefined()
+    const data = await core.store.exportAll()
+    expect(data.api_keys.some((k) => k.user_id === u.id)).toBe(false)
+    expect(data.variables.some((v) => v.user_id === u.id)).toBe(false)
+    expect(await core.keys.verify(key.api_key)).toBeNull()
     await expect(core.users.delete(admin, u.id)).rejects.toThrow('User not found')
   })
 
-  it('keeps the component-store key sealed and shows it masked', async () => {
+  itOnFile('keeps the component-store key sealed and shows it masked', async () => {
     await core.users.setStoreApiKey(admin.id, 'store-key-1234567890')
-    const stored = core.users.findRecord(admin.id)?.store_api_key ?? ''
+    const stored = (await core.users.findRecord(admin.id))?.store_api_key ?? ''
     expect(stored).toMatch(/^gAAAAA/)
-    expect(core.users.get(admin.id).store_api_key).toBe('stor' + '*'.repeat(16))
-    expect(readFileSync(core.store.file, 'utf8')).not.toContain('store-key-1234567890')
+    expect((await core.users.get(admin.id)).store_api_key).toBe('stor' + '*'.repeat(16))
+    expect(readFileSync(core.store.location.where, 'utf8')).not.toContain('store-key-1234567890')
   })
 })
 
@@ -169,7 +172,7 @@ describe('the configured superuser', () => {
       await expect(core.users.update(actor, admin.id, patch)).rejects.toThrow(/configured superuser/)
     }
     await expect(core.users.delete(actor, admin.id)).rejects.toThrow(/configured superuser/)
-    expect(core.users.get(admin.id)).toMatchObject({
+    expect(await core.users.get(admin.id)).toMatchObject({
       username: 'langflow',
       is_superuser: true,
       is_active: true

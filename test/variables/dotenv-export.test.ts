@@ -163,12 +163,13 @@ describe('exporting variables', () => {
       await service.create(alice, { name, value, type: name === 'UNICODE' ? 'Generic' : null })
     }
     await service.create(alice, { name: '__internal__', value: 'hidden' })
-    const text = exportEnv(service, alice)
+    const text = await exportEnv(service, alice)
     expect(text.startsWith('# Exported by FlowKeys')).toBe(true)
     expect(Object.keys(parse(text))).toEqual(Object.keys(values).sort())
     const result = await applyEnvImport(service, bob, text)
     expect(result.created.sort()).toEqual(Object.keys(values).sort())
-    for (const [name, value] of Object.entries(values)) expect(service.get(bob, name).value).toBe(value)
+    for (const [name, value] of Object.entries(values))
+      expect((await service.get(bob, name)).value).toBe(value)
     // Importing it back over the same user changes nothing.
     const again = await applyEnvImport(service, alice, text)
     expect(again.unchanged.sort()).toEqual(Object.keys(values).sort())
@@ -178,7 +179,10 @@ describe('exporting variables', () => {
     const { service, alice } = await fixture()
     await service.create(alice, { name: 'A', value: 'a' })
     await service.create(alice, { name: '__internal__', value: 'i' })
-    expect(parse(exportEnv(service, alice, ['__internal__', 'A']))).toEqual({ __internal__: 'i', A: 'a' })
+    expect(parse(await exportEnv(service, alice, ['__internal__', 'A']))).toEqual({
+      __internal__: 'i',
+      A: 'a'
+    })
     const err = await caught(() => exportEnv(service, alice, ['A', 'MISSING']))
     expect(err).toBeInstanceOf(NotFound)
     expect(err.message).toBe('MISSING variable not found.')

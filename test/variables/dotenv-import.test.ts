@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { parse } from 'dotenv'
 import { describe, expect, it } from 'vitest'
 import { Conflict, Invalid } from '../../src/main/base/errors'
-import { Store } from '../../src/main/store/store'
+import { JsonStore } from '../../src/main/store/json-store'
 import { readEnvFile } from '../../src/main/variables/dotenv-file'
 import { applyEnvImport, previewEnvImport } from '../../src/main/variables/dotenv-import'
 import { VariableService } from '../../src/main/variables/service'
@@ -171,7 +171,7 @@ describe('importing a .env file', () => {
   it.each(CASES)('%s: preview then import stores what dotenv reads', async (_title, text, expected) => {
     const { service, alice, writes } = await fixture()
     const dotenv = parse(text)
-    const preview = previewEnvImport(service, alice, text)
+    const preview = await previewEnvImport(service, alice, text)
     for (const entry of preview.entries) {
       const want = expected[entry.name] as Expected
       expect(entry.status).toBe(want.invalid ? 'invalid' : 'new')
@@ -185,13 +185,8 @@ describe('importing a .env file', () => {
         .filter((name) => expected[name]?.invalid)
         .sort()
     )
-    for (const name of valid) expect(service.get(alice, name).value).toBe(dotenv[name])
-    expect(
-      service
-        .list(alice)
-        .map((v) => v.name)
-        .sort()
-    ).toEqual(valid.sort())
+    for (const name of valid) expect((await service.get(alice, name)).value).toBe(dotenv[name])
+    expect((await service.list(alice)).map((v) => v.name).sort()).toEqual(valid.sort())
     expect(writes()).toBe(valid.length > 0 ? 1 : 0)
   })
 
@@ -199,7 +194,7 @@ describe('importing a .env file', () => {
     const { service, alice } = await fixture()
     const bytes = readFileSync(join(fixtures, 'langflow.env'))
     const dotenv = parse(bytes)
-    const preview = previewEnvImport(service, alice, bytes)
+    const preview = await previewEnvImport(service, alice, bytes)
     expect(preview.counts).toEqual({ new: 9, changed: 0, unchanged: 0, invalid: 3, duplicates: 1 })
     expect(preview.entries.find((e) => e.name === 'OPENAI_API_KEY')).toMatchObject({
       line: 17,
@@ -215,18 +210,18 @@ describe('importing a .env file', () => {
     ])
     const result = await applyEnvImport(service, alice, bytes)
     expect(result.created).toHaveLength(9)
-    for (const name of result.created) expect(service.get(alice, name).value).toBe(dotenv[name])
-    expect(service.get(alice, 'LANGFLOW_PRIVATE_PEM').value).toBe(
+    for (const name of result.created) expect((await service.get(alice, name)).value).toBe(dotenv[name])
+    expect((await service.get(alice, 'LANGFLOW_PRIVATE_PEM')).value).toBe(
       '-----BEGIN KEY-----\nline-one\nline-two\n-----END KEY-----'
     )
-    expect(service.get(alice, 'OPENAI_API_KEY').value).toBe('sk-proj-fixture-openai-final')
+    expect((await service.get(alice, 'OPENAI_API_KEY')).value).toBe('sk-proj-fixture-openai-final')
   })
 
   it('never puts a value in the preview, the result or an error', async () => {
     const { service, alice } = await fixture()
     await service.create(alice, { name: 'A', value: 'old-secret-value' })
     const text = 'A=new-secret-value\nB=other-secret-value\nC=\n9X=bad-secret-value\n'
-    const shown = JSON.stringify(previewEnvImport(service, alice, text))
+    const shown = JSON.stringify(await previewEnvImport(service, alice, text))
     const err = await caught(() => applyEnvImport(service, alice, text))
     const result = JSON.stringify(await applyEnvImport(service, alice, text, { mode: 'overwrite' }))
     for (const secret of ['old-secret-value', 'new-secret-value', 'other-secret-value', 'bad-secret-value']) {
@@ -243,7 +238,7 @@ describe('importing a .env file', () => {
     await service.create(alice, { name: 'DIFF1', value: 'old1' })
     await service.create(alice, { name: 'DIFF2', value: 'old2' })
     const text = 'SAME=s\nDIFF1=new1\nDIFF2=new2\nNEW=n\n'
-    const preview = previewEnvImport(service, alice, text)
+    const preview = await previewEnvImport(service, alice, text)
     expect(preview.entries.map((e) => [e.name, e.status])).toEqual([
       ['SAME', 'unchanged'],
       ['DIFF1', 'changed'],
@@ -263,7 +258,7 @@ describe('importing a .env file', () => {
     expect(err.detail).toEqual({ conflicts: ['DIFF1', 'DIFF2'] })
     expect(storeBytes(dir)).toEqual(before)
     expect(writes()).toBe(writesBefore)
-    expect(service.find(alice, 'NEW')).toBeNull()
+    expect(await service.find(alice, 'NEW')).toBeNull()
   })
 
   it('overwrites, skips, or follows a choice per conflict', async () => {
@@ -278,13 +273,13 @@ describe('importing a .env file', () => {
     const over = await setup()
     const overwritten = await applyEnvImport(over.service, over.alice, text, { mode: 'overwrite' })
     expect(overwritten).toMatchObject({ created: ['C'], updated: ['A', 'B'], skipped: [] })
-    expect(over.service.get(over.alice, 'A').value).toBe('newA')
-    expect(over.service.list(over.alice)[0]?.default_fields).toEqual(['keep'])
+    expect((await over.service.get(over.alice, 'A')).value).toBe('newA')
+    expect((await over.service.list(over.alice))[0]?.default_fields).toEqual(['keep'])
 
     const skip = await setup()
     const skipped = await applyEnvImport(skip.service, skip.alice, text, { mode: 'skip-existing' })
     expect(skipped).toMatchObject({ created: ['C'], updated: [], skipped: ['A', 'B'] })
-    expect(skip.service.get(skip.alice, 'A').value).toBe('oldA')
+    expect((await skip.service.get(skip.alice, 'A')).value).toBe('oldA')
 
     const choose = await setup()
     const chosen = await applyEnvImport(choose.service, choose.alice, text, {
@@ -292,8 +287,8 @@ describe('importing a .env file', () => {
       choices: { A: 'overwrite' }
     })
     expect(chosen).toMatchObject({ created: ['C'], updated: ['A'], skipped: ['B'] })
-    expect(choose.service.get(choose.alice, 'A').value).toBe('newA')
-    expect(choose.service.get(choose.alice, 'B').value).toBe('oldB')
+    expect((await choose.service.get(choose.alice, 'A')).value).toBe('newA')
+    expect((await choose.service.get(choose.alice, 'B')).value).toBe('oldB')
 
     const partial = await setup()
     const err = await caught(() =>
@@ -309,25 +304,28 @@ describe('importing a .env file', () => {
       type: 'Generic',
       mode: 'overwrite'
     })
-    expect(service.list(alice).map((v) => [v.name, v.type, v.value])).toEqual([
+    expect((await service.list(alice)).map((v) => [v.name, v.type, v.value])).toEqual([
       ['OPENAI_API_KEY', 'Generic', 'file'],
       ['MODEL', 'Generic', 'gpt']
     ])
-    expect(store.read().variables.map((v) => v.source)).toEqual(['app', 'app'])
+    expect((await store.exportAll()).variables.map((v) => v.source)).toEqual(['app', 'app'])
     // App-set now: the environment no longer replaces it.
     await service.importFromEnvironment(alice, { OPENAI_API_KEY: 'env2' }, ['OPENAI_API_KEY'])
-    expect(service.get(alice, 'OPENAI_API_KEY').value).toBe('file')
+    expect((await service.get(alice, 'OPENAI_API_KEY')).value).toBe('file')
   })
 
   it('decides against the store as it is when importing, not as it was at the preview', async () => {
     const { dir, vault, service, alice } = await fixture()
     const text = 'RACY=from-file\n'
-    expect(previewEnvImport(service, alice, text).entries[0]?.status).toBe('new')
+    expect((await previewEnvImport(service, alice, text)).entries[0]?.status).toBe('new')
     // Another process creates the name between the preview and the import.
-    await new VariableService(Store.open(dir), vault).create(alice, { name: 'RACY', value: 'from-elsewhere' })
+    await new VariableService(JsonStore.open(dir), vault).create(alice, {
+      name: 'RACY',
+      value: 'from-elsewhere'
+    })
     const err = await caught(() => applyEnvImport(service, alice, text))
     expect(err).toBeInstanceOf(Conflict)
-    expect(service.get(alice, 'RACY').value).toBe('from-elsewhere')
+    expect((await service.get(alice, 'RACY')).value).toBe('from-elsewhere')
   })
 
   it('changes nothing for a file that cannot be read, and writes nothing when nothing changes', async () => {
@@ -338,7 +336,9 @@ describe('importing a .env file', () => {
     for (const file of ['binary.env', 'latin1.env']) {
       const err = await caught(() => applyEnvImport(service, alice, readFileSync(join(fixtures, file))))
       expect(err).toBeInstanceOf(Invalid)
-      expect(() => previewEnvImport(service, alice, readFileSync(join(fixtures, file)))).toThrow(Invalid)
+      await expect(previewEnvImport(service, alice, readFileSync(join(fixtures, file)))).rejects.toThrow(
+        Invalid
+      )
     }
     const unchanged = await applyEnvImport(service, alice, 'A=1\nB=\n')
     expect(unchanged).toMatchObject({ created: [], updated: [], unchanged: ['A'] })
@@ -354,18 +354,18 @@ describe('importing a .env file', () => {
       lines.push(i % 3 === 0 ? `VAR_${i}="value ${i}\\nsecond line"` : `export VAR_${i}=value-${i}`)
     }
     const text = lines.join('\n') + '\n'
-    const preview = previewEnvImport(service, alice, text)
+    const preview = await previewEnvImport(service, alice, text)
     expect(preview.counts.new).toBe(10_000)
     expect(preview.entries[9_999]).toMatchObject({ name: 'VAR_9999', line: 10_000 })
     const result = await applyEnvImport(service, alice, text)
     expect(result.created).toHaveLength(10_000)
     expect(writes()).toBe(1)
-    expect(store.read().variables.filter((v) => v.user_id === alice)).toHaveLength(10_000)
+    expect(await store.variablesOf(alice)).toHaveLength(10_000)
     const dotenv = parse(text)
     for (const i of [0, 1, 2, 3, 4_999, 9_998, 9_999]) {
-      expect(service.get(alice, `VAR_${i}`).value).toBe(dotenv[`VAR_${i}`])
+      expect((await service.get(alice, `VAR_${i}`)).value).toBe(dotenv[`VAR_${i}`])
     }
-    expect(service.get(alice, 'VAR_9999').value).toBe('value 9999\nsecond line')
+    expect((await service.get(alice, 'VAR_9999')).value).toBe('value 9999\nsecond line')
   })
 
   it('imports for the given user only', async () => {
@@ -373,6 +373,6 @@ describe('importing a .env file', () => {
     await service.create(bob, { name: 'A', value: 'bobs' })
     const result = await applyEnvImport(service, alice, 'A=alices\n')
     expect(result.created).toEqual(['A'])
-    expect(service.get(bob, 'A').value).toBe('bobs')
+    expect((await service.get(bob, 'A')).value).toBe('bobs')
   })
 })

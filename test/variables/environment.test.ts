@@ -66,7 +66,7 @@ describe('importing from the environment', () => {
       kept: []
     })
     expect(writes()).toBe(1)
-    expect(service.list(alice)).toEqual([
+    expect(await service.list(alice)).toEqual([
       expect.objectContaining({
         name: 'OPENAI_API_KEY',
         type: 'Credential',
@@ -77,8 +77,8 @@ describe('importing from the environment', () => {
       expect.objectContaining({ name: 'MY_TOKEN', type: 'Credential', default_fields: [] })
     ])
     // Trimmed like Langflow's strip().
-    expect(service.get(alice, 'OPENAI_API_KEY').value).toBe('sk-env-openai')
-    expect(store.read().variables.every((v) => v.source === 'env')).toBe(true)
+    expect((await service.get(alice, 'OPENAI_API_KEY')).value).toBe('sk-env-openai')
+    expect((await store.exportAll()).variables.every((v) => v.source === 'env')).toBe(true)
   })
 
   it('never overwrites a value set in the app (Langflow issue #8098)', async () => {
@@ -86,7 +86,7 @@ describe('importing from the environment', () => {
     await service.create(alice, { name: 'OPENAI_API_KEY', value: 'set-in-app' })
     const summary = await service.importFromEnvironment(alice, { OPENAI_API_KEY: 'from-env' }, names)
     expect(summary).toEqual({ created: [], updated: [], kept: ['OPENAI_API_KEY'] })
-    expect(service.get(alice, 'OPENAI_API_KEY').value).toBe('set-in-app')
+    expect((await service.get(alice, 'OPENAI_API_KEY')).value).toBe('set-in-app')
   })
 
   it('keeps following the environment for a value that came from it', async () => {
@@ -97,26 +97,27 @@ describe('importing from the environment', () => {
     expect(writes()).toBe(1)
     const changed = await service.importFromEnvironment(alice, { OPENAI_API_KEY: 'v2' }, names)
     expect(changed).toEqual({ created: [], updated: ['OPENAI_API_KEY'], kept: [] })
-    expect(service.get(alice, 'OPENAI_API_KEY').value).toBe('v2')
+    expect((await service.get(alice, 'OPENAI_API_KEY')).value).toBe('v2')
     // Unset later: the stored value stays.
     await service.importFromEnvironment(alice, {}, names)
-    expect(service.get(alice, 'OPENAI_API_KEY').value).toBe('v2')
+    expect((await service.get(alice, 'OPENAI_API_KEY')).value).toBe('v2')
   })
 
   it('fills missing provider default_fields of a variable from the environment', async () => {
     const { store, service, alice } = await fixture()
     await service.importFromEnvironment(alice, { OPENAI_API_KEY: 'v1' }, names)
-    await store.update((d) => void (d.variables[0] && (d.variables[0].default_fields = [])))
+    const [imported] = await store.variablesOf(alice)
+    if (imported) await store.saveVariables([{ ...imported, default_fields: [] }])
     const summary = await service.importFromEnvironment(alice, { OPENAI_API_KEY: 'v1' }, names)
     expect(summary.updated).toEqual(['OPENAI_API_KEY'])
-    expect(service.list(alice)[0]?.default_fields).toEqual(['OpenAI', 'api_key'])
+    expect((await service.list(alice))[0]?.default_fields).toEqual(['OpenAI', 'api_key'])
   })
 
   it("touches only the given user's variables", async () => {
     const { service, alice, bob } = await fixture()
     await service.create(bob, { name: 'OPENAI_API_KEY', value: 'bob-in-app' })
     await service.importFromEnvironment(alice, { OPENAI_API_KEY: 'env' }, names)
-    expect(service.get(alice, 'OPENAI_API_KEY').value).toBe('env')
-    expect(service.get(bob, 'OPENAI_API_KEY').value).toBe('bob-in-app')
+    expect((await service.get(alice, 'OPENAI_API_KEY')).value).toBe('env')
+    expect((await service.get(bob, 'OPENAI_API_KEY')).value).toBe('bob-in-app')
   })
 })

@@ -266,7 +266,7 @@ describe('the Basic Prompting starter flow', () => {
     })
     const result = resolveFlowCredentials({
       flow: starter,
-      lookup: service.lookupFor(alice),
+      lookup: await service.lookupFor(alice),
       fallbackToEnv: false
     })
     expect(result.tweaks).toEqual({ 'OpenAIModel-zTNXy': { api_key: 'sk-proj-alice' } })
@@ -274,12 +274,13 @@ describe('the Basic Prompting starter flow', () => {
       { nodeId: 'OpenAIModel-zTNXy', field: 'api_key', source: 'variable', variable: 'OPENAI_API_KEY' }
     ])
     // Another user does not have it: Langflow's error, unless the environment may fill in.
-    expect(() =>
-      resolveFlowCredentials({ flow: starter, lookup: service.lookupFor(bob), fallbackToEnv: false })
-    ).toThrow('OPENAI_API_KEY variable not found.')
+    const bobs = await service.lookupFor(bob)
+    expect(() => resolveFlowCredentials({ flow: starter, lookup: bobs, fallbackToEnv: false })).toThrow(
+      'OPENAI_API_KEY variable not found.'
+    )
     const fromEnv = resolveFlowCredentials({
       flow: starter,
-      lookup: service.lookupFor(bob),
+      lookup: await service.lookupFor(bob),
       env: { OPENAI_API_KEY: 'sk-env' },
       fallbackToEnv: true
     })
@@ -288,7 +289,7 @@ describe('the Basic Prompting starter flow', () => {
     const tweaked = resolveFlowCredentials({
       flow: starter,
       tweaks: { 'OpenAIModel-zTNXy': { api_key: 'sk-run' }, 'ChatInput-jFwUm': { input_value: 'hi' } },
-      lookup: service.lookupFor(alice),
+      lookup: await service.lookupFor(alice),
       fallbackToEnv: false
     })
     expect(tweaked.tweaks).toEqual({ 'OpenAIModel-zTNXy': { api_key: 'sk-run' } })

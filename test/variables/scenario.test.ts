@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { Store } from '../../src/main/store/store'
+import { JsonStore } from '../../src/main/store/json-store'
 import { osKeychain } from '../../src/main/vault/keychain'
 import { Vault } from '../../src/main/vault/vault'
 import { exportEnv, writeEnvFile } from '../../src/main/variables/dotenv-export'
@@ -21,7 +21,7 @@ describe('variables on the real OS keychain', () => {
     const outside = freshDir()
     mkdirSync(outside, { recursive: true })
     const keychain = osKeychain()
-    const store = Store.open(dataDir)
+    const store = JsonStore.open(dataDir)
     const vault = await Vault.open({ store, keychain, env: {} })
     expect(vault.source).toBe('generated')
     const service = new VariableService(store, vault)
@@ -54,7 +54,7 @@ describe('variables on the real OS keychain', () => {
       `FILE_LINE=${values.FILE_LINE}\nFILE_MULTI="${values.FILE_MULTI.replace('\n', '\\n')}"\n`
     )
     const exported = join(outside, 'export.env')
-    writeEnvFile(exported, exportEnv(service, alice))
+    writeEnvFile(exported, await exportEnv(service, alice))
     const flow = {
       nodes: [
         {
@@ -64,20 +64,20 @@ describe('variables on the real OS keychain', () => {
       ]
     }
     expect(
-      resolveFlowCredentials({ flow, lookup: service.lookupFor(alice), fallbackToEnv: false }).tweaks
+      resolveFlowCredentials({ flow, lookup: await service.lookupFor(alice), fallbackToEnv: false }).tweaks
     ).toEqual({
       M: { api_key: values.ENV }
     })
 
     // A second process start: the key comes back from the keychain and opens every value.
-    const reopened = Store.open(dataDir)
+    const reopened = JsonStore.open(dataDir)
     const again = new VariableService(reopened, await Vault.open({ store: reopened, keychain, env: {} }))
-    expect(again.get(alice, 'CRED').value).toBe(values.CRED)
-    expect(again.get(alice, 'GEN').value).toBe(values.GEN)
-    expect(again.get(alice, 'NEW_NAME').value).toBe(values.RENAMED_FROM)
-    expect(again.get(alice, 'UPD').value).toBe(values.UPDATED_NEW)
-    expect(again.get(alice, 'OPENAI_API_KEY').value).toBe(values.ENV)
-    expect(again.get(alice, 'FILE_MULTI').value).toBe(values.FILE_MULTI)
+    expect((await again.get(alice, 'CRED')).value).toBe(values.CRED)
+    expect((await again.get(alice, 'GEN')).value).toBe(values.GEN)
+    expect((await again.get(alice, 'NEW_NAME')).value).toBe(values.RENAMED_FROM)
+    expect((await again.get(alice, 'UPD')).value).toBe(values.UPDATED_NEW)
+    expect((await again.get(alice, 'OPENAI_API_KEY')).value).toBe(values.ENV)
+    expect((await again.get(alice, 'FILE_MULTI')).value).toBe(values.FILE_MULTI)
     expect(readFileSync(exported, 'utf8')).toContain(values.CRED)
 
     const parts = Object.values(values).flatMap((value) => value.split('\n'))

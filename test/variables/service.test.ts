@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { BadRequest, Invalid, NotFound } from '../../src/main/base/errors'
-import { Store } from '../../src/main/store/store'
+import { JsonStore } from '../../src/main/store/json-store'
 import { VariableService } from '../../src/main/variables/service'
-import { fixture, storeBytes } from './setup'
+import { fixture, storeBytes, writeCounter } from './setup'
 import { caught } from '../helpers/errors'
 
 describe('create', () => {
@@ -23,7 +23,7 @@ describe('create', () => {
       default_fields: ['OpenAI', 'model_name']
     })
     expect(gen).toMatchObject({ type: 'Generic', value: 'gpt-4o', default_fields: ['OpenAI', 'model_name'] })
-    const records = store.read().variables
+    const records = (await store.exportAll()).variables
     expect(records.map((r) => r.source)).toEqual(['app', 'app'])
     for (const r of records) {
       expect(r.value).toMatch(/^gAAAAA/)
@@ -66,8 +66,8 @@ describe('create', () => {
     await service.create(bob, { name: 'KEY', value: 'b' })
     await service.create(alice, { name: 'key', value: 'c' })
     await service.create(alice, { name: 'KEY ', value: 'd' })
-    expect(service.get(alice, 'KEY').value).toBe('a')
-    expect(service.get(bob, 'KEY').value).toBe('b')
+    expect((await service.get(alice, 'KEY')).value).toBe('a')
+    expect((await service.get(bob, 'KEY')).value).toBe('b')
   })
 
   it('refuses a user that does not exist', async () => {
@@ -78,7 +78,7 @@ describe('create', () => {
 
   it('never creates a duplicate when two processes race on the same name', async () => {
     const { dir, vault, alice } = await fixture()
-    const services = [0, 1, 2, 3].map(() => new VariableService(Store.open(dir), vault))
+    const services = [0, 1, 2, 3].map(() => new VariableService(JsonStore.open(dir), vault))
     const outcomes = await Promise.allSettled(
       services.map((s, i) => s.create(alice, { name: 'RACE', value: `v${i}` }))
     )
@@ -86,11 +86,7 @@ describe('create', () => {
     for (const o of outcomes) {
       if (o.status === 'rejected') expect((o.reason as Error).message).toBe('Variable name already exists')
     }
-    expect(
-      Store.open(dir)
-        .read()
-        .variables.filter((v) => v.name === 'RACE')
-    ).toHaveLength(1)
+    expect((await JsonStore.open(dir).variablesOf(alice)).filter((v) => v.name === 'RACE')).toHaveLength(1)
   })
 })
 
@@ -103,39 +99,39 @@ describe('list', () => {
     await service.create(alice, { name: '__starts', value: 's', type: 'Generic' })
     await service.create(alice, { name: 'ends__', value: 'e', type: 'Generic' })
     await service.create(bob, { name: 'BOBS', value: 'b' })
-    const listed = service.list(alice)
+    const listed = await service.list(alice)
     expect(listed.map((v) => [v.name, v.value])).toEqual([
       ['CRED', null],
       ['GEN', 'g'],
       ['__starts', 's'],
       ['ends__', 'e']
     ])
-    expect(service.list(bob).map((v) => v.name)).toEqual(['BOBS'])
+    expect((await service.list(bob)).map((v) => v.name)).toEqual(['BOBS'])
     // Hidden is not absent: the privileged read still finds it.
-    expect(service.get(alice, '__disabled_models__').value).toBe('[]')
+    expect((await service.get(alice, '__disabled_models__')).value).toBe('[]')
   })
 
   it('hands out one frozen listing until the store changes, by this process or another', async () => {
     const { dir, service, alice, bob } = await fixture()
     const made = await service.create(alice, { name: 'GEN', value: 'g', type: 'Generic' })
-    const first = service.list(alice)
-    expect(service.list(alice)).toBe(first)
+    const first = await service.list(alice)
+    expect(await service.list(alice)).toBe(first)
     expect(
       Object.isFrozen(first) && Object.isFrozen(first[0]) && Object.isFrozen(first[0]!.default_fields)
     ).toBe(true)
     expect(() => Object.assign(first[0]!, { name: 'changed' })).toThrow(TypeError)
-    expect(service.list(bob)).not.toBe(first)
+    expect(await service.list(bob)).not.toBe(first)
 
     await service.update(alice, made.id, { value: 'g2' })
-    const second = service.list(alice)
+    const second = await service.list(alice)
     expect(second).not.toBe(first)
     expect(second.map((v) => v.value)).toEqual(['g2'])
 
     // Another store on the same directory stands for another process (the CLI).
-    const other = new VariableService(Store.open(dir), service.vault)
+    const other = new VariableService(JsonStore.open(dir), service.vault)
     await other.create(alice, { name: 'MORE', value: 'm', type: 'Generic' })
-    await new Promise(setImmediate) // a listing trusts a check made earlier in the same turn (Store.readChecked)
-    expect(service.list(alice).map((v) => v.name)).toEqual(['GEN', 'MORE'])
+    await new Promise(setImmediate) // a listing trusts a check made earlier in the same turn (DataFile.readChecked)
+    expect((await service.list(alice)).map((v) => v.name)).toEqual(['GEN', 'MORE'])
   })
 })
 
@@ -160,7 +156,7 @@ describe('update', () => {
     expect(revalued).toEqual({ id: made.id, name: 'B', type: 'Generic', value: 'new', default_fields: ['x'] })
     const retyped = await service.update(alice, made.id, { type: 'Credential', default_fields: [] })
     expect(retyped).toEqual({ id: made.id, name: 'B', type: 'Credential', value: null, default_fields: [] })
-    expect(service.get(alice, 'B')).toEqual({ name: 'B', type: 'Credential', value: 'new' })
+    expect(await service.get(alice, 'B')).toEqual({ name: 'B', type: 'Credential', value: 'new' })
   })
 
   it('answers "Variable not found" for an unknown id and for another user\'s variable', async () => {
@@ -173,7 +169,7 @@ describe('update', () => {
       expect(err.message).toBe('Variable not found')
     }
     expect(storeBytes(dir)).toEqual(before)
-    expect(service.get(bob, 'B').value).toBe('bob-secret')
+    expect((await service.get(bob, 'B')).value).toBe('bob-secret')
   })
 
   it('refuses a rename onto an existing name, but not onto its own name', async () => {
@@ -204,10 +200,10 @@ describe('update', () => {
   it('marks a variable that came from the environment as set in the app', async () => {
     const { store, service, alice } = await fixture()
     await service.importFromEnvironment(alice, { OPENAI_API_KEY: 'from-env' }, ['OPENAI_API_KEY'])
-    const record = store.read().variables[0]
+    const record = (await store.exportAll()).variables[0]
     expect(record?.source).toBe('env')
     await service.update(alice, record?.id as string, { default_fields: ['OpenAI', 'api_key'] })
-    expect(store.read().variables[0]?.source).toBe('app')
+    expect((await store.exportAll()).variables[0]?.source).toBe('app')
   })
 })
 
@@ -221,9 +217,9 @@ describe('delete', () => {
       expect(err).toBeInstanceOf(NotFound)
       expect(err.message).toBe('Variable not found')
     }
-    expect(service.list(bob)).toHaveLength(1)
+    expect(await service.list(bob)).toHaveLength(1)
     await service.delete(alice, a.id)
-    expect(service.list(alice)).toEqual([])
+    expect(await service.list(alice)).toEqual([])
     expect((await caught(() => service.delete(alice, a.id))).message).toBe('Variable not found')
   })
 })
@@ -233,37 +229,36 @@ describe('get', () => {
     const { service, alice, bob } = await fixture()
     await service.create(alice, { name: 'CRED', value: 'c-value' })
     await service.create(alice, { name: 'GEN', value: 'g-value', type: 'Generic' })
-    expect(service.get(alice, 'CRED')).toEqual({ name: 'CRED', type: 'Credential', value: 'c-value' })
-    expect(service.get(alice, 'GEN')).toEqual({ name: 'GEN', type: 'Generic', value: 'g-value' })
+    expect(await service.get(alice, 'CRED')).toEqual({ name: 'CRED', type: 'Credential', value: 'c-value' })
+    expect(await service.get(alice, 'GEN')).toEqual({ name: 'GEN', type: 'Generic', value: 'g-value' })
     const err = await caught(() => service.get(bob, 'CRED'))
     expect(err).toBeInstanceOf(NotFound)
     expect(err.message).toBe('CRED variable not found.')
-    expect(service.lookupFor(bob)('CRED')).toBeNull()
-    expect(service.lookupFor(alice)('CRED')?.value).toBe('c-value')
+    expect((await service.lookupFor(bob))('CRED')).toBeNull()
+    expect((await service.lookupFor(alice))('CRED')?.value).toBe('c-value')
   })
 
   it('sees a write made by another process', async () => {
     const { dir, vault, service, alice } = await fixture()
-    const other = new VariableService(Store.open(dir), vault)
-    expect(service.find(alice, 'LATER')).toBeNull()
+    const other = new VariableService(JsonStore.open(dir), vault)
+    expect(await service.find(alice, 'LATER')).toBeNull()
     await other.create(alice, { name: 'LATER', value: 'v' })
-    expect(service.get(alice, 'LATER').value).toBe('v')
+    expect((await service.get(alice, 'LATER')).value).toBe('v')
   })
 })
 
 describe('deleting several variables', () => {
   it('deletes all in one write, or none when one is unknown or not the user’s', async () => {
-    const { service, store, alice, bob } = await fixture()
+    const { dir, service, alice, bob } = await fixture()
     const a = await service.create(alice, { name: 'A', value: '1' })
     const b = await service.create(alice, { name: 'B', value: '2' })
     const other = await service.create(bob, { name: 'C', value: '3' })
     await expect(service.deleteMany(alice, [a.id, other.id])).rejects.toThrow('Variable not found')
-    expect(service.list(alice)).toHaveLength(2)
-    let writes = 0
-    store.onWrite(() => writes++)
+    expect(await service.list(alice)).toHaveLength(2)
+    const writes = writeCounter(dir)
     await service.deleteMany(alice, [a.id, b.id])
-    expect(writes).toBe(1)
-    expect(service.list(alice)).toEqual([])
-    expect(service.list(bob)).toHaveLength(1)
+    expect(writes()).toBe(1)
+    expect(await service.list(alice)).toEqual([])
+    expect(await service.list(bob)).toHaveLength(1)
   })
 })

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { STORE_FILE, Store } from '../../src/main/store/store'
+import { DataFile, STORE_FILE } from '../../src/main/store/data-file'
+import { JsonStore } from '../../src/main/store/json-store'
+import type { StoreData } from '../../src/main/store/schema'
 import { Vault } from '../../src/main/vault/vault'
 import { VariableService } from '../../src/main/variables/service'
 import { tempDir } from '../helpers/tmp'
@@ -14,21 +16,44 @@ export function freshDir(): string {
   return join(root, `d${count++}`)
 }
 
+/**
+ * Writes of each store file made by this process, by path. Counted where the file store decides to rewrite the
+ * file (DataFile.update's `changed` answered yes), since stores no longer report their writes.
+ */
+const fileWrites = new Map<string, number>()
+const update = DataFile.prototype.update
+DataFile.prototype.update = function <T>(
+  this: DataFile,
+  fn: (data: StoreData) => T | Promise<T>,
+  changed: () => boolean = () => true
+): Promise<T> {
+  return update.call(this, fn, () => {
+    const writes = changed()
+    if (writes) fileWrites.set(this.file, (fileWrites.get(this.file) ?? 0) + 1)
+    return writes
+  }) as Promise<T>
+}
+
+/** A counter of the writes this process makes to the store file in `dir` from now on. */
+export function writeCounter(dir: string): () => number {
+  const file = join(dir, STORE_FILE)
+  const before = fileWrites.get(file) ?? 0
+  return () => (fileWrites.get(file) ?? 0) - before
+}
+
 /** Adds a user record straight to the store (the users service is not under test here). */
-export async function addUser(store: Store, username: string): Promise<string> {
+export async function addUser(store: JsonStore, username: string): Promise<string> {
   const id = randomUUID()
   const now = new Date().toISOString()
-  await store.update((data) => {
-    data.users.push(
-      newUserRecord({ id, username, password_hash: 'unused', is_active: true, is_superuser: false }, now)
-    )
-  })
+  await store.insertUser(
+    newUserRecord({ id, username, password_hash: 'unused', is_active: true, is_superuser: false }, now)
+  )
   return id
 }
 
 export interface Fixture {
   dir: string
-  store: Store
+  store: JsonStore
   vault: Vault
   service: VariableService
   alice: string
@@ -40,12 +65,11 @@ export interface Fixture {
 /** A real store in a fresh folder, a vault without the keychain (fast), and two users. */
 export async function fixture(vault = Vault.fromMasterKey(randomBytes(32), 'generated')): Promise<Fixture> {
   const dir = freshDir()
-  const store = Store.open(dir)
+  const store = JsonStore.open(dir)
   const alice = await addUser(store, 'alice')
   const bob = await addUser(store, 'bob')
-  let writes = 0
-  store.onWrite(() => writes++)
-  return { dir, store, vault, service: new VariableService(store, vault), alice, bob, writes: () => writes }
+  const writes = writeCounter(dir)
+  return { dir, store, vault, service: new VariableService(store, vault), alice, bob, writes }
 }
 
 export function storeBytes(dir: string): Buffer {

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Corrupt, Invalid } from '../../src/main/base/errors'
-import { STORE_FILE, Store } from '../../src/main/store/store'
+import { STORE_FILE } from '../../src/main/store/data-file'
+import { JsonStore } from '../../src/main/store/json-store'
 import { osKeychain } from '../../src/main/vault/keychain'
 import { deriveSubkey } from '../../src/main/vault/subkeys'
 import { parseSecretKey } from '../../src/main/vault/vault-key'
@@ -66,15 +67,23 @@ describe('FLOWKEYS_SECRET_KEY and LANGFLOW_SECRET_KEY', () => {
   it('opens the vault without touching the keychain, and rejects a wrong key for the same store', async () => {
     const dir = freshDir()
     const key = randomBytes(32).toString('base64url')
-    const vault = await Vault.open({ store: Store.open(dir), keychain, env: { LANGFLOW_SECRET_KEY: key } })
+    const vault = await Vault.open({
+      store: JsonStore.open(dir),
+      keychain,
+      env: { LANGFLOW_SECRET_KEY: key }
+    })
     expect(vault.source).toBe('LANGFLOW_SECRET_KEY')
-    const data = Store.open(dir).read()
-    expect(await keychain.get(keychainAccount(data.vault_id as string))).toBeNull()
-    const again = await Vault.open({ store: Store.open(dir), keychain, env: { LANGFLOW_SECRET_KEY: key } })
+    const meta = await JsonStore.open(dir).vaultMeta()
+    expect(await keychain.get(keychainAccount(meta.vault_id as string))).toBeNull()
+    const again = await Vault.open({
+      store: JsonStore.open(dir),
+      keychain,
+      env: { LANGFLOW_SECRET_KEY: key }
+    })
     expect(again.decrypt(vault.encrypt('x'))).toBe('x')
     await expect(
       Vault.open({
-        store: Store.open(dir),
+        store: JsonStore.open(dir),
         keychain,
         env: { LANGFLOW_SECRET_KEY: randomBytes(32).toString('base64url') }
       })
@@ -85,19 +94,19 @@ describe('FLOWKEYS_SECRET_KEY and LANGFLOW_SECRET_KEY', () => {
     const dir = freshDir()
     const key = randomBytes(32).toString('base64url')
     const other = randomBytes(32).toString('base64url')
-    const made = await Vault.open({ store: Store.open(dir), keychain, env: { LANGFLOW_SECRET_KEY: key } })
+    const made = await Vault.open({ store: JsonStore.open(dir), keychain, env: { LANGFLOW_SECRET_KEY: key } })
     const both = await Vault.open({
-      store: Store.open(dir),
+      store: JsonStore.open(dir),
       keychain,
       env: { FLOWKEYS_SECRET_KEY: key, LANGFLOW_SECRET_KEY: other }
     })
     expect(both.source).toBe('FLOWKEYS_SECRET_KEY')
     expect(both.decrypt(made.encrypt('x'))).toBe('x')
     await expect(
-      Vault.open({ store: Store.open(dir), keychain, env: { FLOWKEYS_SECRET_KEY: 'short' } })
+      Vault.open({ store: JsonStore.open(dir), keychain, env: { FLOWKEYS_SECRET_KEY: 'short' } })
     ).rejects.toThrow(/^FLOWKEYS_SECRET_KEY must be url-safe base64/)
     await expect(
-      Vault.open({ store: Store.open(dir), keychain, env: { LANGFLOW_SECRET_KEY: 'short' } })
+      Vault.open({ store: JsonStore.open(dir), keychain, env: { LANGFLOW_SECRET_KEY: 'short' } })
     ).rejects.toThrow(/^LANGFLOW_SECRET_KEY must be url-safe base64/)
   })
 })
@@ -112,7 +121,7 @@ describe('vault key in the OS keychain (real gnome-keyring)', () => {
     expect(second.error).toBeUndefined()
     expect(second.source).toBe('keychain')
     expect(second.opened).toBe('sealed in another process')
-    const vaultId = Store.open(dir).read().vault_id as string
+    const vaultId = (await JsonStore.open(dir).vaultMeta()).vault_id as string
     const stored = await keychain.get(keychainAccount(vaultId))
     expect(stored).toMatch(/^[A-Za-z0-9_-]{43}$/)
     // The master key is in the keychain only: not in any file of the data directory.
@@ -140,11 +149,11 @@ describe('vault key in the OS keychain (real gnome-keyring)', () => {
 
   it('refuses to make a new key when the store holds secrets and the keychain lost its key', async () => {
     const dir = freshDir()
-    const vault = await Vault.open({ store: Store.open(dir), keychain, env: {} })
+    const vault = await Vault.open({ store: JsonStore.open(dir), keychain, env: {} })
     expect(vault.source).toBe('generated')
     const before = readFileSync(join(dir, STORE_FILE))
-    await keychain.delete(keychainAccount(Store.open(dir).read().vault_id as string))
-    const error = await Vault.open({ store: Store.open(dir), keychain, env: {} }).catch((e: unknown) => e)
+    await keychain.delete(keychainAccount((await JsonStore.open(dir).vaultMeta()).vault_id as string))
+    const error = await Vault.open({ store: JsonStore.open(dir), keychain, env: {} }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(Corrupt)
     expect((error as Error).message).toMatch(/Refusing to create a new key/)
     expect(readFileSync(join(dir, STORE_FILE))).toEqual(before)
@@ -215,14 +224,19 @@ describe('sub-keys', () => {
 describe('opening an initialised store', () => {
   it('writes nothing: read-only commands stay read-only', async () => {
     const dir = freshDir()
-    await Vault.open({ store: Store.open(dir), keychain, env: {} })
-    const before = readFileSync(join(dir, STORE_FILE))
-    const store = Store.open(dir)
-    let writes = 0
-    store.onWrite(() => writes++)
+    await Vault.open({ store: JsonStore.open(dir), keychain, env: {} })
+    const file = join(dir, STORE_FILE)
+    const before = readFileSync(file)
+    const stamp = statSync(file)
+    const store = JsonStore.open(dir)
+    // Every write of the store, through any of its operations, is a transaction (onWrite is gone).
+    const transaction = vi.spyOn(store, 'transaction')
     const again = await Vault.open({ store, keychain, env: {} })
     expect(again.source).toBe('keychain')
-    expect(writes).toBe(0)
-    expect(readFileSync(join(dir, STORE_FILE))).toEqual(before)
+    expect(transaction).not.toHaveBeenCalled()
+    expect(readFileSync(file)).toEqual(before)
+    // Not even rewritten with the same bytes: an atomic write would make a new file (another inode).
+    const after = statSync(file)
+    expect([after.ino, after.mtimeMs]).toEqual([stamp.ino, stamp.mtimeMs])
   })
 })

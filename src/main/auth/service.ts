@@ -54,13 +54,11 @@ export class AuthService {
   ) {}
 
   /**
-   * A token (Bearer first, else the cookie) is checked when present; otherwise the API key path. Throws
-   * `Unauthorized`/`Forbidden` with the contract's messages (synchronously on the API-key path: callers must
-   * await the result inside a try); `failedKey` tells the caller a key attempt failed (for rate limiting).
+   * A token (Bearer first, else the cookie) is checked when present; otherwise the API key path. Rejects with
+   * `Unauthorized`/`Forbidden` and the contract's messages; `failedKey` tells the caller a key attempt failed
+   * (for rate limiting).
    */
-  authenticate(credentials: Credentials): Principal | Promise<Principal> {
-    // Synchronous unless a token must be checked (jose's verification is async): an API key is checked on every
-    // request to the key server, and a promise there is a measurable share of the request's cost.
+  async authenticate(credentials: Credentials): Promise<Principal> {
     const token = credentials.bearer || credentials.cookieToken
     if (token) return this.fromToken(token)
     const apiKey = credentials.apiKey || undefined
@@ -70,11 +68,11 @@ export class AuthService {
       this.warn(
         'Request without an API key accepted as the superuser because LANGFLOW_SKIP_AUTH_AUTO_LOGIN=true (deprecated in Langflow).'
       )
-      const superuser = this.users.findByUsername(this.settings.superuser)
+      const superuser = await this.users.findByUsername(this.settings.superuser)
       if (!superuser || !superuser.is_active) throw new Forbidden(INVALID_KEY)
       return { user: superuser, via: 'auto_login' }
     }
-    const verified = this.keys.verify(apiKey)
+    const verified = await this.keys.verify(apiKey)
     // An inactive user's key is refused like an unknown one: the answer does not tell that the account exists.
     if (!verified || !verified.user.is_active) throw new Forbidden(INVALID_KEY, { failedKey: true })
     return this.keyPrincipal(verified)
@@ -98,7 +96,7 @@ export class AuthService {
   private async fromToken(token: string): Promise<Principal> {
     const claims = await readToken(this.vault.tokenKey, token)
     if (claims.type !== 'access') throw new Unauthorized(WRONG_TOKEN_TYPE, BEARER)
-    const user = this.users.findRecord(claims.sub)
+    const user = await this.users.findRecord(claims.sub)
     if (!user || !user.is_active) throw new Unauthorized(USER_NOT_FOUND_OR_INACTIVE, BEARER)
     if (!isCurrent(claims, user)) throw new Unauthorized(INVALID_CREDENTIALS, BEARER)
     return { user, via: claims.auto ? 'auto_login' : 'token' }
@@ -136,7 +134,7 @@ export class AuthService {
         body: { message: 'Auto login is disabled. Please enable it in the settings', auto_login: false }
       })
     }
-    const superuser = this.users.findByUsername(this.settings.superuser)
+    const superuser = await this.users.findByUsername(this.settings.superuser)
     if (!superuser || !superuser.is_active) throw new Unauthorized(USER_NOT_FOUND_OR_INACTIVE, BEARER)
     const access_token = await signToken(
       this.vault.tokenKey,
@@ -176,7 +174,7 @@ export class AuthService {
     } catch {
       return null
     }
-    const user = claims.type === type ? this.users.findRecord(claims.sub) : undefined
+    const user = claims.type === type ? await this.users.findRecord(claims.sub) : undefined
     return user && isCurrent(claims, user) ? { user, claims } : null
   }
 }

@@ -7,6 +7,7 @@ import { registerImportEnv } from './commands/import-env'
 import { registerKeys } from './commands/keys'
 import { registerRun } from './commands/run'
 import { registerServe } from './commands/serve'
+import { registerStore } from './commands/store'
 import { registerUsers } from './commands/users'
 import { registerVars } from './commands/vars'
 import { EXIT_OK, reportError } from './exit'
@@ -16,6 +17,8 @@ const PROGRAM_HELP = `
 Every command accepts --data-dir (before or after the command name); without it FlowKeys uses
 FLOWKEYS_DATA_DIR, then the desktop app's own folder, so the CLI and the app share one store and vault.
 The CLI acts as the configured superuser (LANGFLOW_SUPERUSER, default "langflow").
+A team store on PostgreSQL is chosen with FLOWKEYS_DATABASE_URL (or FLOWKEYS_DATABASE_URL_FILE, or
+--database-url without a password); its vault key comes from FLOWKEYS_SECRET_KEY(_FILE).
 
 Exit codes: 0 success, 1 refused (the reason is one line on stderr), 2 bad usage.
 
@@ -37,7 +40,8 @@ const FAMILIES: ((program: Command, io: CliIO) => void)[] = [
   registerExportEnv,
   registerVars,
   registerRun,
-  registerServe
+  registerServe,
+  registerStore
 ]
 
 /** The `flowkeys` program, writing to `io`. Build one per run: commander keeps parsed values on it. */
@@ -46,6 +50,7 @@ export function buildProgram(io: CliIO): Command {
     .description('FlowKeys: Langflow API keys, users and credentials from the command line')
     .version(APP_VERSION, '-V, --version', 'print the FlowKeys version')
     .option('--data-dir <dir>', 'the FlowKeys data directory', nonEmpty)
+    .option('--database-url <url>', 'a PostgreSQL team store (no password here: see below)', nonEmpty)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, '')),

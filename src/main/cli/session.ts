@@ -9,6 +9,7 @@ import { terminalText } from './terminal-text'
 /** Options every command accepts (declared once, on the program). */
 export type GlobalOptions = {
   dataDir?: string
+  databaseUrl?: string
 }
 
 /**
@@ -21,9 +22,10 @@ export async function withCore<T>(
   command: Command,
   fn: (core: Core, actor: Actor) => Promise<T> | T
 ): Promise<T> {
-  const { dataDir } = command.optsWithGlobals<GlobalOptions>()
+  const { dataDir, databaseUrl } = command.optsWithGlobals<GlobalOptions>()
   const core = await openCore({
     dataDir,
+    databaseUrl,
     env: io.env,
     // Warnings may quote names (a variable, the configured superuser).
     warn: (message) => io.err(terminalText(`flowkeys: warning: ${message}`))
@@ -40,9 +42,9 @@ export async function withCore<T>(
 }
 
 /** The user an argument names, by id or username; unknown names the argument (a username is not a secret). */
-export function resolveUser(core: Core, idOrUsername: string): UserRecord {
+export async function resolveUser(core: Core, idOrUsername: string): Promise<UserRecord> {
   try {
-    return core.users.resolve(idOrUsername)
+    return await core.users.resolve(idOrUsername)
   } catch (err) {
     if (isFlowKeysError(err) && err.kind === 'NotFound') throw new NotFound(`User not found: ${idOrUsername}`)
     throw err
@@ -50,6 +52,6 @@ export function resolveUser(core: Core, idOrUsername: string): UserRecord {
 }
 
 /** Usernames by id, for listings that show whose a key is. */
-export function usernames(core: Core): Map<string, string> {
-  return new Map(core.store.read().users.map((u) => [u.id, u.username]))
+export async function usernames(core: Core): Promise<Map<string, string>> {
+  return new Map((await core.store.listUsers()).users.map((u) => [u.id, u.username]))
 }

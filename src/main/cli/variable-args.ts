@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander'
 import type { Core } from '../core/open'
 import type { VariableRecord, VariableType } from '../store/schema'
 import type { Actor } from '../users/actor'
-import { userVariables, variableNotFound } from '../variables/model'
+import { variableNotFound } from '../variables/model'
 import { CliError } from './exit'
 import { resolveUser } from './session'
 
@@ -39,13 +39,13 @@ export function parseFields(text: string): string[] {
 }
 
 /** The user a variable command acts for: `--user` (username or id), or the CLI's own user (the superuser). */
-export function targetUserId(core: Core, actor: Actor, user: string | undefined): string {
-  return user === undefined ? actor.id : resolveUser(core, user).id
+export async function targetUserId(core: Core, actor: Actor, user: string | undefined): Promise<string> {
+  return user === undefined ? actor.id : (await resolveUser(core, user)).id
 }
 
 /** The user's stored records by name, Langflow's internal `__names__` included (read-only). */
-export function recordsByName(core: Core, userId: string): Map<string, VariableRecord> {
-  return new Map(userVariables(core.store.read(), userId).map((v) => [v.name, v]))
+export async function recordsByName(core: Core, userId: string): Promise<Map<string, VariableRecord>> {
+  return new Map((await core.store.variablesOf(userId)).map((v) => [v.name, v]))
 }
 
 /** Refuses (exit 1) when any of `names` is not a variable of the user, naming every missing one. */

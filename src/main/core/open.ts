@@ -1,9 +1,12 @@
 import { AccessLog } from '../audit/access-log'
 import { AuthService } from '../auth/service'
+import { databaseUrlFrom } from '../config/database'
 import { resolveDataDir } from '../config/paths'
 import { loadSettings, type Settings } from '../config/settings'
 import { ApiKeyService } from '../keys/service'
-import { Store } from '../store/store'
+import type { Store } from '../store/backend'
+import { ensureDataDir } from '../store/data-file'
+import { openStore } from '../store/open'
 import type { Actor } from '../users/actor'
 import { UserService } from '../users/service'
 import { VariableService } from '../variables/service'
@@ -14,6 +17,8 @@ import { Vault } from '../vault/vault'
 export interface CoreOptions {
   /** `--data-dir`; otherwise FLOWKEYS_DATA_DIR, otherwise the app's userData folder. */
   dataDir?: string
+  /** `--database-url` (no password in it); otherwise FLOWKEYS_DATABASE_URL(_FILE); otherwise the JSON file. */
+  databaseUrl?: string
   env?: NodeJS.ProcessEnv
   keychain?: Keychain
   /** Where the core reports warnings (never secrets). */
@@ -60,8 +65,15 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   const warn = options.warn ?? (() => undefined)
   const dataDir = resolveDataDir(options.dataDir, env)
   const settings = loadSettings(env, dataDir)
-  const store = Store.open(dataDir)
-  const vault = await Vault.open({ store, keychain: options.keychain ?? osKeychain(), env })
+  ensureDataDir(dataDir)
+  const store = await openStore(dataDir, databaseUrlFrom(env, options.databaseUrl))
+  let vault: Vault
+  try {
+    vault = await Vault.open({ store, keychain: options.keychain ?? osKeychain(), env })
+  } catch (err) {
+    await store.close()
+    throw err
+  }
   const users = new UserService(store, vault, {
     newUserIsActive: settings.newUserIsActive,
     superuser: settings.superuser,
@@ -80,13 +92,11 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     actor.id === superuser().id && !actor.viaAutoLogin ? ownerEnvironment : NO_ENVIRONMENT
   const auth = new AuthService(settings, vault, users, keys, warn, (user) => importEnvironment(user.id))
   const accessLog = new AccessLog(dataDir, { warn })
-  await users.ensureSuperuser(settings.superuser, settings.superuserPassword)
+  const owner = await users.ensureSuperuser(settings.superuser, settings.superuserPassword)
 
-  const superuser = (): Actor => {
-    const user = users.findByUsername(settings.superuser)
-    if (!user) throw new Error(`The superuser ${settings.superuser} is missing from the store`)
-    return { id: user.id, is_superuser: user.is_superuser }
-  }
+  // The configured superuser, as made or found at start: its id never changes (it cannot be renamed or deleted).
+  const superuserActor: Actor = Object.freeze({ id: owner.id, is_superuser: true })
+  const superuser = (): Actor => superuserActor
   let closed: Promise<void> | undefined
   return {
     dataDir,
@@ -103,6 +113,10 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     accessLog,
     superuser,
     desktopActor: superuser,
-    close: () => (closed ??= keys.close().finally(() => accessLog.close()))
+    close: () =>
+      (closed ??= keys
+        .close()
+        .finally(() => accessLog.close())
+        .finally(() => store.close()))
   }
 }

@@ -88,15 +88,15 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
       return { revoked, failed: missing.map((id) => ({ id, message: API_KEY_NOT_FOUND })) }
     },
 
-    'variables:list': () => [...variables.list(actor().id)],
+    'variables:list': async () => [...(await variables.list(actor().id))],
     'variables:create': (input) => variables.create(actor().id, input),
     'variables:update': ({ id, ...patch }) => variables.update(actor().id, id, patch),
     'variables:delete': async ({ id }) => {
       await variables.delete(actor().id, id)
       return { ok: true as const }
     },
-    'envImport:preview': ({ text, type }) => ({
-      entries: previewEnvImport(variables, actor().id, text, { type }).entries.map((entry) => ({
+    'envImport:preview': async ({ text, type }) => ({
+      entries: (await previewEnvImport(variables, actor().id, text, { type })).entries.map((entry) => ({
         line: entry.line,
         name: entry.name,
         status: entry.status,
@@ -122,6 +122,9 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
     'users:add': (input) => core.users.create(actor(), input),
     'users:setActive': ({ id, is_active }) => core.users.update(actor(), id, { is_active }),
     'users:setSuperuser': ({ id, is_superuser }) => core.users.update(actor(), id, { is_superuser }),
+    // async: works whether the core answers a value or a promise.
+    'users:update': async ({ id, ...patch }) => core.users.update(actor(), id, patch),
+    'users:setPassword': async ({ id, password }) => core.users.update(actor(), id, { password }),
     'users:delete': async ({ id }) => {
       await core.users.delete(actor(), id)
       return { ok: true as const }
@@ -134,6 +137,8 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
       services.preferences.update(patch)
       return settings()
     },
+    // Only the two fields: the response schema would drop anything else the location carried anyway.
+    'app:store': () => ({ kind: core.store.location.kind, where: core.store.location.where }),
     'app:openExternal': async ({ url }) => {
       const allowed = normalizeExternalUrl(url)
       if (!allowed) throw new Forbidden('This link cannot be opened from FlowKeys.')

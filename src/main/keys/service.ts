@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { BadRequest, NotFound } from '../base/errors'
-import type { Store } from '../store/store'
-import type { ApiKeyRecord, StoreData, UserRecord } from '../store/schema'
+import type { KeyOwner, Store } from '../store/backend'
+import { MissingUser } from '../store/errors'
+import type { ApiKeyRecord } from '../store/schema'
 import { checkLength, LIMITS } from '../store/limits'
 import { requireProven, requireSuperuser, type Actor } from '../users/actor'
 import type { Vault } from '../vault/vault'
@@ -22,10 +23,7 @@ export interface CreatedApiKey {
   api_key: string
 }
 
-export interface VerifiedKey {
-  key: ApiKeyRecord
-  user: UserRecord
-}
+export type VerifiedKey = KeyOwner
 
 export const API_KEY_NOT_FOUND = 'API Key not found'
 
@@ -40,9 +38,6 @@ function parseExpiry(value: string | null | undefined, now: Date): string | null
 
 export class ApiKeyService {
   private readonly usage: UsageCounter
-  private index = new Map<string, ApiKeyRecord>()
-  private users = new Map<string, UserRecord>()
-  private indexedGeneration = -1
 
   constructor(
     private readonly store: Store,
@@ -55,8 +50,8 @@ export class ApiKeyService {
   /**
    * ApiKeyRead objects by record, frozen and shared while the record is unchanged and the key has no uses
    * waiting to be written: listing 10,000 keys then builds no new objects, and the HTTP face serialises each
-   * one once (see server/http/serializer.ts). Records are replaced on a re-read (the entries go with them) and
-   * updated in place by the usage flush (checked below), so only the keys that changed are built again.
+   * one once (see server/http/serializer.ts). Records are replaced on a re-read or a usage flush (the
+   * entries go with them), and the fields are checked below, so only the keys that changed are built again.
    */
   private reads = new WeakMap<ApiKeyRecord, ApiKeyRead>()
 
@@ -121,27 +116,28 @@ export class ApiKeyService {
       user_id: userId,
       expires_at: parseExpiry(input.expires_at, now)
     }
-    await this.store.update((data) => {
-      if (!data.users.some((u) => u.id === userId)) throw new NotFound('User not found')
-      data.api_keys.push(record)
-    })
+    try {
+      await this.store.insertKey(record)
+    } catch (err) {
+      throw err instanceof MissingUser ? new NotFound('User not found') : err
+    }
     return { key: this.toRead(record), api_key: apiKey }
   }
 
   /** The keys of `actor`, or of another user for a superuser. */
-  list(
+  async list(
     actor: Actor,
     userId: string = actor.id
-  ): { total_count: number; user_id: string; api_keys: ApiKeyRead[] } {
+  ): Promise<{ total_count: number; user_id: string; api_keys: ApiKeyRead[] }> {
     if (userId !== actor.id) requireSuperuser(actor)
-    const keys = this.store.read().api_keys.filter((k) => k.user_id === userId)
+    const keys = await this.store.keysOf(userId)
     return { total_count: keys.length, user_id: userId, api_keys: keys.map((k) => this.toRead(k)) }
   }
 
   /** Every key of every user (superusers: the CLI's listing without --user). */
-  listAll(actor: Actor): ApiKeyRead[] {
+  async listAll(actor: Actor): Promise<ApiKeyRead[]> {
     requireSuperuser(actor)
-    return this.store.read().api_keys.map((k) => this.toRead(k))
+    return (await this.store.keysOf(null)).map((k) => this.toRead(k))
   }
 
   /**
@@ -162,40 +158,37 @@ export class ApiKeyService {
     options: { acrossUsers?: boolean; skipMissing?: boolean } = {}
   ): Promise<{ revoked: string[]; missing: string[] }> {
     if (options.acrossUsers) requireSuperuser(actor)
-    const wanted = new Set(ids)
-    return this.store.update((data) => {
-      const found = new Set(
-        data.api_keys
-          .filter((k) => wanted.has(k.id) && (options.acrossUsers || k.user_id === actor.id))
-          .map((k) => k.id)
-      )
-      const missing = [...wanted].filter((id) => !found.has(id))
+    const wanted = [...new Set(ids)]
+    return this.store.transaction(async (tx) => {
+      const found = new Set<string>()
+      for (const id of wanted) {
+        const key = await tx.keyById(id)
+        if (key && (options.acrossUsers || key.user_id === actor.id)) found.add(id)
+      }
+      const missing = wanted.filter((id) => !found.has(id))
       if (missing.length > 0 && !options.skipMissing) throw new NotFound(API_KEY_NOT_FOUND)
-      data.api_keys = data.api_keys.filter((k) => !found.has(k.id))
-      return { revoked: [...wanted].filter((id) => found.has(id)), missing }
+      if (found.size > 0) await tx.deleteKeys([...found])
+      return { revoked: wanted.filter((id) => found.has(id)), missing }
     })
   }
 
   /**
-   * The key and its user when `apiKey` is a known, active, unexpired key; null otherwise. O(1) in the number
-   * of keys; sees revocations by other processes on the next call. Counts the use unless tracking is off.
-   * The user may be inactive: the caller decides what that means.
+   * The key and its user when `apiKey` is a known, active, unexpired key; null otherwise. An indexed lookup by
+   * HMAC; sees revocations by other processes and servers on the next call. Counts the use unless tracking is
+   * off. The user may be inactive: the caller decides what that means.
    */
-  verify(apiKey: string, now?: Date): VerifiedKey | null {
+  async verify(apiKey: string, now?: Date): Promise<VerifiedKey | null> {
     const hash = this.hashOf(apiKey)
     if (hash === null) return null
-    this.refreshIndex()
     // An exact lookup by HMAC: a lookup's timing can only tell about HMAC outputs, which a guesser cannot steer,
     // so no constant-time comparison is needed on top.
-    const record = this.index.get(hash)
-    if (!record) return null
-    if (!record.is_active) return null
+    const found = await this.store.keyByHash(hash)
+    if (!found || !found.key.is_active) return null
+    const record = found.key
     const nowMs = now ? now.getTime() : Date.now() // no Date made per request
     if (record.expires_at && Date.parse(record.expires_at) <= nowMs) return null
-    const user = this.users.get(record.user_id)
-    if (!user) return null
     if (this.options.trackUsage) this.usage.record(record.id, nowMs)
-    return { key: record, user }
+    return found
   }
 
   /**
@@ -219,23 +212,11 @@ export class ApiKeyService {
     return hash
   }
 
-  private refreshIndex(): void {
-    const data: StoreData = this.store.read()
-    if (this.store.generation === this.indexedGeneration) return
-    this.index = new Map(data.api_keys.map((k) => [k.hash, k]))
-    this.users = new Map(data.users.map((u) => [u.id, u]))
-    this.indexedGeneration = this.store.generation
-  }
-
   /** Finds keys by id or by name (the CLI's `keys revoke <id|name>`). */
-  find(actor: Actor, idOrName: string, options: { acrossUsers?: boolean } = {}): ApiKeyRead[] {
+  async find(actor: Actor, idOrName: string, options: { acrossUsers?: boolean } = {}): Promise<ApiKeyRead[]> {
     if (options.acrossUsers) requireSuperuser(actor)
-    return this.store
-      .read()
-      .api_keys.filter(
-        (k) => (options.acrossUsers || k.user_id === actor.id) && (k.id === idOrName || k.name === idOrName)
-      )
-      .map((k) => this.toRead(k))
+    const keys = await this.store.keysOf(options.acrossUsers ? null : actor.id)
+    return keys.filter((k) => k.id === idOrName || k.name === idOrName).map((k) => this.toRead(k))
   }
 
   flushUsage(): Promise<void> {

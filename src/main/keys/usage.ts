@@ -1,9 +1,4 @@
-import type { Store } from '../store/store'
-
-interface Pending {
-  uses: number
-  lastUsedAt: string
-}
+import type { Store, UsageCount } from '../store/backend'
 
 /** As counted: the time as a number, made an ISO string only when read or written (not on every request). */
 interface Counted {
@@ -30,7 +25,7 @@ export class UsageCounter {
   private flushing: Promise<void> = Promise.resolve()
 
   constructor(
-    private readonly store: Pick<Store, 'update' | 'lastWriteMs'>,
+    private readonly store: Pick<Store, 'addUsage' | 'lastWriteMs'>,
     private readonly intervalMs = 1_000
   ) {}
 
@@ -58,7 +53,7 @@ export class UsageCounter {
   }
 
   /** Uses counted but not yet written, so readers can show exact live numbers. */
-  pendingFor(keyId: string): Pending | undefined {
+  pendingFor(keyId: string): UsageCount | undefined {
     const counted = this.pending.get(keyId)
     return counted && { uses: counted.uses, lastUsedAt: new Date(counted.lastUsedMs).toISOString() }
   }
@@ -73,15 +68,10 @@ export class UsageCounter {
         const batch = this.pending
         this.pending = new Map()
         try {
-          await this.store.update((data) => {
-            for (const key of data.api_keys) {
-              const counted = batch.get(key.id)
-              if (!counted) continue
-              key.total_uses += counted.uses
-              const lastUsedAt = new Date(counted.lastUsedMs).toISOString()
-              if (!key.last_used_at || lastUsedAt > key.last_used_at) key.last_used_at = lastUsedAt
-            }
-          })
+          const counts = new Map<string, UsageCount>()
+          for (const [id, c] of batch)
+            counts.set(id, { uses: c.uses, lastUsedAt: new Date(c.lastUsedMs).toISOString() })
+          await this.store.addUsage(counts)
         } catch (err) {
           for (const [id, counted] of batch) {
             const now = this.pending.get(id)

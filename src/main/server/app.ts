@@ -1,4 +1,11 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyHttpsOptions,
+  type FastifyServerOptions
+} from 'fastify'
+import type { Server as HttpsServer } from 'node:https'
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod'
 import { bodyPlugin } from './http/body'
 import { registerErrorHandler } from './http/errors'
@@ -33,6 +40,14 @@ export interface ServerOptions extends HardeningOptions {
   signupLimiter?: FailureLimiter
   /** Shown in the OpenAPI document. */
   version?: string
+  /** Serve HTTPS with this certificate and private key (PEM, already checked: see start.ts). Plain HTTP without. */
+  https?: TlsMaterial
+}
+
+/** A certificate (with its chain, if any) and its private key, PEM, as read from the operator's files. */
+export interface TlsMaterial {
+  cert: Buffer
+  key: Buffer
 }
 
 declare module 'fastify' {
@@ -50,7 +65,7 @@ export async function buildServer(
   options: ServerOptions = {}
 ): Promise<FastifyInstance> {
   const log = options.log ?? {}
-  const app = Fastify({
+  const config: FastifyServerOptions = {
     // Fastify's logger would print URLs with their query (`?x-api-key=`) and error details: log.ts replaces it.
     logger: false,
     bodyLimit: LIMITS.bodyLimit,
@@ -68,7 +83,14 @@ export async function buildServer(
       void (reply as FastifyReply).code(400).send({ detail: 'Bad Request' })
       app.logAnswer(request as FastifyRequest, reply as FastifyReply)
     }
-  })
+  }
+  // Fastify types an HTTPS instance by its server class; the routes and hooks see the same API either way.
+  const app: FastifyInstance = options.https
+    ? (Fastify({
+        ...config,
+        https: { cert: options.https.cert, key: options.https.key }
+      } as FastifyHttpsOptions<HttpsServer>) as unknown as FastifyInstance)
+    : Fastify(config)
   app.server.headersTimeout = LIMITS.headersTimeout
 
   app.setValidatorCompiler(validatorCompiler)
@@ -79,7 +101,11 @@ export async function buildServer(
   registerErrorHandler(app, log)
   registerRouting(app)
   // Root plugins (fastify-plugin), each for every route registered after it.
-  await app.register(hardeningPlugin, options)
+  // Only what the hardening reads: the TLS key stays out of plugin options.
+  await app.register(hardeningPlugin, {
+    allowedHosts: options.allowedHosts,
+    allowedOrigins: options.allowedOrigins
+  })
   await app.register(accessLogPlugin, { log })
   await app.register(bodyPlugin, { bodyLimit: LIMITS.bodyLimit })
 

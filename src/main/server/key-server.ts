@@ -12,7 +12,7 @@ import type { FailureLimiter } from './guards/rate-limit'
 import { apiKeyRoutes } from './routes/api-keys'
 import { loginRoutes } from './routes/login'
 import { userRoutes } from './routes/users'
-import { type ServerHandle, startServer } from './start'
+import { type ServerHandle, type StartOptions, startServer } from './start'
 
 export interface KeyServerOptions {
   /** 127.0.0.1 unless told otherwise; another address needs allowRemote. */
@@ -20,6 +20,10 @@ export interface KeyServerOptions {
   /** 7861 by default; 0 picks a free port (the handle tells which). */
   port?: number
   allowRemote?: boolean
+  /** HTTPS certificate and key files (see start.ts). */
+  tls?: StartOptions['tls']
+  /** A TLS-terminating proxy is in front: plain HTTP on a non-loopback address is allowed. */
+  behindTlsProxy?: boolean
   /** Web origins allowed to call the API from a browser (they get CORS headers). */
   allowedOrigins?: string[]
   /** Extra names clients may use in the Host header (see hardening.ts). */
@@ -34,7 +38,7 @@ export interface KeyServerOptions {
 /** The route families, in registration order. The auth plugin comes first: the others use its hooks. */
 export function keyServerRoutes(core: Core): RoutePlugin[] {
   return [
-    authPlugin(core.auth, (run) => core.store.afterCheck(run)),
+    authPlugin(core.auth),
     apiKeyRoutes(core),
     loginRoutes(core),
     userRoutes(core),
@@ -46,7 +50,7 @@ export function keyServerRoutes(core: Core): RoutePlugin[] {
 export function keyServerDeps(core: Core): ServerDeps {
   return {
     plugins: keyServerRoutes(core),
-    checkDb: () => core.store.read() !== null,
+    checkDb: () => core.store.check().then(() => true),
     onClose: [() => core.keys.flushUsage()]
   }
 }

@@ -1,6 +1,7 @@
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../base/errors'
 import { checkLength, LIMITS } from '../store/limits'
-import type { Store } from '../store/store'
+import type { Store, StoreOps } from '../store/backend'
+import { UniqueViolation } from '../store/errors'
 import type { UserRecord } from '../store/schema'
 import type { Vault } from '../vault/vault'
 import { requireProven, requireSuperuser, type Actor } from './actor'
@@ -89,39 +90,35 @@ export class UserService {
   }
 
   /** The stored record (with its password hash): for the core only, never for a face. */
-  findRecord(id: string): UserRecord | undefined {
-    return this.store.read().users.find((u) => u.id === id)
+  findRecord(id: string): Promise<UserRecord | undefined> {
+    return this.store.userById(id)
   }
 
-  findByUsername(username: string): UserRecord | undefined {
-    return this.store.read().users.find((u) => u.username === username)
+  findByUsername(username: string): Promise<UserRecord | undefined> {
+    return this.store.userByUsername(username)
   }
 
-  get(id: string): UserRead {
-    const user = this.findRecord(id)
+  async get(id: string): Promise<UserRead> {
+    const user = await this.findRecord(id)
     if (!user) throw new NotFound('User not found')
     return this.toRead(user)
   }
 
   /** A user named by id or username (the CLI accepts either). */
-  resolve(idOrUsername: string): UserRecord {
-    const user = this.findRecord(idOrUsername) ?? this.findByUsername(idOrUsername)
+  async resolve(idOrUsername: string): Promise<UserRecord> {
+    const user = (await this.findRecord(idOrUsername)) ?? (await this.findByUsername(idOrUsername))
     if (!user) throw new NotFound('User not found')
     return user
   }
 
   /** A page of users; `search` keeps the usernames that contain it, any case (Langflow 1.6's ilike). */
-  list(
+  async list(
     actor: Actor,
     page: { skip?: number; limit?: number; search?: string } = {}
-  ): { total_count: number; users: UserRead[] } {
+  ): Promise<{ total_count: number; users: UserRead[] }> {
     requireSuperuser(actor)
-    const needle = page.search?.toLowerCase()
-    const all = this.store.read().users
-    const users = needle ? all.filter((u) => u.username.toLowerCase().includes(needle)) : all
-    const skip = page.skip ?? 0
-    const limit = page.limit ?? 10
-    return { total_count: users.length, users: users.slice(skip, skip + limit).map((u) => this.toRead(u)) }
+    const { total, users } = await this.store.listUsers({ ...page, limit: page.limit ?? 10 })
+    return { total_count: total, users: users.map((u) => this.toRead(u)) }
   }
 
   /**
@@ -143,10 +140,7 @@ export class UserService {
       is_active: privileged ? (input.is_active ?? true) : this.options.newUserIsActive,
       is_superuser: privileged ? (input.is_superuser ?? false) : false
     })
-    await this.store.update((data) => {
-      if (data.users.some((u) => u.username === username)) throw new BadRequest(USERNAME_UNAVAILABLE)
-      data.users.push(user)
-    })
+    await unavailableOnClash(this.store.insertUser(user))
     return this.toRead(user)
   }
 
@@ -156,22 +150,21 @@ export class UserService {
    * sign up may have made it, with a password they know (Langflow would promote it; SECURITY.md).
    */
   async ensureSuperuser(username: string, password: string): Promise<UserRecord> {
-    const existing = this.findByUsername(username)
+    const existing = await this.findByUsername(username)
     if (existing?.is_superuser && existing.is_active) return existing
     const password_hash = existing ? existing.password_hash : await hashPassword(password)
-    return this.store.update((data) => {
+    return this.store.transaction(async (tx) => {
       const now = new Date().toISOString()
-      const found = data.users.find((u) => u.username === username)
+      const found = await tx.userByUsername(username)
       if (found && !found.is_superuser) throw notPromoted(username)
       if (found) {
-        found.is_superuser = true
-        found.is_active = true
-        found.updated_at = now
-        return { ...found }
+        const promoted = { ...found, is_superuser: true, is_active: true, updated_at: now }
+        await tx.saveUser(promoted)
+        return promoted
       }
       const user = newUserRecord({ username, password_hash, is_active: true, is_superuser: true }, now)
-      data.users.push(user)
-      return { ...user }
+      await tx.insertUser(user)
+      return user
     })
   }
 
@@ -187,7 +180,7 @@ export class UserService {
   ): Promise<UserRead> {
     requireProven(actor)
     if (actor.id !== id) throw new BadRequest("You can't change another user's password")
-    const user = this.findRecord(id)
+    const user = await this.findRecord(id)
     if (!user) throw new NotFound('User not found')
     if (!password) throw new BadRequest('Password cannot be empty')
     if (currentPassword !== undefined && currentPassword !== null) {
@@ -217,17 +210,15 @@ export class UserService {
   private async applyUpdate(actor: Actor, id: string, patch: UserUpdate): Promise<UserRead> {
     checkUserFields(patch)
     const password_hash = patch.password ? await hashPassword(patch.password) : undefined
-    const updated = await this.store.update((data) => {
-      const user = data.users.find((u) => u.id === id)
-      if (!user) throw new NotFound('User not found')
+    const updated = await this.changeUser(id, (found) => {
+      const user = { ...found }
       const demotes = patch.is_superuser === false || patch.is_active === false
       const renames = patch.username !== undefined && patch.username !== user.username
       if (user.username === this.options.superuser && (demotes || renames))
         throw this.protectedSuperuser(user)
       if (patch.username !== undefined && patch.username !== user.username) {
         const username = patch.username.trim()
-        if (!username || data.users.some((u) => u.username === username))
-          throw new BadRequest(USERNAME_UNAVAILABLE)
+        if (!username) throw new BadRequest(USERNAME_UNAVAILABLE)
         user.username = username
       }
       if (password_hash) {
@@ -238,7 +229,7 @@ export class UserService {
       if (patch.is_superuser !== undefined) user.is_superuser = patch.is_superuser
       if (patch.profile_image !== undefined) user.profile_image = patch.profile_image
       user.updated_at = new Date().toISOString()
-      return { ...user }
+      return user
     })
     return this.toRead(updated)
   }
@@ -248,15 +239,25 @@ export class UserService {
     requireProven(actor)
     requireSuperuser(actor)
     if (actor.id === id) throw new BadRequest("You can't delete your own user account")
-    await this.store.update((data) => {
-      const index = data.users.findIndex((u) => u.id === id)
-      const user = data.users[index]
+    await this.store.transaction(async (tx) => {
+      const user = await tx.userById(id)
       if (!user) throw new NotFound('User not found')
       if (user.username === this.options.superuser) throw this.protectedSuperuser(user)
-      data.users.splice(index, 1)
-      data.api_keys = data.api_keys.filter((k) => k.user_id !== id)
-      data.variables = data.variables.filter((v) => v.user_id !== id)
+      await tx.deleteUser(id)
     })
+  }
+
+  /** Reads the user afresh, saves `change(user)` in one transaction; NotFound when it is gone. */
+  private changeUser(id: string, change: (user: UserRecord) => UserRecord): Promise<UserRecord> {
+    return unavailableOnClash(
+      this.store.transaction(async (tx: StoreOps) => {
+        const user = await tx.userById(id)
+        if (!user) throw new NotFound('User not found')
+        const changed = change(user)
+        await tx.saveUser(changed)
+        return changed
+      })
+    )
   }
 
   private protectedSuperuser(user: UserRecord): BadRequest {
@@ -267,28 +268,31 @@ export class UserService {
 
   /** Username and password login, Langflow's messages; records the login time. */
   async checkCredentials(username: string, password: string): Promise<UserRecord> {
-    const user = this.findByUsername(username)
+    const user = await this.findByUsername(username)
     // Hash even for an unknown user so the answer takes the same time either way.
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH)
     if (!user || !ok) throw new Unauthorized('Incorrect username or password', { scheme: 'Bearer' })
     // Langflow's authenticate_user: an account never logged in waits for a superuser's approval.
     if (!user.is_active && !user.last_login_at) throw new BadRequest('Waiting for approval')
     if (!user.is_active) throw new Unauthorized('Inactive user', { scheme: 'Bearer' })
-    return this.store.update((data) => {
-      const found = data.users.find((u) => u.id === user.id)
-      if (!found) throw new Unauthorized('Incorrect username or password', { scheme: 'Bearer' })
-      found.last_login_at = new Date().toISOString()
-      return { ...found }
-    })
+    try {
+      return await this.changeUser(user.id, (found) => ({
+        ...found,
+        last_login_at: new Date().toISOString()
+      }))
+    } catch (err) {
+      if (err instanceof NotFound)
+        throw new Unauthorized('Incorrect username or password', { scheme: 'Bearer' })
+      throw err
+    }
   }
 
   /** Ends every token of the user signed at generation `gen` (a logout); a later generation is left alone. */
   async endSessions(userId: string, gen: number): Promise<void> {
-    await this.store.update((data) => {
-      const user = data.users.find((u) => u.id === userId)
+    await this.store.transaction(async (tx) => {
+      const user = await tx.userById(userId)
       if (user && user.token_generation === gen) {
-        user.token_generation += 1
-        user.updated_at = new Date().toISOString()
+        await tx.saveUser({ ...user, token_generation: gen + 1, updated_at: new Date().toISOString() })
       }
     })
   }
@@ -297,13 +301,22 @@ export class UserService {
   async setStoreApiKey(userId: string, apiKey: string): Promise<string> {
     checkLength('The store API key', apiKey, LIMITS.storeApiKey)
     const sealed = this.vault.encrypt(apiKey)
-    await this.store.update((data) => {
-      const user = data.users.find((u) => u.id === userId)
-      if (!user) throw new NotFound('User not found')
-      user.store_api_key = sealed
-      user.updated_at = new Date().toISOString()
-    })
+    await this.changeUser(userId, (user) => ({
+      ...user,
+      store_api_key: sealed,
+      updated_at: new Date().toISOString()
+    }))
     return sealed
+  }
+}
+
+/** A username taken meanwhile (by this store's unique rule) gets Langflow's answer. */
+async function unavailableOnClash<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write
+  } catch (err) {
+    if (err instanceof UniqueViolation && err.rule === 'username') throw new BadRequest(USERNAME_UNAVAILABLE)
+    throw err
   }
 }
 

@@ -3,7 +3,7 @@ import { parse } from 'dotenv'
 import { BadRequest, Conflict, NotFound } from '../base/errors'
 import { writeFileAtomic } from '../store/atomic-file'
 import { ENV_NAME_PATTERN } from './dotenv-file'
-import { isHiddenName, userVariables, variableNotFound, type VariableContext } from './model'
+import { isHiddenName, variableNotFound, type VariableContext } from './model'
 
 export interface EnvPair {
   name: string
@@ -105,8 +105,12 @@ export function formatEnvFile(pairs: readonly EnvPair[], header?: string): strin
  * The user's variables (all but Langflow's internal `__names__`, or exactly `names` in that order), decrypted,
  * as .env text. The text holds secrets: write it with `writeEnvFile`, never log it.
  */
-export function exportEnv(ctx: VariableContext, userId: string, names?: readonly string[]): string {
-  const records = userVariables(ctx.store.read(), userId)
+export async function exportEnv(
+  ctx: VariableContext,
+  userId: string,
+  names?: readonly string[]
+): Promise<string> {
+  const records = await ctx.store.variablesOf(userId)
   let chosen
   if (names) {
     const byName = new Map(records.map((r) => [r.name, r]))

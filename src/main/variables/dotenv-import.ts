@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { Conflict } from '../base/errors'
-import type { StoreData, VariableRecord, VariableType } from '../store/schema'
+import type { VariableRecord, VariableType } from '../store/schema'
 import type { Vault } from '../vault/vault'
 import { readEnvFile, type EnvFileEntry } from './dotenv-file'
 import { providerDefaultFields } from './providers'
-import { requireUser, userVariables, type VariableContext } from './model'
+import { requireUser, variableWrite, type VariableContext } from './model'
 
 export type ConflictChoice = 'overwrite' | 'skip'
 
@@ -51,13 +51,11 @@ export interface EnvImportResult {
 }
 
 function previewAgainst(
-  data: StoreData,
+  existing: ReadonlyMap<string, VariableRecord>,
   vault: Vault,
-  userId: string,
   file: EnvFileEntry[],
   options: EnvImportOptions
 ): EnvPreview {
-  const existing = new Map(userVariables(data, userId).map((v) => [v.name, v]))
   const counts = { new: 0, changed: 0, unchanged: 0, invalid: 0, duplicates: 0 }
   const conflicts: string[] = []
   const entries = file.map((f): EnvPreviewEntry => {
@@ -105,13 +103,18 @@ function previewAgainst(
  * What importing `input` (the file's bytes or text) would do for this user, name by name, against the store
  * as it is now. Throws `Invalid` for a file that is not text. Never includes a value.
  */
-export function previewEnvImport(
+export async function previewEnvImport(
   ctx: VariableContext,
   userId: string,
   input: string | Uint8Array,
   options: EnvImportOptions = {}
-): EnvPreview {
-  return previewAgainst(ctx.store.read(), ctx.vault, userId, readEnvFile(input), options)
+): Promise<EnvPreview> {
+  const file = readEnvFile(input)
+  return previewAgainst(byName(await ctx.store.variablesOf(userId)), ctx.vault, file, options)
+}
+
+function byName(records: readonly VariableRecord[]): Map<string, VariableRecord> {
+  return new Map(records.map((v) => [v.name, v]))
 }
 
 function choiceFor(name: string, options: EnvImportOptions): ConflictChoice | undefined {
@@ -126,11 +129,6 @@ function conflictMessage(names: string[]): string {
   const more = names.length > 20 ? ` and ${names.length - 20} more` : ''
   const subject = names.length === 1 ? '1 variable already exists' : `${names.length} variables already exist`
   return `${subject} with a different value: ${shown}${more}. Choose to overwrite or skip them; nothing was imported.`
-}
-
-/** Thrown inside the store update to leave the file untouched when the import changes nothing. */
-class NothingToWrite {
-  constructor(readonly result: EnvImportResult) {}
 }
 
 /**
@@ -149,14 +147,16 @@ export async function applyEnvImport(
   // Sealing is the slow part; do it before taking the lock.
   const sealed = new Map<string, string>()
   for (const f of file) if (!f.invalid && f.value) sealed.set(f.name, ctx.vault.encrypt(f.value))
-  try {
-    return await ctx.store.update((data) => {
-      requireUser(data, userId)
-      const preview = previewAgainst(data, ctx.vault, userId, file, options)
+  return variableWrite(
+    ctx.store.transaction(async (tx) => {
+      await requireUser(tx, userId)
+      const existing = byName(await tx.variablesOf(userId))
+      const preview = previewAgainst(existing, ctx.vault, file, options)
       const undecided = preview.conflicts.filter((name) => choiceFor(name, options) === undefined)
       if (undecided.length > 0) throw new Conflict(conflictMessage(undecided), { conflicts: undecided })
       const result: EnvImportResult = { created: [], updated: [], skipped: [], unchanged: [], invalid: [] }
-      const existing = new Map(userVariables(data, userId).map((v) => [v.name, v]))
+      const created: VariableRecord[] = []
+      const updated: VariableRecord[] = []
       const now = new Date().toISOString()
       for (const entry of preview.entries) {
         const value = sealed.get(entry.name) as string
@@ -174,25 +174,25 @@ export async function applyEnvImport(
             created_at: now,
             updated_at: now
           }
-          data.variables.push(record)
+          created.push(record)
           result.created.push(entry.name)
         } else if (choiceFor(entry.name, options) === 'skip') {
           result.skipped.push(entry.name)
         } else {
-          const record = existing.get(entry.name) as VariableRecord
-          record.value = value
-          record.type = entry.type
-          record.default_fields = entry.default_fields
-          record.source = 'app'
-          record.updated_at = now
+          updated.push({
+            ...(existing.get(entry.name) as VariableRecord),
+            value,
+            type: entry.type,
+            default_fields: entry.default_fields,
+            source: 'app',
+            updated_at: now
+          })
           result.updated.push(entry.name)
         }
       }
-      if (result.created.length === 0 && result.updated.length === 0) throw new NothingToWrite(result)
+      if (created.length > 0) await tx.insertVariables(created)
+      if (updated.length > 0) await tx.saveVariables(updated)
       return result
     })
-  } catch (err) {
-    if (err instanceof NothingToWrite) return err.result
-    throw err
-  }
+  )
 }

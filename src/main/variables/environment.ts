@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { StoreData, VariableRecord } from '../store/schema'
+import type { VariableRecord } from '../store/schema'
 import type { Vault } from '../vault/vault'
 import { providerDefaultFields } from './providers'
-import { requireUser, type VariableContext } from './model'
+import { requireUser, variableWrite, type VariableContext } from './model'
 
 export interface EnvironmentImportSummary {
   created: string[]
@@ -11,22 +11,31 @@ export interface EnvironmentImportSummary {
   kept: string[]
 }
 
-/** Applies the environment import to `data` and says what it did. Values are trimmed, as Langflow strips them. */
+interface EnvironmentChanges {
+  summary: EnvironmentImportSummary
+  created: VariableRecord[]
+  updated: VariableRecord[]
+}
+
+/** What the environment import changes in the user's variables. Values are trimmed, as Langflow strips them. */
 function applyEnvironment(
-  data: StoreData,
+  variables: readonly VariableRecord[],
   vault: Vault,
   userId: string,
   env: NodeJS.ProcessEnv,
   names: readonly string[]
-): EnvironmentImportSummary {
+): EnvironmentChanges {
   const summary: EnvironmentImportSummary = { created: [], updated: [], kept: [] }
+  const created: VariableRecord[] = []
+  const updated: VariableRecord[] = []
+  const byName = new Map(variables.map((v) => [v.name, v]))
   const now = new Date().toISOString()
   for (const name of new Set(names)) {
     const raw = Object.hasOwn(env, name) ? env[name] : undefined
     const value = typeof raw === 'string' ? raw.trim() : ''
     if (!value) continue
     const defaults = providerDefaultFields(name)
-    const existing = data.variables.find((v) => v.user_id === userId && v.name === name)
+    const existing = byName.get(name)
     if (!existing) {
       const record: VariableRecord = {
         id: randomUUID(),
@@ -39,7 +48,7 @@ function applyEnvironment(
         created_at: now,
         updated_at: now
       }
-      data.variables.push(record)
+      created.push(record)
       summary.created.push(name)
       continue
     }
@@ -54,12 +63,15 @@ function applyEnvironment(
       summary.kept.push(name)
       continue
     }
-    if (valueChanged) existing.value = vault.encrypt(value)
-    if (fillDefaults) existing.default_fields = defaults
-    existing.updated_at = now
+    updated.push({
+      ...existing,
+      value: valueChanged ? vault.encrypt(value) : existing.value,
+      default_fields: fillDefaults ? defaults : existing.default_fields,
+      updated_at: now
+    })
     summary.updated.push(name)
   }
-  return summary
+  return { summary, created, updated }
 }
 
 /**
@@ -73,18 +85,16 @@ export async function importFromEnvironment(
   env: NodeJS.ProcessEnv,
   names: readonly string[]
 ): Promise<EnvironmentImportSummary> {
-  // A dry run on a copy first: most starts change nothing, and then the store file is not rewritten.
-  const snapshot = ctx.store.read()
-  const dry = applyEnvironment(
-    { ...snapshot, variables: snapshot.variables.map((v) => ({ ...v })) },
-    ctx.vault,
-    userId,
-    env,
-    names
+  // A dry run first, without a transaction: most starts change nothing, and then nothing is written.
+  const dry = applyEnvironment(await ctx.store.variablesOf(userId), ctx.vault, userId, env, names)
+  if (dry.created.length === 0 && dry.updated.length === 0) return dry.summary
+  return variableWrite(
+    ctx.store.transaction(async (tx) => {
+      await requireUser(tx, userId)
+      const changes = applyEnvironment(await tx.variablesOf(userId), ctx.vault, userId, env, names)
+      if (changes.created.length > 0) await tx.insertVariables(changes.created)
+      if (changes.updated.length > 0) await tx.saveVariables(changes.updated)
+      return changes.summary
+    })
   )
-  if (dry.created.length === 0 && dry.updated.length === 0) return dry
-  return ctx.store.update((data) => {
-    requireUser(data, userId)
-    return applyEnvironment(data, ctx.vault, userId, env, names)
-  })
 }

@@ -1,7 +1,8 @@
 import { BadRequest, Invalid, NotFound } from '../base/errors'
 import { checkLength, LIMITS } from '../store/limits'
-import type { StoreData, VariableRecord, VariableType } from '../store/schema'
-import type { Store } from '../store/store'
+import type { Store, StoreOps } from '../store/backend'
+import { MissingUser, UniqueViolation } from '../store/errors'
+import type { VariableRecord, VariableType } from '../store/schema'
 import type { Vault } from '../vault/vault'
 
 /** Langflow's VariableRead: exactly these fields; the value of a Credential never leaves the core this way. */
@@ -91,10 +92,17 @@ export interface VariableContext {
   readonly vault: Vault
 }
 
-export function userVariables(data: StoreData, userId: string): VariableRecord[] {
-  return data.variables.filter((v) => v.user_id === userId)
+export async function requireUser(tx: StoreOps, userId: string): Promise<void> {
+  if (!(await tx.userById(userId))) throw new NotFound('User not found')
 }
 
-export function requireUser(data: StoreData, userId: string): void {
-  if (!data.users.some((u) => u.id === userId)) throw new NotFound('User not found')
+/** A store write of variables, its rule breaks given Langflow's answers. */
+export async function variableWrite<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write
+  } catch (err) {
+    if (err instanceof UniqueViolation && err.rule === 'variable_name') throw new BadRequest(NAME_EXISTS)
+    if (err instanceof MissingUser) throw new NotFound('User not found')
+    throw err
+  }
 }

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import { BadRequest, NotFound } from '../base/errors'
+import { NotFound } from '../base/errors'
 import type { VariableRecord } from '../store/schema'
-import type { Store } from '../store/store'
+import type { Store } from '../store/backend'
 import type { Vault } from '../vault/vault'
 import { importFromEnvironment, type EnvironmentImportSummary } from './environment'
 import {
-  NAME_EXISTS,
   VARIABLE_NOT_FOUND,
   checkNotEmpty,
   checkVariableSize,
   isHiddenName,
   normalizeType,
-  requireUser,
   toVariableRead,
-  userVariables,
   variableNotFound,
+  variableWrite,
   type VariableCreate,
   type VariableRead,
   type VariableContext,
@@ -50,45 +48,37 @@ export class VariableService implements VariableContext {
       created_at: now,
       updated_at: now
     }
-    await this.store.update((data) => {
-      requireUser(data, userId)
-      if (data.variables.some((v) => v.user_id === userId && v.name === record.name)) {
-        throw new BadRequest(NAME_EXISTS)
-      }
-      data.variables.push(record)
-    })
+    await variableWrite(this.store.insertVariables([record]))
     return toVariableRead(record, this.vault)
   }
 
-  /** Listings by user, valid for one store generation (any write, by any process, starts a new one). */
-  private listings = new Map<string, readonly VariableRead[]>()
-  private listedGeneration = -1
-
   /**
-   * The user's variables as Langflow lists them: internal `__names__` hidden, Credential values null. The result
-   * is frozen and shared until the store changes, so repeated listings (a flow polling the key server) cost a
-   * lookup, and the HTTP face serialises it once (see server/http/serializer.ts). It trusts a check of the store file
-   * made earlier in this turn (Store.readChecked): the API-key check of the same request just made one.
+   * Reads by record, frozen and shared while the record is unchanged (the file store hands out the same record
+   * objects until one changes): repeated listings (a flow polling the key server) decrypt nothing again, and the
+   * HTTP face serialises each read once (see server/http/serializer.ts).
    */
-  list(userId: string): readonly VariableRead[] {
-    const data = this.store.readChecked()
-    if (this.listedGeneration !== this.store.generation) {
-      this.listings = new Map()
-      this.listedGeneration = this.store.generation
+  private reads = new WeakMap<VariableRecord, VariableRead>()
+  /** Each user's last listing and the records it was made of: the same records give the same frozen array. */
+  private listings = new Map<string, { records: VariableRecord[]; listing: readonly VariableRead[] }>()
+
+  /** The user's variables as Langflow lists them: internal `__names__` hidden, Credential values null. */
+  async list(userId: string): Promise<readonly VariableRead[]> {
+    const records = await this.store.variablesOf(userId)
+    const last = this.listings.get(userId)
+    if (last && sameRecords(last.records, records)) return last.listing
+    const listing: VariableRead[] = []
+    for (const record of records) {
+      if (isHiddenName(record.name)) continue
+      let read = this.reads.get(record)
+      if (!read) {
+        read = toVariableRead(record, this.vault)
+        Object.freeze(read.default_fields)
+        this.reads.set(record, Object.freeze(read))
+      }
+      listing.push(read)
     }
-    let listing = this.listings.get(userId)
-    if (!listing) {
-      listing = Object.freeze(
-        userVariables(data, userId)
-          .filter((v) => !isHiddenName(v.name))
-          .map((v) => {
-            const read = toVariableRead(v, this.vault)
-            Object.freeze(read.default_fields)
-            return Object.freeze(read)
-          })
-      )
-      this.listings.set(userId, listing)
-    }
+    Object.freeze(listing)
+    this.listings.set(userId, { records, listing })
     return listing
   }
 
@@ -98,24 +88,24 @@ export class VariableService implements VariableContext {
     const type = patch.type ? normalizeType(patch.type) : undefined
     checkVariableSize(name, value, patch.default_fields)
     const sealed = value ? this.vault.encrypt(value) : undefined
-    const updated = await this.store.update((data) => {
-      const record = data.variables.find((v) => v.id === id && v.user_id === userId)
-      if (!record) throw new NotFound(VARIABLE_NOT_FOUND)
-      checkNotEmpty(name, value)
-      if (
-        name !== undefined &&
-        data.variables.some((v) => v.user_id === userId && v.name === name && v.id !== id)
-      ) {
-        throw new BadRequest(NAME_EXISTS)
-      }
-      if (name !== undefined) record.name = name
-      if (sealed !== undefined) record.value = sealed
-      if (type !== undefined) record.type = type
-      if (patch.default_fields) record.default_fields = [...patch.default_fields]
-      record.source = 'app'
-      record.updated_at = new Date().toISOString()
-      return { ...record }
-    })
+    const updated = await variableWrite(
+      this.store.transaction(async (tx) => {
+        const found = await tx.variableById(userId, id)
+        if (!found) throw new NotFound(VARIABLE_NOT_FOUND)
+        checkNotEmpty(name, value)
+        const record: VariableRecord = {
+          ...found,
+          name: name ?? found.name,
+          value: sealed ?? found.value,
+          type: type ?? found.type,
+          default_fields: patch.default_fields ? [...patch.default_fields] : found.default_fields,
+          source: 'app',
+          updated_at: new Date().toISOString()
+        }
+        await tx.saveVariables([record])
+        return record
+      })
+    )
     return toVariableRead(updated, this.vault)
   }
 
@@ -125,31 +115,35 @@ export class VariableService implements VariableContext {
 
   /** Deletes several of the user's variables in one write: all of them, or none if any is not found. */
   async deleteMany(userId: string, ids: readonly string[]): Promise<void> {
-    const wanted = new Set(ids)
-    await this.store.update((data) => {
-      const found = data.variables.filter((v) => wanted.has(v.id) && v.user_id === userId)
-      if (found.length !== wanted.size) throw new NotFound(VARIABLE_NOT_FOUND)
-      data.variables = data.variables.filter((v) => !found.includes(v))
+    const wanted = [...new Set(ids)]
+    await this.store.transaction(async (tx) => {
+      for (const id of wanted)
+        if (!(await tx.variableById(userId, id))) throw new NotFound(VARIABLE_NOT_FOUND)
+      await tx.deleteVariables(wanted)
     })
   }
 
   /** The decrypted variable, or null when the user has none of that name. */
-  find(userId: string, name: string): VariableValue | null {
-    const record = this.store.read().variables.find((v) => v.user_id === userId && v.name === name)
+  async find(userId: string, name: string): Promise<VariableValue | null> {
+    const record = await this.store.variableByName(userId, name)
     if (!record) return null
     return { name: record.name, type: record.type, value: this.vault.decrypt(record.value) }
   }
 
   /** The privileged read: the decrypted value, whatever the type. */
-  get(userId: string, name: string): VariableValue {
-    const found = this.find(userId, name)
+  async get(userId: string, name: string): Promise<VariableValue> {
+    const found = await this.find(userId, name)
     if (!found) throw new NotFound(variableNotFound(name))
     return found
   }
 
-  /** A lookup bound to one user, in the shape the flow resolver takes. */
-  lookupFor(userId: string): (name: string) => VariableValue | null {
-    return (name) => this.find(userId, name)
+  /** A lookup over one user's variables as they are now (one read), in the shape the flow resolver takes. */
+  async lookupFor(userId: string): Promise<(name: string) => VariableValue | null> {
+    const byName = new Map((await this.store.variablesOf(userId)).map((v) => [v.name, v]))
+    return (name) => {
+      const record = byName.get(name)
+      return record ? { name: record.name, type: record.type, value: this.vault.decrypt(record.value) } : null
+    }
   }
 
   /** Langflow's environment import (at login and at server start); see environment.ts. */
@@ -160,4 +154,8 @@ export class VariableService implements VariableContext {
   ): Promise<EnvironmentImportSummary> {
     return importFromEnvironment(this, userId, env, names)
   }
+}
+
+function sameRecords(a: readonly VariableRecord[], b: readonly VariableRecord[]): boolean {
+  return a.length === b.length && a.every((record, i) => record === b[i])
 }

@@ -1,22 +1,37 @@
 import { randomBytes } from 'node:crypto'
-import { Invalid } from '../base/errors'
+import { readFileSync } from 'node:fs'
+import { Invalid, oneLine } from '../base/errors'
 
 /** The environment variables that may hold the vault key, in the order they are read. */
 export const VAULT_KEY_VARIABLES = ['FLOWKEYS_SECRET_KEY', 'LANGFLOW_SECRET_KEY'] as const
 
 export type VaultKeyVariable = (typeof VAULT_KEY_VARIABLES)[number]
-export type VaultKeySource = VaultKeyVariable | 'keychain' | 'generated'
+/** Names a file holding the vault key (a mounted secret, for servers sharing a database). */
+export const VAULT_KEY_FILE_VARIABLE = 'FLOWKEYS_SECRET_KEY_FILE'
+
+export type VaultKeySource = VaultKeyVariable | typeof VAULT_KEY_FILE_VARIABLE | 'keychain' | 'generated'
 
 /**
  * The vault key from the environment: FLOWKEYS_SECRET_KEY, else LANGFLOW_SECRET_KEY (stores made before FlowKeys
- * had a name of its own keep working), with the variable it came from; null when neither is set.
+ * had a name of its own keep working), else the file FLOWKEYS_SECRET_KEY_FILE names, with where it came from;
+ * null when none is set.
  */
-export function vaultKeyFromEnv(env: NodeJS.ProcessEnv): { key: Buffer; source: VaultKeyVariable } | null {
+export function vaultKeyFromEnv(
+  env: NodeJS.ProcessEnv
+): { key: Buffer; source: Exclude<VaultKeySource, 'keychain' | 'generated'> } | null {
   for (const name of VAULT_KEY_VARIABLES) {
     const value = env[name]?.trim()
     if (value) return { key: parseSecretKey(value, name), source: name }
   }
-  return null
+  const file = env[VAULT_KEY_FILE_VARIABLE]?.trim()
+  if (!file) return null
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new Invalid(`${VAULT_KEY_FILE_VARIABLE}: cannot read ${file} (${oneLine(err)})`)
+  }
+  return { key: parseSecretKey(text, `The vault key in ${file}`), source: VAULT_KEY_FILE_VARIABLE }
 }
 
 const URLSAFE_B64 = /^[A-Za-z0-9_-]+$/

@@ -1,7 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { Corrupt, Unavailable } from '../base/errors'
-import type { Store } from '../store/store'
-import type { StoreData } from '../store/schema'
+import type { Store, StoreOps, VaultMeta } from '../store/backend'
 import { decryptFernet, encryptFernet } from './fernet'
 import { KEYCHAIN_FIXES, type Keychain } from './keychain'
 import { deriveSubkey } from './subkeys'
@@ -24,15 +23,6 @@ export interface VaultOptions {
 /** The keychain account that holds one store's master key. */
 export function keychainAccount(vaultId: string): string {
   return `vault-key:${vaultId}`
-}
-
-function holdsSecrets(data: StoreData): boolean {
-  return (
-    data.vault_check !== null ||
-    data.api_keys.length > 0 ||
-    data.variables.length > 0 ||
-    data.users.some((u) => u.store_api_key !== null)
-  )
 }
 
 /**
@@ -63,22 +53,30 @@ export class Vault {
    */
   static async open({ store, keychain, env = process.env }: VaultOptions): Promise<Vault> {
     const fromEnv = vaultKeyFromEnv(env)
-    const find = (data: StoreData): Promise<Vault> =>
+    const where = store.location.where
+    if (store.location.kind === 'postgres' && !fromEnv) {
+      throw new Unavailable(
+        `The team store ${where} needs the same vault key on every server: set FLOWKEYS_SECRET_KEY or FLOWKEYS_SECRET_KEY_FILE (the OS keychain serves the local store only).`
+      )
+    }
+    const find = (meta: VaultMeta, ops: StoreOps): Promise<Vault> =>
       fromEnv
         ? Promise.resolve(Vault.fromMasterKey(fromEnv.key, fromEnv.source))
-        : Vault.fromKeychain(keychain, data, store.file)
+        : Vault.fromKeychain(keychain, meta, ops, where)
     // An initialised store only needs its check opened: no lock, no write (read-only commands stay read-only).
-    const current = store.read()
+    const current = await store.vaultMeta()
     if (current.vault_id && current.vault_check) {
-      const v = await find(current)
-      v.assertOpens(current.vault_check, store.file)
+      const v = await find(current, store)
+      v.assertOpens(current.vault_check, where)
       return v
     }
-    return store.update(async (data) => {
-      data.vault_id ??= randomUUID()
-      const v = await find(data)
-      if (data.vault_check === null) data.vault_check = v.encrypt(CHECK_TEXT)
-      else v.assertOpens(data.vault_check, store.file)
+    return store.transaction(async (tx) => {
+      const meta = await tx.vaultMeta()
+      meta.vault_id ??= randomUUID()
+      const v = await find(meta, tx)
+      if (meta.vault_check === null) meta.vault_check = v.encrypt(CHECK_TEXT)
+      else v.assertOpens(meta.vault_check, where)
+      await tx.setVaultMeta(meta)
       return v
     })
   }
@@ -91,8 +89,13 @@ export class Vault {
     )
   }
 
-  private static async fromKeychain(keychain: Keychain, data: StoreData, file: string): Promise<Vault> {
-    const account = keychainAccount(data.vault_id as string)
+  private static async fromKeychain(
+    keychain: Keychain,
+    meta: VaultMeta,
+    ops: StoreOps,
+    file: string
+  ): Promise<Vault> {
+    const account = keychainAccount(meta.vault_id as string)
     let stored: string | null
     try {
       stored = await keychain.get(account)
@@ -105,7 +108,7 @@ export class Vault {
       throw err
     }
     if (stored !== null) return Vault.fromMasterKey(decodeVaultKey(stored), 'keychain')
-    if (holdsSecrets(data)) {
+    if (await ops.holdsSecrets()) {
       throw new Corrupt(
         `The OS keychain has no vault key for ${file}, which holds secrets sealed with one. ` +
           'Refusing to create a new key that would make them unreadable: restore the key to the keychain or set FLOWKEYS_SECRET_KEY to it.'

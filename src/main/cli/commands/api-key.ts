@@ -47,7 +47,7 @@ export function registerApiKey(program: Command, io: CliIO): void {
     .addHelpText('after', EXAMPLES)
     .action((options: ApiKeyOptions, command: Command) =>
       withCore(io, command, async (core, actor) => {
-        const user = options.user ? resolveUser(core, options.user) : core.users.get(actor.id)
+        const user = options.user ? await resolveUser(core, options.user) : await core.users.get(actor.id)
         const expiresAt =
           options.expiresIn === undefined ? null : new Date(Date.now() + options.expiresIn).toISOString()
         const { key, api_key } = await core.keys.create(

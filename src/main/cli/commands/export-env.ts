@@ -47,13 +47,13 @@ export function registerExportEnv(program: Command, io: CliIO): void {
     .addHelpText('after', EXAMPLES)
     .action((options: ExportOptions, command: Command) => {
       if (options.force && !options.output) throw usageError('--force only applies with --output FILE')
-      return withCore(io, command, (core, actor) => {
-        const userId = targetUserId(core, actor, options.user)
-        const records = recordsByName(core, userId)
+      return withCore(io, command, async (core, actor) => {
+        const userId = await targetUserId(core, actor, options.user)
+        const records = await recordsByName(core, userId)
         if (options.names) requireNames(records, options.names, 'Nothing was exported.')
-        const text = exportEnv(core.variables, userId, options.names)
+        const text = await exportEnv(core.variables, userId, options.names)
         const count = options.names?.length ?? [...records.keys()].filter((n) => !isHiddenName(n)).length
-        const who = usernames(core).get(userId) ?? userId
+        const who = (await usernames(core)).get(userId) ?? userId
         if (!options.output) {
           if (io.stdoutIsTTY) {
             io.err(

@@ -181,12 +181,12 @@ export function registerImportEnv(program: Command, io: CliIO): void {
       const mode: Mode = options.overwrite ? 'overwrite' : options.skipExisting ? 'skip-existing' : undefined
       const dryRun = options.dryRun === true
       await withCore(io, command, async (core, actor) => {
-        const userId = targetUserId(core, actor, options.user)
-        const who = usernames(core).get(userId) ?? userId
+        const userId = await targetUserId(core, actor, options.user)
+        const who = (await usernames(core)).get(userId) ?? userId
         const importOptions: EnvImportOptions = { type: options.type, mode }
         let preview: EnvPreview
         try {
-          preview = previewEnvImport(core.variables, userId, input, importOptions)
+          preview = await previewEnvImport(core.variables, userId, input, importOptions)
         } catch (err) {
           throw asRefusal(err)
         }

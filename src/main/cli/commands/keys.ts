@@ -78,13 +78,18 @@ function safeArg(arg: string): string {
  * The keys `args` name, one per argument (duplicates removed), checked all before any is revoked: an unknown or
  * ambiguous argument throws and nothing is revoked.
  */
-function resolveKeys(core: Core, actor: Actor, args: string[], userId: string | undefined): ApiKeyRead[] {
-  const owners = usernames(core)
+async function resolveKeys(
+  core: Core,
+  actor: Actor,
+  args: string[],
+  userId: string | undefined
+): Promise<ApiKeyRead[]> {
+  const owners = await usernames(core)
   const found = new Map<string, ApiKeyRead>()
   for (const arg of args) {
-    const matches = core.keys
-      .find(actor, arg, { acrossUsers: true })
-      .filter((k) => userId === undefined || k.user_id === userId)
+    const matches = (await core.keys.find(actor, arg, { acrossUsers: true })).filter(
+      (k) => userId === undefined || k.user_id === userId
+    )
     const byId = matches.filter((k) => k.id === arg)
     const chosen = byId.length === 1 ? byId : matches
     if (chosen.length === 0) throw new CliError(`API Key not found: ${safeArg(arg)}`)
@@ -121,13 +126,13 @@ Examples:
     .option('--json', 'print the keys as JSON')
     .addHelpText('after', LIST_EXAMPLES)
     .action((options: ListOptions, command: Command) =>
-      withCore(io, command, (core, actor) => {
+      withCore(io, command, async (core, actor) => {
         const list = options.user
-          ? core.keys.list(actor, resolveUser(core, options.user).id).api_keys
-          : core.keys.listAll(actor)
+          ? (await core.keys.list(actor, (await resolveUser(core, options.user)).id)).api_keys
+          : await core.keys.listAll(actor)
         if (options.json) io.out(json(list))
         else if (list.length === 0) io.out('No API keys.')
-        else io.out(keyTable(list, options.user ? null : usernames(core)))
+        else io.out(keyTable(list, options.user ? null : await usernames(core)))
       })
     )
 
@@ -139,9 +144,9 @@ Examples:
     .addHelpText('after', REVOKE_EXAMPLES)
     .action((args: string[], options: RevokeOptions, command: Command) =>
       withCore(io, command, async (core, actor) => {
-        const userId = options.user ? resolveUser(core, options.user).id : undefined
-        const owners = usernames(core)
-        const keys = resolveKeys(core, actor, args, userId)
+        const userId = options.user ? (await resolveUser(core, options.user)).id : undefined
+        const owners = await usernames(core)
+        const keys = await resolveKeys(core, actor, args, userId)
         await core.keys.revokeMany(
           actor,
           keys.map((k) => k.id),

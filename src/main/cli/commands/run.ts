@@ -68,8 +68,8 @@ interface Injection {
 }
 
 /** The user's variables as environment variables: privileged reads, done before the command starts. */
-function injection(core: Core, userId: string, only: string[] | undefined): Injection {
-  const records = recordsByName(core, userId)
+async function injection(core: Core, userId: string, only: string[] | undefined): Promise<Injection> {
+  const records = await recordsByName(core, userId)
   if (only) requireNames(records, only, 'Nothing was run.')
   const names = only ?? [...records.keys()].filter((n) => !isHiddenName(n)).sort()
   const env: Record<string, string> = {}
@@ -79,7 +79,7 @@ function injection(core: Core, userId: string, only: string[] | undefined): Inje
       skipped.push(name)
       continue
     }
-    const { value } = core.variables.get(userId, name)
+    const { value } = await core.variables.get(userId, name)
     // The OS cannot hold a NUL in an environment variable.
     if (value.includes('\u0000')) skipped.push(name)
     else env[name] = value
@@ -170,8 +170,8 @@ export function registerRun(program: Command, io: CliIO): void {
     .addHelpText('after', EXAMPLES)
     .action(async (args: string[], options: RunOptions, command: Command) => {
       const argv = commandAfterDashes(command, args)
-      const { env, skipped } = await withCore(io, command, (core, actor) =>
-        injection(core, targetUserId(core, actor, options.user), options.only)
+      const { env, skipped } = await withCore(io, command, async (core, actor) =>
+        injection(core, await targetUserId(core, actor, options.user), options.only)
       )
       if (skipped.length > 0) {
         io.err(

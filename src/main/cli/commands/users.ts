@@ -107,8 +107,8 @@ Examples:
     .option('--json', 'print the users as JSON (Langflow UserRead objects)')
     .addHelpText('after', '\nExamples:\n  $ flowkeys users list\n  $ flowkeys users list --json')
     .action((options: { json?: boolean }, command: Command) =>
-      withCore(io, command, (core, actor) => {
-        const list = core.users.list(actor, { limit: Number.MAX_SAFE_INTEGER }).users
+      withCore(io, command, async (core, actor) => {
+        const list = (await core.users.list(actor, { limit: Number.MAX_SAFE_INTEGER })).users
         io.out(options.json ? json(list) : userTable(list))
       })
     )
@@ -149,7 +149,7 @@ Examples:
       .addHelpText('after', `\nExample:\n  $ flowkeys users ${spec.name} alice`)
       .action((who: string, _options: unknown, command: Command) =>
         withCore(io, command, async (core, actor) => {
-          const user = await core.users.update(actor, resolveUser(core, who).id, spec.patch)
+          const user = await core.users.update(actor, (await resolveUser(core, who)).id, spec.patch)
           io.out(terminalText(`${user.username} is now ${spec.now}.`))
         })
       )
@@ -172,7 +172,7 @@ Examples:
     )
     .action((who: string, options: { passwordStdin?: boolean }, command: Command) =>
       withCore(io, command, async (core, actor) => {
-        const user = resolveUser(core, who)
+        const user = await resolveUser(core, who)
         const password = await readPassword(io, options.passwordStdin === true)
         await core.users.update(actor, user.id, { password })
         io.out(terminalText(`Password of ${user.username} changed; its sessions have ended.`))
@@ -195,11 +195,10 @@ Examples:
     )
     .action((who: string, options: { yes?: boolean }, command: Command) =>
       withCore(io, command, async (core, actor) => {
-        const user = resolveUser(core, who)
-        const data = core.store.read()
+        const user = await resolveUser(core, who)
         const holdings =
-          `${plural(data.api_keys.filter((k) => k.user_id === user.id).length, 'API key')} and ` +
-          plural(data.variables.filter((v) => v.user_id === user.id).length, 'variable')
+          `${plural((await core.store.keysOf(user.id)).length, 'API key')} and ` +
+          plural((await core.store.variablesOf(user.id)).length, 'variable')
         if (!options.yes) {
           if (!io.stdin.isTTY) throw usageError('deleting a user needs confirmation: pass --yes')
           const question = terminalText(`Delete user ${user.username} with its ${holdings}?`)

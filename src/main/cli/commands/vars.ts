@@ -97,9 +97,9 @@ Examples:
     .option('--json', 'print Langflow VariableRead objects (Credential values null)')
     .addHelpText('after', '\nExamples:\n  $ flowkeys vars list\n  $ flowkeys vars list --user alice --json')
     .action((options: UserOption & { json?: boolean }, command: Command) =>
-      withCore(io, command, (core, actor) => {
-        const userId = targetUserId(core, actor, options.user)
-        const list = core.variables.list(userId)
+      withCore(io, command, async (core, actor) => {
+        const userId = await targetUserId(core, actor, options.user)
+        const list = await core.variables.list(userId)
         if (options.json) {
           io.out(json(list))
           return
@@ -108,7 +108,7 @@ Examples:
           io.out('No variables.')
           return
         }
-        const records = recordsByName(core, userId)
+        const records = await recordsByName(core, userId)
         const now = new Date()
         const rows = list
           .map((v) => ({ read: v, record: records.get(v.name)! }))
@@ -142,8 +142,8 @@ Examples:
         )
       }
       return withCore(io, command, async (core, actor) => {
-        const userId = targetUserId(core, actor, options.user)
-        const existing = recordsByName(core, userId).get(name)
+        const userId = await targetUserId(core, actor, options.user)
+        const existing = (await recordsByName(core, userId)).get(name)
         const value = await readValue(io, name, options.valueStdin === true)
         if (existing) {
           const updated = await core.variables.update(userId, existing.id, {
@@ -174,9 +174,9 @@ Examples:
       '\nExamples:\n  $ flowkeys vars get OPENAI_API_KEY\n  $ export OPENAI_API_KEY="$(flowkeys vars get OPENAI_API_KEY)"'
     )
     .action((name: string, options: UserOption, command: Command) =>
-      withCore(io, command, (core, actor) => {
-        const userId = targetUserId(core, actor, options.user)
-        io.out(core.variables.get(userId, name).value)
+      withCore(io, command, async (core, actor) => {
+        const userId = await targetUserId(core, actor, options.user)
+        io.out((await core.variables.get(userId, name)).value)
       })
     )
 
@@ -197,9 +197,9 @@ Examples:
     )
     .action((names: string[], options: UserOption & { yes?: boolean }, command: Command) =>
       withCore(io, command, async (core, actor) => {
-        const userId = targetUserId(core, actor, options.user)
+        const userId = await targetUserId(core, actor, options.user)
         const unique = [...new Set(names)]
-        const records = recordsByName(core, userId)
+        const records = await recordsByName(core, userId)
         requireNames(records, unique, 'Nothing was deleted.')
         if (!options.yes) {
           if (!io.stdin.isTTY) throw usageError('deleting variables needs confirmation: pass --yes')

@@ -1,5 +1,5 @@
 import cookie from '@fastify/cookie'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthService, Credentials, Principal } from '../../auth/service'
 import { type ErrorDetail, isFlowKeysError } from '../../base/errors'
@@ -24,13 +24,8 @@ const API_KEY_NAME = 'x-api-key'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /**
-     * Authenticates the request (see authPlugin); throws the contract's 401/403/429. Synchronous on the API-key
-     * path (await it inside a try, or use the hooks below).
-     */
-    authenticateRequest(request: FastifyRequest): Principal | Promise<Principal>
-    /** Runs `run` once the store was checked after the request arrived (authPlugin's `afterCheck`). */
-    afterStoreCheck(run: () => void): void
+    /** Authenticates the request (see authPlugin); rejects with the contract's 401/403/429. */
+    authenticateRequest(request: FastifyRequest): Promise<Principal>
   }
   interface FastifyRequest {
     /** Set by requireUser/requireSuperuser/optionalUser once the caller is known. */
@@ -102,8 +97,6 @@ function failedKey(err: unknown): boolean {
   return detail?.failedKey === true
 }
 
-type MaybePromise<T> = T | Promise<T>
-
 /**
  * The client a request counts against in the limiters: every loopback address is one client (127.0.0.1, 127.0.1.5
  * and ::1 are the same machine, so spreading guesses over them gains nothing); any other address is its own.
@@ -115,39 +108,22 @@ export function clientOf(request: FastifyRequest): string {
 /**
  * Runs a password attempt under the client's failed-authentication limit: refused with 429 once the client used up
  * its failures, even with the right password (serving it would let guessing go on at full speed), and a failure
- * (as `isFailure` judges the thrown error) is counted. Synchronous when `attempt` is.
+ * (as `isFailure` judges the thrown error) is counted.
  */
-export function limitFailures<T>(
+export async function limitFailures<T>(
   request: FastifyRequest,
-  attempt: () => MaybePromise<T>,
+  attempt: () => Promise<T>,
   isFailure: (err: unknown) => boolean
-): MaybePromise<T> {
+): Promise<T> {
   const limiter = request.server.failureLimiter
   const client = clientOf(request)
   limiter.check(client)
-  return onFailure(attempt, (err) => {
+  try {
+    return await attempt()
+  } catch (err) {
     if (isFailure(err)) limiter.recordFailure(client)
-  })
-}
-
-/** Runs `attempt`, calling `failed` with what it throws or rejects with before passing that on. */
-function onFailure<T>(attempt: () => MaybePromise<T>, failed: (err: unknown) => void): MaybePromise<T> {
-  const rethrow = (err: unknown): never => {
-    failed(err)
     throw err
   }
-  let result: MaybePromise<T>
-  try {
-    result = attempt()
-  } catch (err) {
-    return rethrow(err)
-  }
-  return result instanceof Promise ? result.catch(rethrow) : result
-}
-
-/** Applies `fn` to a value now, or to a promise's value when it comes: a synchronous path stays synchronous. */
-function then<T, U>(value: MaybePromise<T>, fn: (value: T) => U): MaybePromise<U> {
-  return value instanceof Promise ? value.then(fn) : fn(value)
 }
 
 /**
@@ -155,32 +131,33 @@ function then<T, U>(value: MaybePromise<T>, fn: (value: T) => U): MaybePromise<U
  * never lock the owner out (a key is 256 random bits: the limit only slows a noisy client down); a wrong one
  * counts toward the client's limit, and once that is used up the answer is 429 instead of 403.
  */
-function checkKey(request: FastifyRequest, attempt: () => MaybePromise<Principal>): MaybePromise<Principal> {
-  return onFailure(attempt, (err) => {
-    if (!failedKey(err)) return
-    const limiter = request.server.failureLimiter
-    const client = clientOf(request)
-    limiter.check(client)
-    limiter.recordFailure(client)
-  })
+async function checkKey(request: FastifyRequest, attempt: () => Promise<Principal>): Promise<Principal> {
+  try {
+    return await attempt()
+  } catch (err) {
+    if (failedKey(err)) {
+      const limiter = request.server.failureLimiter
+      const client = clientOf(request)
+      limiter.check(client)
+      limiter.recordFailure(client)
+    }
+    throw err
+  }
 }
 
-function authenticate(
+async function authenticate(
   auth: Pick<AuthService, 'authenticate'>,
   request: FastifyRequest
-): MaybePromise<Principal> {
+): Promise<Principal> {
   const credentials = presentedCredentials(request)
   const tokenFirst = !!(credentials.bearer || credentials.cookieToken)
   // Only a presented key is a guess worth limiting; a token is checked alone (and cannot be guessed).
-  const principal =
-    credentials.apiKey && !tokenFirst
-      ? checkKey(request, () => auth.authenticate(credentials))
-      : auth.authenticate(credentials)
-  return then(principal, (known) => {
-    request.principal = known
-    request.logActor = logActorOf(known)
-    return known
-  })
+  const principal = await (credentials.apiKey && !tokenFirst
+    ? checkKey(request, () => auth.authenticate(credentials))
+    : auth.authenticate(credentials))
+  request.principal = principal
+  request.logActor = logActorOf(principal)
+  return principal
 }
 
 /** The access log's view of a principal, made once per principal (an API key's is shared by its requests). */
@@ -201,78 +178,27 @@ function logActorOf(principal: Principal): LogActor {
 
 /**
  * Registers the authenticator at the root, for every route family after it. Must come before the families that
- * use requireUser/requireSuperuser/optionalUser. `afterCheck` (the core's Store.afterCheck) runs its callback
- * once the store file was checked after the call: a guard waits for it, so a key revoked by another process is
- * refused from the next request on, with one check for all the requests that arrived together. Without it,
- * guards run at once.
+ * use requireUser/requireSuperuser/optionalUser.
  */
-export function authPlugin(
-  auth: Pick<AuthService, 'authenticate'>,
-  afterCheck: (run: () => void) => void = (run) => run()
-): RoutePlugin {
+export function authPlugin(auth: Pick<AuthService, 'authenticate'>): RoutePlugin {
   // Not encapsulated: the decorations reach the sibling route families. It sets request.logActor.
   return fp(
     async (app) => {
       app.decorateRequest('principal', null)
       app.decorate('authenticateRequest', (request: FastifyRequest) => authenticate(auth, request))
-      app.decorate('afterStoreCheck', afterCheck)
     },
     { name: 'flowkeys-auth', fastify: '5.x', dependencies: ['flowkeys-access-log'] }
   )
 }
 
-type HookDone = (err?: Error) => void
-
-/**
- * Runs a guard as a callback-style hook: the API-key path is synchronous, and an async hook would cost a promise
- * on every request. A throw or a rejection becomes the hook's error (the contract's 401/403/429).
- */
-function guard(
-  check: (request: FastifyRequest) => MaybePromise<unknown>,
-  request: FastifyRequest,
-  done: HookDone
-): void {
-  let result: MaybePromise<unknown>
-  try {
-    result = check(request)
-  } catch (err) {
-    done(err as Error)
-    return
-  }
-  if (result instanceof Promise) result.then(() => done(), done)
-  else done()
-}
-
-/** guard(), once the store was checked after the request arrived. */
-function guardAfterCheck(
-  request: FastifyRequest,
-  check: (request: FastifyRequest) => MaybePromise<unknown>,
-  done: HookDone
-): void {
-  request.server.afterStoreCheck(() => guard(check, request, done))
-}
-
-// The checks are module functions taking the request, not closures made per request: the key server's
-// hot path allocates as little as it can.
-const authenticated = (request: FastifyRequest): MaybePromise<Principal> =>
-  request.server.authenticateRequest(request)
-
-const authenticatedSuperuser = (request: FastifyRequest): MaybePromise<unknown> =>
-  then(request.server.authenticateRequest(request), (principal) =>
-    requireSuperuserActor(actorFrom(principal))
-  )
-
-const authenticatedIfPresented = (request: FastifyRequest): MaybePromise<unknown> =>
-  presentsCredentials(presentedCredentials(request)) ? request.server.authenticateRequest(request) : undefined
-
 /** preValidation hook: the caller must be an active user (Langflow's CurrentActiveUser). */
-export function requireUser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
-  guardAfterCheck(request, authenticated, done)
+export async function requireUser(request: FastifyRequest): Promise<void> {
+  await request.server.authenticateRequest(request)
 }
 
 /** preValidation hook: the caller must be an active superuser (Langflow's get_current_active_superuser). */
-export function requireSuperuser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
-  guardAfterCheck(request, authenticatedSuperuser, done)
+export async function requireSuperuser(request: FastifyRequest): Promise<void> {
+  requireSuperuserActor(actorFrom(await request.server.authenticateRequest(request)))
 }
 
 /**
@@ -280,8 +206,8 @@ export function requireSuperuser(request: FastifyRequest, _reply: FastifyReply, 
  * creation): without any credential the route runs anonymously (`request.principal` stays null); a credential
  * that is presented must be valid, it is never silently ignored.
  */
-export function optionalUser(request: FastifyRequest, _reply: FastifyReply, done: HookDone): void {
-  guardAfterCheck(request, authenticatedIfPresented, done)
+export async function optionalUser(request: FastifyRequest): Promise<void> {
+  if (presentsCredentials(presentedCredentials(request))) await request.server.authenticateRequest(request)
 }
 
 /** The caller of a route guarded by requireUser/requireSuperuser (or optionalUser, when it found one). */

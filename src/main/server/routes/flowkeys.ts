@@ -125,7 +125,7 @@ export function flowkeysRoutes(
         const principal = principalOf(request)
         const { name } = request.params
         try {
-          const found = core.variables.get(principal.user.id, name)
+          const found = await core.variables.get(principal.user.id, name)
           record(principal, name, 'served')
           return found
         } catch (err) {
@@ -159,7 +159,7 @@ export function flowkeysRoutes(
         const result = resolveFlowCredentials({
           flow: request.body.flow,
           tweaks: request.body.tweaks,
-          lookup: core.variables.lookupFor(principal.user.id),
+          lookup: await core.variables.lookupFor(principal.user.id),
           // Only the machine owner's account may be served from the environment (core.environmentFor).
           env: core.environmentFor(actorOf(request)),
           fallbackToEnv: core.settings.fallbackToEnvVar,

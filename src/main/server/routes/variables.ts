@@ -77,9 +77,8 @@ export function variableRoutes(core: Pick<Core, 'variables'>): RoutePlugin {
           response: { 200: z.array(VariableReadSchema).readonly() }
         }
       },
-      // Synchronous, as the core's listing is: no promise on the key server's most frequent request.
-      (request, reply) => {
-        const listing = core.variables.list(principalOf(request).user.id)
+      async (request, reply) => {
+        const listing = await core.variables.list(principalOf(request).user.id)
         return sendListing(reply, VariableReadSchema, listing, listing)
       }
     )

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { AppSettingsUpdate, describeIssues, type ServerProblem } from '@shared/ipc'
+import { AppSettingsUpdate, describeIssues, type ServerProblem, type StoreLocationView } from '@shared/ipc'
 import { CopyButton } from '../components/CopyButton'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Icon } from '../components/Icon'
@@ -23,10 +23,11 @@ function statusTone(status: number): string {
 }
 
 export function ServerPage(): ReactElement {
-  const { status, settings, log, problems, busy, error } = useServer(
+  const { status, settings, store, log, problems, busy, error } = useServer(
     useShallow((s) => ({
       status: s.status,
       settings: s.settings,
+      store: s.store,
       log: s.log,
       problems: s.problems,
       busy: s.busy,
@@ -97,6 +98,7 @@ export function ServerPage(): ReactElement {
               <CopyButton text={baseUrl} what="Copy the base URL" />
             </div>
           </div>
+          {store && <StoreLocation store={store} />}
           {settings && <ServerSettings key={`${settings.serverPort}:${settings.autostart}`} />}
         </div>
 
@@ -168,6 +170,30 @@ export function ServerPage(): ReactElement {
         )}
       </div>
     </section>
+  )
+}
+
+const STORE_KIND_LABELS: Record<StoreLocationView['kind'], string> = {
+  file: 'JSON file',
+  postgres: 'PostgreSQL'
+}
+
+/** Which store the core uses: "Store: JSON file" or "Store: PostgreSQL (team store)", then where it is. */
+function StoreLocation({ store }: { store: StoreLocationView }): ReactElement {
+  const team = store.kind === 'postgres'
+  return (
+    <div className="field" role="group" aria-labelledby="store-label" data-testid="store-location">
+      <span className="field__label" id="store-label">
+        Store: <span data-testid="store-kind">{STORE_KIND_LABELS[store.kind]}</span>
+        {team && <span className="muted"> (team store)</span>}
+      </span>
+      <div className="secret-box secret-box--plain">
+        <code className="secret-box__value" data-testid="store-where">
+          {store.where}
+        </code>
+        <CopyButton text={store.where} what={team ? 'Copy the database' : 'Copy the file path'} />
+      </div>
+    </div>
   )
 }
 

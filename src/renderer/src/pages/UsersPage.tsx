@@ -11,6 +11,7 @@ import { formatDate, formatRelative } from '../lib/format'
 import { messageOf } from '../lib/ipc'
 import { useUi } from '../stores/ui'
 import { useUsers } from '../stores/users'
+import { EditUserDialog, ResetPasswordDialog } from './EditUserDialog'
 
 export function UsersPage(): ReactElement {
   const me = useUi((s) => s.me)
@@ -18,6 +19,11 @@ export function UsersPage(): ReactElement {
   const { users, loaded, error, load, setActive, setSuperuser, remove } = useUsers()
   const [adding, setAdding] = useState(false)
   const [deleting, setDeleting] = useState<UserView | null>(null)
+  // Ids, not snapshots: the dialogs show the row as it is now. The password dialog opens over the edit one.
+  const [editingId, setEditingId] = useState<string | null>(null)
+  const [resettingId, setResettingId] = useState<string | null>(null)
+  const editing = users.find((u) => u.id === editingId)
+  const resetting = users.find((u) => u.id === resettingId)
 
   useEffect(() => {
     if (me?.is_superuser) void load()
@@ -59,7 +65,7 @@ export function UsersPage(): ReactElement {
       {loaded && users.length === 0 && !error ? (
         <EmptyState icon="users" title="No users" />
       ) : (
-        <div className="table-card">
+        <div className="table-card table-card--scroll">
           <table className="data-table" aria-label="Users">
             <thead>
               <tr>
@@ -68,7 +74,7 @@ export function UsersPage(): ReactElement {
                 <th scope="col">Status</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last login</th>
-                <th scope="col">
+                <th scope="col" className="sticky-end">
                   <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
@@ -99,7 +105,7 @@ export function UsersPage(): ReactElement {
                     </td>
                     <td>{formatDate(user.create_at)}</td>
                     <td>{formatRelative(user.last_login_at)}</td>
-                    <td className="row-actions">
+                    <td className="row-actions sticky-end">
                       <button
                         type="button"
                         className="button button--small"
@@ -128,6 +134,15 @@ export function UsersPage(): ReactElement {
                       </button>
                       <button
                         type="button"
+                        className="icon-button"
+                        aria-label={`Edit ${user.username}`}
+                        title="Edit or reset password"
+                        onClick={() => setEditingId(user.id)}
+                      >
+                        <Icon name="edit" />
+                      </button>
+                      <button
+                        type="button"
                         className="icon-button icon-button--danger"
                         aria-label={`Delete ${user.username}`}
                         disabled={self}
@@ -144,6 +159,15 @@ export function UsersPage(): ReactElement {
         </div>
       )}
       {adding && <AddUserDialog onClose={() => setAdding(false)} />}
+      {editing && (
+        <EditUserDialog
+          user={editing}
+          self={editing.id === me.id}
+          onResetPassword={() => setResettingId(editing.id)}
+          onClose={() => setEditingId(null)}
+        />
+      )}
+      {resetting && <ResetPasswordDialog user={resetting} onClose={() => setResettingId(null)} />}
       {deleting && (
         <ConfirmDialog
           title={`Delete ${deleting.username}?`}

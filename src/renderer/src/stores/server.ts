@@ -1,10 +1,19 @@
 import { create } from 'zustand'
-import type { AccessLogEntry, AppSettings, RequestOf, ServerProblem, ServerStatus } from '@shared/ipc'
+import type {
+  AccessLogEntry,
+  AppSettings,
+  RequestOf,
+  ServerProblem,
+  ServerStatus,
+  StoreLocationView
+} from '@shared/ipc'
 import { api, call, messageOf } from '../lib/ipc'
 
 interface ServerState {
   status: ServerStatus | null
   settings: AppSettings | null
+  /** Which store the core uses (it does not change while the app runs). */
+  store: StoreLocationView | null
   log: AccessLogEntry[]
   /** The server's errors and warnings, newest first (also in server.log in the data folder). */
   problems: ServerProblem[]
@@ -22,19 +31,21 @@ const PROBLEMS_SHOWN = 20
 export const useServer = create<ServerState>()((set, get) => ({
   status: null,
   settings: null,
+  store: null,
   log: [],
   problems: [],
   busy: false,
   error: null,
   async load() {
     try {
-      const [status, settings, log, problems] = await Promise.all([
+      const [status, settings, store, log, problems] = await Promise.all([
         call(api().server.status()),
         call(api().app.settings()),
+        call(api().app.store()),
         call(api().server.accessLog({ limit: 100 })),
         call(api().server.errors({ limit: PROBLEMS_SHOWN }))
       ])
-      set({ status, settings, log, problems, error: null })
+      set({ status, settings, store, log, problems, error: null })
     } catch (error) {
       set({ error: messageOf(error) })
     }

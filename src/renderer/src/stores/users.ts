@@ -10,6 +10,9 @@ interface UsersState {
   add(input: RequestOf<'users:add'>): Promise<UserView>
   setActive(id: string, is_active: boolean): Promise<void>
   setSuperuser(id: string, is_superuser: boolean): Promise<void>
+  update(input: RequestOf<'users:update'>): Promise<UserView>
+  /** Sets another user's password (a superuser's reset); the password is not kept here. */
+  setPassword(id: string, password: string): Promise<void>
   remove(id: string): Promise<void>
 }
 
@@ -38,6 +41,14 @@ export const useUsers = create<UsersState>()((set, get) => {
     },
     async setSuperuser(id, is_superuser) {
       replace(await call(api().users.setSuperuser({ id, is_superuser })))
+    },
+    async update(input) {
+      const user = await call(api().users.update(input))
+      replace(user)
+      return user
+    },
+    async setPassword(id, password) {
+      replace(await call(api().users.setPassword({ id, password })))
     },
     async remove(id) {
       await call(api().users.delete({ id }))

@@ -108,10 +108,10 @@ export interface StoreOptions {
 }
 
 /**
- * The JSON store shared by the app, the CLI and the server. Reads are served from memory and re-read when the
- * file changed on disk (another process wrote it); every write is a locked read-modify-write of fresh data.
+ * The JSON store's file, shared by the app, the CLI and the server. Reads are served from memory and re-read when
+ * the file changed on disk (another process wrote it); every write is a locked read-modify-write of fresh data.
  */
-export class Store {
+export class DataFile {
   readonly file: string
   /** Increases each time the in-memory data is replaced, so caches derived from it know when to rebuild. */
   generation = 0
@@ -125,7 +125,6 @@ export class Store {
   private stamp: Stamp = null
   /** False when memory may differ from the file whatever the stamps say (a callback failed midway). */
   private known = false
-  private readonly listeners = new Set<(data: StoreData) => void>()
 
   private constructor(
     readonly dataDir: string,
@@ -138,9 +137,9 @@ export class Store {
   }
 
   /** Opens (without creating) the store in `dataDir`; a broken file throws `Corrupt` here, at once. */
-  static open(dataDir: string, options: StoreOptions = {}): Store {
+  static open(dataDir: string, options: StoreOptions = {}): DataFile {
     ensureDataDir(dataDir)
-    const store = new Store(dataDir, options)
+    const store = new DataFile(dataDir, options)
     store.reload()
     return store
   }
@@ -228,7 +227,7 @@ export class Store {
    * it is given; if it throws (or rejects), nothing is written. Keep it short: other processes wait meanwhile.
    * It may be async only where it must wait on something outside the store (the keychain, at first start).
    */
-  async update<T>(fn: (data: StoreData) => T | Promise<T>): Promise<T> {
+  async update<T>(fn: (data: StoreData) => T | Promise<T>, changed: () => boolean = () => true): Promise<T> {
     return this.lock.with(async () => {
       removeStaleTemps(this.file)
       // Under the lock no other process writes. What is in memory is current when the file still holds the
@@ -244,6 +243,8 @@ export class Store {
         this.known = false
         throw err
       }
+      // `changed` says fn left the data as it was (an import that changes nothing): the file is not rewritten.
+      if (!changed()) return result
       this.data.write_id = randomBytes(16).toString('hex')
       const started = performance.now()
       this.adapter.write(this.data)
@@ -251,15 +252,8 @@ export class Store {
       this.stamp = stampOf(this.file)
       this.known = true
       this.generation++
-      for (const listener of this.listeners) listener(this.data)
       return result
     })
-  }
-
-  /** Called after every write made by this process (not for other processes' writes: see `read`). */
-  onWrite(listener: (data: StoreData) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
   }
 
   private reload(): void {

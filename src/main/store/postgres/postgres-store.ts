@@ -1,0 +1,207 @@
+import pg from 'pg'
+import { FlowKeysError } from '../../base/errors'
+import type { KeyOwner, Store, StoreLocation, StoreOps, UsageCount } from '../backend'
+import type { StoreData } from '../schema'
+import { storeError, unavailable } from './errors'
+import { migrate, WRITE_LOCK } from './migrations'
+import { PgOps, type Query } from './ops'
+import { describeDatabase, parseDatabaseUrl } from './url'
+
+export interface PostgresStoreOptions {
+  /** Connections kept by this process (default 10). */
+  poolSize?: number
+}
+
+type Method = {
+  [K in keyof StoreOps]: StoreOps[K] extends (...args: never[]) => Promise<unknown> ? K : never
+}[keyof StoreOps]
+
+function queryOn(db: pg.Pool | pg.PoolClient): Query {
+  return (text, values) => db.query<Record<string, unknown>>(text, values)
+}
+
+/**
+ * A team's store in PostgreSQL (FLOWKEYS_DATABASE_URL), shared by several key servers. Every write transaction
+ * holds one advisory lock, the cross-server counterpart of the file store's lock; reads never wait for it.
+ */
+class PostgresStore implements Store {
+  readonly location: StoreLocation
+  lastWriteMs = 0
+  private readonly reads: PgOps
+  private closed = false
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+    private readonly where: string
+  ) {
+    this.location = { kind: 'postgres', where }
+    this.reads = new PgOps(queryOn(pool), false, this.fail)
+  }
+
+  private readonly fail = (err: unknown): unknown => storeError(err, this.where, this.url)
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect()
+    } catch (err) {
+      throw this.fail(err)
+    }
+  }
+
+  /**
+   * One write transaction at a time in this process: they would all wait on the advisory lock anyway, each
+   * holding a pooled connection that the reads (the key server's hot path) need.
+   */
+  private turn: Promise<void> = Promise.resolve()
+
+  async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
+    const previous = this.turn
+    let done!: () => void
+    this.turn = new Promise<void>((resolve) => (done = resolve))
+    await previous
+    try {
+      return await this.transactionNow(fn)
+    } finally {
+      done()
+    }
+  }
+
+  private async transactionNow<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
+    const client = await this.connect()
+    const started = performance.now()
+    const tx = new PgOps(queryOn(client), true, this.fail)
+    let broken: Error | undefined
+    try {
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`)
+      const result = await fn(tx)
+      await client.query('COMMIT')
+      this.lastWriteMs = performance.now() - started
+      return result
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken = e
+      })
+      throw this.fail(err)
+    } finally {
+      tx.end()
+      // A connection that could not roll back is dropped, not handed to the next caller mid-transaction.
+      client.release(broken ?? false)
+    }
+  }
+
+  /** Reads run on any pooled connection, each in its own snapshot. */
+  private read<K extends Method>(name: K): StoreOps[K] {
+    return ((...args: never[]) =>
+      (this.reads[name] as (...a: never[]) => Promise<unknown>)(...args)) as StoreOps[K]
+  }
+
+  /** A write called on its own is a transaction of its own: all of its rows or none, under the write lock. */
+  private write<K extends Method>(name: K): StoreOps[K] {
+    return ((...args: never[]) =>
+      this.transaction((tx) => (tx[name] as (...a: never[]) => Promise<unknown>)(...args))) as StoreOps[K]
+  }
+
+  vaultMeta = this.read('vaultMeta')
+  holdsSecrets = this.read('holdsSecrets')
+  userById = this.read('userById')
+  userByUsername = this.read('userByUsername')
+  listUsers = this.read('listUsers')
+  keyById = this.read('keyById')
+  keysOf = this.read('keysOf')
+  variablesOf = this.read('variablesOf')
+  variableById = this.read('variableById')
+  variableByName = this.read('variableByName')
+
+  setVaultMeta = this.write('setVaultMeta')
+  insertUser = this.write('insertUser')
+  saveUser = this.write('saveUser')
+  deleteUser = this.write('deleteUser')
+  insertKey = this.write('insertKey')
+  deleteKeys = this.write('deleteKeys')
+  insertVariables = this.write('insertVariables')
+  saveVariables = this.write('saveVariables')
+  deleteVariables = this.write('deleteVariables')
+  replaceAll = this.write('replaceAll')
+
+  /** No cache: a key revoked through another server is refused from the next request on. */
+  keyByHash(hash: string): Promise<KeyOwner | null> {
+    return this.reads.keyByHash(hash)
+  }
+
+  /** One statement, without the write lock: the counts add to the row as it is then, so none is lost. */
+  async addUsage(counts: ReadonlyMap<string, UsageCount>): Promise<void> {
+    if (counts.size === 0) return
+    const started = performance.now()
+    await this.reads.addUsage(counts)
+    this.lastWriteMs = performance.now() - started
+  }
+
+  /** Every table read in one snapshot, without the write lock. */
+  async exportAll(): Promise<StoreData> {
+    const client = await this.connect()
+    const tx = new PgOps(queryOn(client), true, this.fail)
+    let broken: Error | undefined
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      const data = await tx.exportAll()
+      await client.query('COMMIT')
+      return data
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken = e
+      })
+      throw this.fail(err)
+    } finally {
+      tx.end()
+      client.release(broken ?? false)
+    }
+  }
+
+  async check(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1')
+    } catch (err) {
+      throw unavailable(err, this.where, this.url)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.pool.end()
+  }
+}
+
+/**
+ * Opens the store in the PostgreSQL database `url` names (`postgresql://` or `postgres://`), creating or updating
+ * its tables first. A URL of another kind is Invalid; a database that cannot be reached is Unavailable, and one
+ * written by a newer FlowKeys is Corrupt. No message holds the password.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const connectionString = url.trim()
+  parseDatabaseUrl(connectionString)
+  const where = describeDatabase(connectionString)
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    application_name: 'flowkeys'
+  })
+  // An idle connection the server dropped (a restart): the pool discards it and the next query opens another.
+  pool.on('error', () => undefined)
+  try {
+    const client = await pool.connect()
+    try {
+      await migrate(client, where)
+    } finally {
+      // Ended, not pooled: whatever session lock the migration held goes with it.
+      client.release(true)
+    }
+  } catch (err) {
+    await pool.end().catch(() => undefined)
+    throw err instanceof FlowKeysError ? err : unavailable(err, where, connectionString)
+  }
+  return new PostgresStore(pool, connectionString, where)
+}
