@@ -6,6 +6,7 @@ import { importEnv } from './import-env'
 import { instructions } from './instructions'
 import { keyScaling } from './keys'
 import { memory } from './memory'
+import { postgresStore } from './postgres'
 import { renderReport } from './report'
 import { startup } from './startup'
 import { throughput } from './throughput'
@@ -20,7 +21,8 @@ const BENCHMARKS: { name: string; title: string; run: (ctx: BenchContext) => Pro
   { name: 'import', title: '.env import', run: importEnv },
   { name: 'startup', title: '`flowkeys serve` start-up', run: startup },
   { name: 'memory', title: 'Peak memory', run: memory },
-  { name: 'writes', title: 'Store writes under load', run: storeWrites }
+  { name: 'writes', title: 'Store writes under load', run: storeWrites },
+  { name: 'postgres', title: 'PostgreSQL team store beside the JSON file', run: postgresStore }
 ]
 
 function positive(name: string, fallback: number): number {

@@ -161,3 +161,19 @@ describe("with LANGFLOW_AUTO_LOGIN=true (Langflow's default)", () => {
     expect(cookieNamed(res, 'access_token_lf')).toBeUndefined()
   })
 })
+
+describe("422 items (FastAPI's RequestValidationError) without pydantic's `input` (a deliberate difference)", () => {
+  it('a password of the wrong type is refused field by field, and the answer never echoes it', async () => {
+    const res = await post(`${current().url}/api/v1/users/`, {
+      username: 'typed',
+      password: ['hunter2-in-a-list']
+    })
+    expect(res.status).toBe(422)
+    const body = res.json() as { detail: Record<string, unknown>[] }
+    expect(body.detail).toEqual([
+      { type: 'string_type', loc: ['body', 'password'], msg: 'Input should be a valid string' }
+    ])
+    expect(body.detail[0]).not.toHaveProperty('input')
+    expect(res.text).not.toContain('hunter2')
+  })
+})
