@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, it } from 'vitest'
 import { openCore, type Core } from '../../src/main/core/open'
+import type { Store } from '../../src/main/store/backend'
+import { ensureDataDir } from '../../src/main/store/data-file'
+import { openStore } from '../../src/main/store/open'
 import { tempDir } from './tmp'
 
 /**
@@ -26,13 +29,27 @@ export async function storeEnv(dataDir: string): Promise<NodeJS.ProcessEnv> {
 let count = 0
 const root = tempDir('flowkeys-core-')
 const opened = new Set<Core>()
+const stores = new Set<Store>()
 
 // Once for the file, as in ./tmp (vitest drops an afterAll made inside a test or a beforeAll); registered after
 // tmp's, so it runs before it: every core is closed before its folder is removed.
 afterAll(async () => {
   for (const core of opened) await core.close()
   opened.clear()
+  for (const store of stores) await store.close()
+  stores.clear()
 })
+
+/**
+ * This project's store for `dir` (the JSON file in it, or its PostgreSQL database): the same folder opens the same
+ * store again. Closed when the file ends.
+ */
+export async function testStore(dir: string): Promise<Store> {
+  ensureDataDir(dir)
+  const store = await openStore(dir, (await storeEnv(dir)).FLOWKEYS_DATABASE_URL)
+  stores.add(store)
+  return store
+}
 
 /** A real core (real store, real vault on the OS keychain) in a fresh data directory, closed when the file ends. */
 export async function testCore(env: NodeJS.ProcessEnv = {}): Promise<Core> {

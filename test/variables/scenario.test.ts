@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { JsonStore } from '../../src/main/store/json-store'
 import { osKeychain } from '../../src/main/vault/keychain'
 import { Vault } from '../../src/main/vault/vault'
@@ -11,12 +11,14 @@ import { variablesToGetFromEnvironment } from '../../src/main/variables/provider
 import { resolveFlowCredentials } from '../../src/main/variables/resolve'
 import { VariableService } from '../../src/main/variables/service'
 import { addUser, freshDir } from './setup'
+import { itOnFile } from '../helpers/core'
 import { expectNoFileHolds } from '../helpers/files'
 
 const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`
 
 describe('variables on the real OS keychain', () => {
-  it('survive a restart, and no file in the data directory ever holds a plaintext value', async () => {
+  // The OS keychain itself: a shared (PostgreSQL) store refuses it, so this stays on the JSON file.
+  itOnFile('survive a restart, and no file in the data directory ever holds a plaintext value', async () => {
     const dataDir = freshDir()
     const outside = freshDir()
     mkdirSync(outside, { recursive: true })

@@ -2,10 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DataFile, STORE_FILE } from '../../src/main/store/data-file'
-import { JsonStore } from '../../src/main/store/json-store'
+import type { Store } from '../../src/main/store/backend'
 import type { StoreData } from '../../src/main/store/schema'
 import { Vault } from '../../src/main/vault/vault'
 import { VariableService } from '../../src/main/variables/service'
+import { testStore } from '../helpers/core'
 import { tempDir } from '../helpers/tmp'
 import { newUserRecord } from '../../src/main/users/record'
 
@@ -42,7 +43,7 @@ export function writeCounter(dir: string): () => number {
 }
 
 /** Adds a user record straight to the store (the users service is not under test here). */
-export async function addUser(store: JsonStore, username: string): Promise<string> {
+export async function addUser(store: Store, username: string): Promise<string> {
   const id = randomUUID()
   const now = new Date().toISOString()
   await store.insertUser(
@@ -53,19 +54,19 @@ export async function addUser(store: JsonStore, username: string): Promise<strin
 
 export interface Fixture {
   dir: string
-  store: JsonStore
+  store: Store
   vault: Vault
   service: VariableService
   alice: string
   bob: string
-  /** Writes made by this process since the fixture was made. */
+  /** Writes made by this process to the store file since the fixture was made (the JSON file only). */
   writes: () => number
 }
 
-/** A real store in a fresh folder, a vault without the keychain (fast), and two users. */
+/** A real store (this project's: the JSON file or PostgreSQL) in a fresh folder, a vault without the keychain (fast), and two users. */
 export async function fixture(vault = Vault.fromMasterKey(randomBytes(32), 'generated')): Promise<Fixture> {
   const dir = freshDir()
-  const store = JsonStore.open(dir)
+  const store = await testStore(dir)
   const alice = await addUser(store, 'alice')
   const bob = await addUser(store, 'bob')
   const writes = writeCounter(dir)
