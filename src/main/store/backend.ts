@@ -99,3 +99,22 @@ export interface Store extends StoreOps {
   readonly lastWriteMs: number
   close(): Promise<void>
 }
+
+/** The name of a StoreOps operation. */
+export type StoreMethod = {
+  [K in keyof StoreOps]: StoreOps[K] extends (...args: never[]) => Promise<unknown> ? K : never
+}[keyof StoreOps]
+
+/** Operation `name` of `ops`, called later with its arguments (to delegate one operation to another object). */
+export function delegate<K extends StoreMethod>(ops: () => StoreOps, name: K): StoreOps[K] {
+  return ((...args: never[]) => (ops()[name] as (...a: never[]) => Promise<unknown>)(...args)) as StoreOps[K]
+}
+
+/** Operation `name` as a write of its own: the store runs it in a transaction (all of its rows or none). */
+export function ownTransaction<K extends StoreMethod>(
+  store: Pick<Store, 'transaction'>,
+  name: K
+): StoreOps[K] {
+  return ((...args: never[]) =>
+    store.transaction((tx) => (tx[name] as (...a: never[]) => Promise<unknown>)(...args))) as StoreOps[K]
+}

@@ -1,4 +1,14 @@
-import type { KeyOwner, Store, StoreLocation, StoreOps, UsageCount, UserPage, VaultMeta } from './backend'
+import {
+  delegate,
+  ownTransaction,
+  type KeyOwner,
+  type Store,
+  type StoreLocation,
+  type StoreOps,
+  type UsageCount,
+  type UserPage,
+  type VaultMeta
+} from './backend'
 import { DataFile, type StoreOptions } from './data-file'
 import { MissingUser, UniqueViolation } from './errors'
 import type { ApiKeyRecord, StoreData, UserRecord, VariableRecord } from './schema'
@@ -247,10 +257,6 @@ class MemoryOps implements StoreOps {
   }
 }
 
-type ReadMethod = {
-  [K in keyof StoreOps]: StoreOps[K] extends (...args: never[]) => Promise<unknown> ? K : never
-}[keyof StoreOps]
-
 /**
  * The JSON file store (the default): the data in one file in the data directory, read strictly and written
  * atomically under a cross-process lock (see data-file.ts). Every write rewrites the file, which is fine for one
@@ -291,38 +297,28 @@ export class JsonStore implements Store {
     )
   }
 
-  private read<K extends ReadMethod>(name: K): StoreOps[K] {
-    return ((...args: never[]) =>
-      (this.current()[name] as (...a: never[]) => Promise<unknown>)(...args)) as StoreOps[K]
-  }
+  vaultMeta = delegate(() => this.current(), 'vaultMeta')
+  holdsSecrets = delegate(() => this.current(), 'holdsSecrets')
+  userById = delegate(() => this.current(), 'userById')
+  userByUsername = delegate(() => this.current(), 'userByUsername')
+  listUsers = delegate(() => this.current(), 'listUsers')
+  keyById = delegate(() => this.current(), 'keyById')
+  keysOf = delegate(() => this.current(), 'keysOf')
+  variableById = delegate(() => this.current(), 'variableById')
+  variableByName = delegate(() => this.current(), 'variableByName')
+  exportAll = delegate(() => this.current(), 'exportAll')
 
-  private write<K extends ReadMethod>(name: K): StoreOps[K] {
-    return ((...args: never[]) =>
-      this.transaction((tx) => (tx[name] as (...a: never[]) => Promise<unknown>)(...args))) as StoreOps[K]
-  }
-
-  vaultMeta = this.read('vaultMeta')
-  holdsSecrets = this.read('holdsSecrets')
-  userById = this.read('userById')
-  userByUsername = this.read('userByUsername')
-  listUsers = this.read('listUsers')
-  keyById = this.read('keyById')
-  keysOf = this.read('keysOf')
-  variableById = this.read('variableById')
-  variableByName = this.read('variableByName')
-  exportAll = this.read('exportAll')
-
-  setVaultMeta = this.write('setVaultMeta')
-  insertUser = this.write('insertUser')
-  saveUser = this.write('saveUser')
-  deleteUser = this.write('deleteUser')
-  insertKey = this.write('insertKey')
-  deleteKeys = this.write('deleteKeys')
-  addUsage = this.write('addUsage')
-  insertVariables = this.write('insertVariables')
-  saveVariables = this.write('saveVariables')
-  deleteVariables = this.write('deleteVariables')
-  replaceAll = this.write('replaceAll')
+  setVaultMeta = ownTransaction(this, 'setVaultMeta')
+  insertUser = ownTransaction(this, 'insertUser')
+  saveUser = ownTransaction(this, 'saveUser')
+  deleteUser = ownTransaction(this, 'deleteUser')
+  insertKey = ownTransaction(this, 'insertKey')
+  deleteKeys = ownTransaction(this, 'deleteKeys')
+  addUsage = ownTransaction(this, 'addUsage')
+  insertVariables = ownTransaction(this, 'insertVariables')
+  saveVariables = ownTransaction(this, 'saveVariables')
+  deleteVariables = ownTransaction(this, 'deleteVariables')
+  replaceAll = ownTransaction(this, 'replaceAll')
 
   /**
    * Answered after a check of the file made after the call (see DataFile.afterCheck): one stat for all the

@@ -1,6 +1,14 @@
 import pg from 'pg'
 import { FlowKeysError } from '../../base/errors'
-import type { KeyOwner, Store, StoreLocation, StoreOps, UsageCount } from '../backend'
+import {
+  delegate,
+  ownTransaction,
+  type KeyOwner,
+  type Store,
+  type StoreLocation,
+  type StoreOps,
+  type UsageCount
+} from '../backend'
 import type { StoreData } from '../schema'
 import { storeError, unavailable } from './errors'
 import { migrate, WRITE_LOCK } from './migrations'
@@ -11,10 +19,6 @@ export interface PostgresStoreOptions {
   /** Connections kept by this process (default 10). */
   poolSize?: number
 }
-
-type Method = {
-  [K in keyof StoreOps]: StoreOps[K] extends (...args: never[]) => Promise<unknown> ? K : never
-}[keyof StoreOps]
 
 function queryOn(db: pg.Pool | pg.PoolClient): Query {
   return (text, values) => db.query<Record<string, unknown>>(text, values)
@@ -90,39 +94,28 @@ class PostgresStore implements Store {
     }
   }
 
-  /** Reads run on any pooled connection, each in its own snapshot. */
-  private read<K extends Method>(name: K): StoreOps[K] {
-    return ((...args: never[]) =>
-      (this.reads[name] as (...a: never[]) => Promise<unknown>)(...args)) as StoreOps[K]
-  }
+  // Reads run on any pooled connection, each in its own snapshot; a write called on its own is a transaction.
+  vaultMeta = delegate(() => this.reads, 'vaultMeta')
+  holdsSecrets = delegate(() => this.reads, 'holdsSecrets')
+  userById = delegate(() => this.reads, 'userById')
+  userByUsername = delegate(() => this.reads, 'userByUsername')
+  listUsers = delegate(() => this.reads, 'listUsers')
+  keyById = delegate(() => this.reads, 'keyById')
+  keysOf = delegate(() => this.reads, 'keysOf')
+  variablesOf = delegate(() => this.reads, 'variablesOf')
+  variableById = delegate(() => this.reads, 'variableById')
+  variableByName = delegate(() => this.reads, 'variableByName')
 
-  /** A write called on its own is a transaction of its own: all of its rows or none, under the write lock. */
-  private write<K extends Method>(name: K): StoreOps[K] {
-    return ((...args: never[]) =>
-      this.transaction((tx) => (tx[name] as (...a: never[]) => Promise<unknown>)(...args))) as StoreOps[K]
-  }
-
-  vaultMeta = this.read('vaultMeta')
-  holdsSecrets = this.read('holdsSecrets')
-  userById = this.read('userById')
-  userByUsername = this.read('userByUsername')
-  listUsers = this.read('listUsers')
-  keyById = this.read('keyById')
-  keysOf = this.read('keysOf')
-  variablesOf = this.read('variablesOf')
-  variableById = this.read('variableById')
-  variableByName = this.read('variableByName')
-
-  setVaultMeta = this.write('setVaultMeta')
-  insertUser = this.write('insertUser')
-  saveUser = this.write('saveUser')
-  deleteUser = this.write('deleteUser')
-  insertKey = this.write('insertKey')
-  deleteKeys = this.write('deleteKeys')
-  insertVariables = this.write('insertVariables')
-  saveVariables = this.write('saveVariables')
-  deleteVariables = this.write('deleteVariables')
-  replaceAll = this.write('replaceAll')
+  setVaultMeta = ownTransaction(this, 'setVaultMeta')
+  insertUser = ownTransaction(this, 'insertUser')
+  saveUser = ownTransaction(this, 'saveUser')
+  deleteUser = ownTransaction(this, 'deleteUser')
+  insertKey = ownTransaction(this, 'insertKey')
+  deleteKeys = ownTransaction(this, 'deleteKeys')
+  insertVariables = ownTransaction(this, 'insertVariables')
+  saveVariables = ownTransaction(this, 'saveVariables')
+  deleteVariables = ownTransaction(this, 'deleteVariables')
+  replaceAll = ownTransaction(this, 'replaceAll')
 
   /** No cache: a key revoked through another server is refused from the next request on. */
   keyByHash(hash: string): Promise<KeyOwner | null> {
