@@ -150,10 +150,15 @@ describe('PostgreSQL store', () => {
 
     // A writer holds the write lock meanwhile: usage counts do not wait for it.
     let release!: () => void
+    let holding!: () => void
+    const held = new Promise<void>((resolve) => (holding = resolve))
     const writer = a.transaction(async (tx) => {
       await tx.insertUser(userRecord('bob'))
-      await new Promise<void>((resolve) => (release = resolve))
+      const released = new Promise<void>((resolve) => (release = resolve))
+      holding()
+      await released
     })
+    await held
     const rounds = []
     for (let i = 0; i < 10; i++) {
       rounds.push(a.addUsage(batch(keys)), b.addUsage(batch([...keys].reverse())))
