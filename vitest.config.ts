@@ -18,7 +18,8 @@ export default defineConfig({
         }
       },
       {
-        // The core's tests again on the PostgreSQL store (test/helpers/core.ts reads FLOWKEYS_TEST_STORE).
+        // The core's tests and the reliability suite again on the PostgreSQL store (test/helpers/core.ts reads
+        // FLOWKEYS_TEST_STORE).
         extends: true,
         test: {
           name: 'postgres',
@@ -26,7 +27,8 @@ export default defineConfig({
             'test/keys/**/*.test.ts',
             'test/users/**/*.test.ts',
             'test/core/**/*.test.ts',
-            'test/variables/**/*.test.ts'
+            'test/variables/**/*.test.ts',
+            'test/reliability/**/*.test.ts'
           ],
           // Only its OS-keychain test, which a shared store refuses (a file whose tests all skip runs no hooks).
           exclude: ['test/variables/scenario.test.ts'],

@@ -115,6 +115,12 @@ describe('API keys in the core', () => {
       'expires_at must be in the future'
     )
     await expect(core.keys.create(alice, { expires_at: 'next tuesday' })).rejects.toThrow(/ISO 8601/)
+    // Past year 9999 a date has no four-digit form: PostgreSQL refused it with a 500 (found by fuzzing).
+    await expect(core.keys.create(alice, { expires_at: '+010000-01-01T00:00:00.000Z' })).rejects.toThrow(
+      'expires_at must be before the year 10000'
+    )
+    const last = await core.keys.create(alice, { name: 'far', expires_at: '9999-12-31T23:59:59Z' })
+    expect((await core.store.keyById(last.key.id))?.expires_at).toBe('9999-12-31T23:59:59.000Z')
   })
 
   it("scopes keys to their user: B cannot list, see or revoke A's keys", async () => {

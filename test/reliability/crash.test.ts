@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { openCore } from '../../src/main/core/open'
+import { storeEnv } from '../helpers/core'
 import { tempDir } from '../helpers/tmp'
 import { call, json, ServerProcess, storeData, within } from './helpers'
 
@@ -25,7 +26,7 @@ describe('crash safety', { timeout: 180_000 }, () => {
   it(`a key server killed with SIGKILL ${KILLS} times under write load keeps every acknowledged write (seed ${seed})`, async () => {
     const rng = random(seed)
     const dataDir = join(tempDir('flowkeys-crash-'), 'data')
-    const core = await openCore({ dataDir, env: {} })
+    const core = await openCore({ dataDir, env: await storeEnv(dataDir) })
     const { api_key: key } = await core.keys.create(core.desktopActor(), { name: 'writer' })
     await core.close()
     const headers = { 'x-api-key': key }
@@ -96,8 +97,9 @@ describe('crash safety', { timeout: 180_000 }, () => {
       await server.kill()
       await within(writers, 15_000, 'writers after the kill')
 
-      // The store parses (no torn or empty file) and holds every write acknowledged so far.
-      const data = storeData(dataDir)
+      // The store reads back (on the file: it parses, no torn or empty file) and holds every write acknowledged
+      // so far.
+      const data = await storeData(dataDir)
       const storedVariables = new Map(data.variables.map((v) => [v.id, v.name]))
       const storedKeys = new Set(data.api_keys.map((k) => k.id))
       for (const [id, { name }] of variables)
@@ -120,7 +122,7 @@ describe('crash safety', { timeout: 180_000 }, () => {
     } finally {
       await server.stop()
     }
-    const reopened = await openCore({ dataDir, env: {} })
+    const reopened = await openCore({ dataDir, env: await storeEnv(dataDir) })
     try {
       const records = new Map((await reopened.store.exportAll()).variables.map((v) => [v.id, v]))
       for (const [id, { value }] of variables)

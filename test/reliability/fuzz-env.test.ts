@@ -10,7 +10,7 @@ import {
   type EnvImportOptions
 } from '../../src/main/variables/dotenv-import'
 import { testCore } from '../helpers/core'
-import { storeBytes } from './helpers'
+import { storeState } from './helpers'
 
 const RUNS = 200
 
@@ -126,7 +126,8 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
         })
         const secrets = markers(file)
         if (secrets.length > 0) runsWithValues++
-        const before = storeBytes(core.dataDir)
+        const before = await storeState(core.dataDir)
+        const unchanged = async (): Promise<boolean> => (await storeState(core.dataDir)).equals(before)
 
         let preview
         try {
@@ -135,7 +136,7 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
           expect(isFlowKeysError(err), String(err)).toBe(true)
           for (const s of secrets) expect((err as Error).message).not.toContain(s)
         }
-        expect(storeBytes(core.dataDir).equals(before)).toBe(true)
+        expect(await unchanged()).toBe(true)
         if (preview) for (const s of secrets) expect(JSON.stringify(preview)).not.toContain(s)
 
         let result
@@ -144,14 +145,14 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
         } catch (err) {
           expect(isFlowKeysError(err), String(err)).toBe(true)
           for (const s of secrets) expect((err as Error).message).not.toContain(s)
-          expect(storeBytes(core.dataDir).equals(before), 'a refused import changed the store').toBe(true)
+          expect(await unchanged(), 'a refused import changed the store').toBe(true)
           return
         }
         // Previewable exactly when importable: both read the file the same way.
         expect(preview).toBeDefined()
         imported += result.created.length + result.updated.length
         if (result.created.length + result.updated.length === 0) {
-          expect(storeBytes(core.dataDir).equals(before)).toBe(true)
+          expect(await unchanged()).toBe(true)
         }
         // What was stored is what dotenv reads; what was skipped or left alone kept its old value.
         const expected = dotenvValues(file)
@@ -174,10 +175,10 @@ describe('.env import under arbitrary input', { timeout: 60_000 }, () => {
 
   it('a file over the size limit is refused with TooLarge and changes nothing', async () => {
     const core = await testCore()
-    const before = storeBytes(core.dataDir)
+    const before = await storeState(core.dataDir)
     const big = new Uint8Array(MAX_ENV_FILE_BYTES + 1).fill(0x41)
     await expect(applyEnvImport(core.variables, core.superuser().id, big)).rejects.toBeInstanceOf(TooLarge)
     await expect(previewEnvImport(core.variables, core.superuser().id, big)).rejects.toBeInstanceOf(TooLarge)
-    expect(storeBytes(core.dataDir).equals(before)).toBe(true)
+    expect((await storeState(core.dataDir)).equals(before)).toBe(true)
   })
 })

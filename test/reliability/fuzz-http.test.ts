@@ -2,8 +2,9 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCore } from '../../src/main/core/open'
+import { storeEnv } from '../helpers/core'
 import { tempDir } from '../helpers/tmp'
-import { call, ServerProcess, storeBytes, type Answer } from './helpers'
+import { call, ServerProcess, storeState, type Answer } from './helpers'
 
 /** Runs per route; the server answers in a few ms, so the file stays within seconds. */
 const RUNS = 50
@@ -142,7 +143,7 @@ describe('the key server under arbitrary bodies, queries and path parameters', {
   beforeAll(async () => {
     dataDir = join(tempDir('flowkeys-fuzz-'), 'data')
     // Ids that exist, so that the fuzzing reaches past "not found" into the real handlers.
-    const core = await openCore({ dataDir, env: {} })
+    const core = await openCore({ dataDir, env: await storeEnv(dataDir) })
     const admin = core.desktopActor()
     const alice = await core.users.create(admin, {
       username: 'alice',
@@ -195,14 +196,14 @@ describe('the key server under arbitrary bodies, queries and path parameters', {
     headers: Record<string, string>,
     body?: string | Buffer
   ): Promise<Answer> {
-    const before = storeBytes(dataDir)
+    const before = await storeState(dataDir)
     const answer = await call(server.url, path, { method: route.method, headers, body })
     const where = `${route.method} ${path} -> ${answer.status} ${answer.text.slice(0, 200)}`
     expect(answer.status, where).toBeGreaterThanOrEqual(200)
     expect(answer.status, where).toBeLessThan(500)
     if (answer.status !== 204) expect(() => JSON.parse(answer.text), where).not.toThrow()
     if (answer.status >= 400)
-      expect(storeBytes(dataDir).equals(before), `${where}: the store changed`).toBe(true)
+      expect((await storeState(dataDir)).equals(before), `${where}: the store changed`).toBe(true)
     return answer
   }
 

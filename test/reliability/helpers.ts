@@ -4,8 +4,11 @@ import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
 import { parseStore, STORE_FILE } from '../../src/main/store/data-file'
+import type { Store } from '../../src/main/store/backend'
+import { openStore } from '../../src/main/store/open'
 import type { StoreData } from '../../src/main/store/schema'
 import { builtCli, bundle } from '../helpers/bundle'
+import { storeEnv, TEST_STORE, testStore } from '../helpers/core'
 import { cliEnv } from '../cli/helpers'
 
 /** Rejects when `promise` has not settled within `ms`: every wait in this suite is bounded. */
@@ -47,19 +50,29 @@ export class ServerProcess {
 
   /**
    * The suite's fixture server (test/fixtures/reliability/server.ts): the core and startKeyServer, logging to
-   * stderr. `maxFailures` raises the failed-key limit (20 a minute per client address by default).
+   * stderr. `maxFailures` raises the failed-key limit (20 a minute per client address by default). Like serve(),
+   * it uses this project's store for `dataDir` (storeEnv), then `env`.
    */
-  static fixture(dataDir: string, options: { maxFailures?: number; env?: NodeJS.ProcessEnv } = {}) {
+  static async fixture(
+    dataDir: string,
+    options: { maxFailures?: number; env?: NodeJS.ProcessEnv } = {}
+  ): Promise<ServerProcess> {
     const args = [bundle('test/fixtures/reliability/server.ts'), dataDir]
     if (options.maxFailures !== undefined) args.push(String(options.maxFailures))
-    const server = new ServerProcess(spawn(process.execPath, args, { env: cliEnv(options.env) }))
+    const env = cliEnv({ ...(await storeEnv(dataDir)), ...options.env })
+    const server = new ServerProcess(spawn(process.execPath, args, { env }))
     return server.waitFor(/^\{"url":"([^"]+)"/m)
   }
 
-  /** The real `flowkeys serve --port 0` (the CLI bundle), which prints its access log on stdout. */
-  static serve(dataDir: string, env: NodeJS.ProcessEnv = {}) {
+  /**
+   * The real `flowkeys serve --port 0` (the CLI bundle), which prints its access log on stdout; on this project's
+   * store for `dataDir` (storeEnv: cliEnv() drops the caller's FLOWKEYS_* variables), then `env`.
+   */
+  static async serve(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
     const args = [builtCli(), 'serve', '--port', '0', '--data-dir', dataDir]
-    const server = new ServerProcess(spawn(process.execPath, args, { env: cliEnv(env) }))
+    const server = new ServerProcess(
+      spawn(process.execPath, args, { env: cliEnv({ ...(await storeEnv(dataDir)), ...env }) })
+    )
     return server.waitFor(/listening on (http:\/\/\S+)/)
   }
 
@@ -144,11 +157,43 @@ export function storeFile(dataDir: string): string {
   return join(dataDir, STORE_FILE)
 }
 
-export function storeBytes(dataDir: string): Buffer {
-  return readFileSync(storeFile(dataDir))
+/**
+ * The store's records. On the file, as parseStore reads it: throws Corrupt when the file is torn, truncated or
+ * not a store. On PostgreSQL, exportAll() of the data directory's database (what is committed), through a store
+ * opened for the call and closed after it.
+ */
+export async function storeData(dataDir: string): Promise<StoreData> {
+  if (TEST_STORE === 'file')
+    return parseStore(storeFile(dataDir), readFileSync(storeFile(dataDir), 'utf8')).data
+  const store = await openStore(dataDir, (await storeEnv(dataDir)).FLOWKEYS_DATABASE_URL)
+  try {
+    return await store.exportAll()
+  } finally {
+    await store.close()
+  }
 }
 
-/** The store as parseStore reads it: throws Corrupt when the file is torn, truncated or not a store. */
-export function storeData(dataDir: string): StoreData {
-  return parseStore(storeFile(dataDir), readFileSync(storeFile(dataDir), 'utf8')).data
+/** JSON with every object's keys sorted: the same data always gives the same text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v
+  )
+}
+
+/** The stores storeState() reads on PostgreSQL, one per data directory (closed when the file ends: testStore). */
+const readers = new Map<string, Promise<Store>>()
+
+/**
+ * A snapshot of the whole store, to compare before and after an operation that must change nothing. On the file,
+ * its bytes (every write replaces its write_id, so even a write of the same data shows). On PostgreSQL, a
+ * canonical serialisation of exportAll() (ordered by creation, read in one snapshot), so any change to a record
+ * shows; through one store kept open per data directory, as the fuzz tests call this thousands of times.
+ */
+export async function storeState(dataDir: string): Promise<Buffer> {
+  if (TEST_STORE === 'file') return readFileSync(storeFile(dataDir))
+  let reader = readers.get(dataDir)
+  if (!reader) readers.set(dataDir, (reader = testStore(dataDir)))
+  return Buffer.from(canonicalJson(await (await reader).exportAll()), 'utf8')
 }

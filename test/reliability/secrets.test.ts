@@ -3,8 +3,12 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { allFiles, cliEnv, flowkeys, KEY_PATTERN, type CliResult } from '../cli/helpers'
+import { storeEnv, TEST_STORE } from '../helpers/core'
 import { tempDir } from '../helpers/tmp'
 import { call, json, ServerProcess, storeData } from './helpers'
+
+// Loaded for the PostgreSQL runs only (as test/helpers/core.ts does), so that the file's runs start no cluster.
+const postgres = TEST_STORE === 'postgres' ? await import('../helpers/postgres') : null
 
 /** A secret nobody could guess or find by accident: `label` + 24 random hex characters. */
 function secret(label: string): string {
@@ -27,6 +31,23 @@ function leaks(text: string, secrets: string[], shown: string[] = []): string[] 
   return secrets.filter((s) => !shown.includes(s) && fragments(s).some((f) => text.includes(f)))
 }
 
+/** Every row of every table of the PostgreSQL store's database (outside the system schemas), as text. */
+async function databaseDump(url: string): Promise<{ tables: string[]; text: string }> {
+  const tables = await postgres!.sqlIn<{ schemaname: string; tablename: string }>(
+    url,
+    "SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+  )
+  let text = ''
+  for (const { schemaname, tablename } of tables) {
+    const rows = await postgres!.sqlIn<{ row: string }>(
+      url,
+      `SELECT t::text AS row FROM "${schemaname}"."${tablename}" t`
+    )
+    text += `${schemaname}.${tablename}\n${rows.map((r) => r.row).join('\n')}\n`
+  }
+  return { tables: tables.map((t) => t.tablename), text }
+}
+
 describe('no secret at rest or in logs', { timeout: 120_000 }, () => {
   it('after keys, credentials, an import, a run and provoked errors, no file, log or output holds a plaintext', async () => {
     const root = tempDir('flowkeys-secrets-')
@@ -36,13 +57,16 @@ describe('no secret at rest or in logs', { timeout: 120_000 }, () => {
     const superPassword = secret('super-password')
     const envSecret = secret('env-openai')
     const env = { LANGFLOW_SUPERUSER_PASSWORD: superPassword, OPENAI_API_KEY: envSecret }
+    // On PostgreSQL, the vault key comes from the environment (FLOWKEYS_SECRET_KEY): a secret like the others.
+    const storeVars = await storeEnv(dataDir)
     const secrets: string[] = [superPassword, envSecret]
+    if (storeVars.FLOWKEYS_SECRET_KEY) secrets.push(storeVars.FLOWKEYS_SECRET_KEY)
     const outputs: Output[] = []
 
     const cli = async (args: string[], options: { input?: string; shows?: string[]; code?: number } = {}) => {
       const result: CliResult = await flowkeys(['--data-dir', dataDir, ...args], {
         input: options.input,
-        env: cliEnv(env)
+        env: cliEnv({ ...storeVars, ...env })
       })
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(options.code ?? 0)
       outputs.push({ label: args.join(' '), text: result.stdout + result.stderr, shows: options.shows ?? [] })
@@ -210,7 +234,7 @@ describe('no secret at rest or in logs', { timeout: 120_000 }, () => {
     }
 
     // The scenario did what it says: all of it reached the store.
-    const data = storeData(dataDir)
+    const data = await storeData(dataDir)
     expect(data.api_keys.map((k) => k.name).sort()).toEqual(['banner-key', 'http-key'])
     // (OPENAI_API_KEY twice: the environment is imported for the superuser at start and for alice at her login.)
     expect([...new Set(data.variables.map((v) => v.name))].sort()).toEqual(
@@ -232,5 +256,16 @@ describe('no secret at rest or in logs', { timeout: 120_000 }, () => {
     expect(server.output).toMatch(/GET \/api\/v1\/variables\/ 403/)
     expect(leaks(server.output, secrets), 'the server log').toEqual([])
     for (const output of outputs) expect(leaks(output.text, secrets, output.shows), output.label).toEqual([])
+
+    // On PostgreSQL the records are in the database, not in the data directory: no row of it holds a secret.
+    if (TEST_STORE === 'postgres') {
+      expect(storeVars.FLOWKEYS_DATABASE_URL).toMatch(/^postgres/)
+      const dump = await databaseDump(storeVars.FLOWKEYS_DATABASE_URL!)
+      expect(dump.tables).toEqual(expect.arrayContaining(['users', 'api_keys', 'variables', 'meta']))
+      // The dump is this scenario's database (the names are not secret).
+      for (const name of ['alice', 'banner-key', 'CLI_SECRET', 'HTTP_SECRET', 'CERT'])
+        expect(dump.text).toContain(name)
+      expect(leaks(dump.text, secrets), 'the database').toEqual([])
+    }
   })
 })

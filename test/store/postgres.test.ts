@@ -1,8 +1,9 @@
 import pg from 'pg'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { Corrupt, Invalid, Unavailable } from '../../src/main/base/errors'
+import { BadRequest, Corrupt, Invalid, Unavailable } from '../../src/main/base/errors'
 import type { Store, UsageCount } from '../../src/main/store/backend'
 import { MissingUser, UniqueViolation } from '../../src/main/store/errors'
+import { NUL_REFUSED } from '../../src/main/store/postgres/errors'
 import { DATABASE_SCHEMA_VERSION } from '../../src/main/store/postgres/migrations'
 import { openPostgresStore } from '../../src/main/store/postgres/postgres-store'
 import { describeDatabase } from '../../src/main/store/postgres/url'
@@ -119,6 +120,19 @@ describe('PostgreSQL store', () => {
     const err = await failure(() => openPostgresStore(url))
     expect(err).toBeInstanceOf(Corrupt)
     expect(err.message).toMatch(/tables FlowKeys did not create/)
+  })
+
+  it('finds no name holding a NUL, and refuses to store one with a one-line BadRequest', async () => {
+    const store = await open(await freshDatabaseUrl())
+    const user = userRecord('alice')
+    await store.insertUser(user)
+    expect(await store.userByUsername('ali\u0000ce')).toBeUndefined()
+    expect(await store.variableByName(user.id, 'A\u0000B')).toBeUndefined()
+    const refused = await failure(() => store.insertVariables([variableRecord(user, 'A\u0000B')]))
+    expect(refused).toBeInstanceOf(BadRequest)
+    expect(refused.message).toBe(NUL_REFUSED)
+    expect(await failure(() => store.insertUser(userRecord('bo\u0000b')))).toBeInstanceOf(BadRequest)
+    expect((await store.variablesOf(user.id)).length).toBe(0)
   })
 
   it('runs the transactions of two servers one after another', async () => {

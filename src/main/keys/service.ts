@@ -28,11 +28,15 @@ export type VerifiedKey = KeyOwner
 export const API_KEY_NOT_FOUND = 'API Key not found'
 
 /** Parses an expiry given as an ISO date; a past or unreadable date is refused. */
+const LAST_EXPIRY = Date.parse('9999-12-31T23:59:59.999Z')
+
 function parseExpiry(value: string | null | undefined, now: Date): string | null {
   if (value === null || value === undefined || value === '') return null
   const time = Date.parse(value)
   if (Number.isNaN(time)) throw new BadRequest('expires_at must be an ISO 8601 date-time')
   if (time <= now.getTime()) throw new BadRequest('expires_at must be in the future')
+  // As Python's datetime (and PostgreSQL's timestamptz as FlowKeys writes it): four-digit years only.
+  if (time > LAST_EXPIRY) throw new BadRequest('expires_at must be before the year 10000')
   return new Date(time).toISOString()
 }
 

@@ -1,4 +1,4 @@
-import { FlowKeysError, Unavailable, oneLine } from '../../base/errors'
+import { BadRequest, FlowKeysError, Unavailable, oneLine } from '../../base/errors'
 import { MissingUser, UniqueViolation } from '../errors'
 import { hidePassword } from './url'
 
@@ -8,6 +8,8 @@ const UNIQUE_RULES: Record<string, UniqueViolation['rule']> = {
   api_keys_hash_key: 'key_hash',
   variables_user_id_name_key: 'variable_name'
 }
+
+export const NUL_REFUSED = 'The text holds a NUL character (U+0000), which the PostgreSQL store cannot keep'
 
 /** Node's errors for a server that cannot be reached or went away. */
 const NETWORK_CODES = new Set([
@@ -73,6 +75,8 @@ export function storeError(err: unknown, where: string, url: string): unknown {
     if (rule) return new UniqueViolation(rule)
   }
   if (code === '23503') return new MissingUser()
+  // A NUL in a text parameter (22021) or in a JSON batch (22P05): the input's fault, said in one line.
+  if (code === '22021' || code === '22P05') return new BadRequest(NUL_REFUSED)
   if (isConnectionError(err)) return unavailable(err, where, url)
   return err
 }

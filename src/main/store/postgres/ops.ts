@@ -30,6 +30,11 @@ const VARIABLES = selectList(VARIABLE_COLUMNS)
 const USER_PARAMS = USER_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')
 const KEY_PARAMS = KEY_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')
 
+/** PostgreSQL's text cannot hold U+0000: no stored name has one, so a lookup of such a name finds nothing. */
+function holdsNul(text: string): boolean {
+  return text.includes('\u0000')
+}
+
 /** Rows sent as one JSON array and read back as table rows in array order: a whole batch in one statement. */
 function insertFromJson(table: string, columns: readonly string[]): string {
   const list = columns.join(', ')
@@ -191,6 +196,7 @@ export class PgOps implements StoreOps {
 
   userByUsername(username: string): Promise<UserRecord | undefined> {
     return this.op(async () => {
+      if (holdsNul(username)) return undefined
       const [row] = await this.rows(`SELECT ${USERS} FROM users WHERE username = $1`, [username])
       return row && userFromRow(row)
     })
@@ -306,6 +312,7 @@ export class PgOps implements StoreOps {
 
   variableByName(userId: string, name: string): Promise<VariableRecord | undefined> {
     return this.op(async () => {
+      if (holdsNul(name)) return undefined
       const [row] = await this.rows(`SELECT ${VARIABLES} FROM variables WHERE user_id = $1 AND name = $2`, [
         userId,
         name
