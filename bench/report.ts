@@ -69,7 +69,7 @@ ${details}
 npm ci
 npm run bench            # about 11 minutes on a 2-core machine; rewrites docs/BENCHMARKS.md
 BENCH_ROUNDS=3 BENCH_SECONDS=2 npm run bench   # a quicker, noisier run
-BENCH_ONLY=throughput,keys npm run bench      # some sections only (throughput, instructions, keys, import, startup, memory, writes, postgres)
+BENCH_ONLY=throughput,keys npm run bench      # some sections only (throughput, instructions, keys, import, startup, memory, writes, postgres, gateway)
 \`\`\`
 
 Close other programs first: the server and the load generator compete for the same cores.

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs'
 import { oneLine } from '../src/main/base/errors'
 import { BenchContext, type Section } from './context'
+import { gateway } from './gateway'
 import { importEnv } from './import-env'
 import { instructions } from './instructions'
 import { keyScaling } from './keys'
@@ -22,7 +23,12 @@ const BENCHMARKS: { name: string; title: string; run: (ctx: BenchContext) => Pro
   { name: 'startup', title: '`flowkeys serve` start-up', run: startup },
   { name: 'memory', title: 'Peak memory', run: memory },
   { name: 'writes', title: 'Store writes under load', run: storeWrites },
-  { name: 'postgres', title: 'PostgreSQL team store beside the JSON file', run: postgresStore }
+  { name: 'postgres', title: 'PostgreSQL team store beside the JSON file', run: postgresStore },
+  {
+    name: 'gateway',
+    title: 'Gateway: a run through FlowKeys vs the stand-in Langflow directly',
+    run: gateway
+  }
 ]
 
 function positive(name: string, fallback: number): number {

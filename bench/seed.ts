@@ -26,7 +26,8 @@ export async function seedKeys(core: Core, count: number, userId = core.superuse
       total_uses: 0,
       is_active: true,
       user_id: userId,
-      expires_at: null
+      expires_at: null,
+      allowed_flows: null
     })
   }
   // The store has no batch insert for keys (one insertKey per key would rewrite the JSON file each time): add them

@@ -26,6 +26,8 @@ export const IPC_ERROR_KINDS = [
   'RateLimited',
   'Unavailable',
   'Corrupt',
+  'UpstreamFailed',
+  'UpstreamTimeout',
   'Internal'
 ] as const
 export type IpcErrorKind = (typeof IPC_ERROR_KINDS)[number]
@@ -49,7 +51,9 @@ export const ApiKeyView = z.object({
   last_used_at: IsoDate.nullable(),
   total_uses: z.number(),
   is_active: z.boolean(),
-  expires_at: IsoDate.nullable()
+  expires_at: IsoDate.nullable(),
+  /** The flows the key may run through the gateway; null: no limit. */
+  allowed_flows: z.array(z.string()).nullable()
 })
 export type ApiKeyView = z.infer<typeof ApiKeyView>
 
@@ -61,7 +65,9 @@ export const KeyCreateRequest = z
     /** Days from now; null or absent: never expires. */
     expiresInDays: z.int().min(1).max(3650).nullable().optional(),
     /** An explicit ISO 8601 expiry (the CLI's and Langflow's form). */
-    expires_at: z.iso.datetime({ offset: true }).nullable().optional()
+    expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+    /** Limit the key to these flows (ids or endpoint names); null or absent: no limit. */
+    allowed_flows: z.array(z.string().trim().min(1).max(255)).min(1).max(100).nullable().optional()
   })
   .refine((r) => r.expiresInDays == null || r.expires_at == null, {
     message: 'Give either expiresInDays or expires_at, not both'
@@ -180,6 +186,46 @@ export const ServerProblem = z.object({
   message: z.string()
 })
 export type ServerProblem = z.infer<typeof ServerProblem>
+
+// ---- upstream Langflow ------------------------------------------------------------------------------------------
+
+export const UPSTREAM_SOURCES = ['environment', 'data-dir'] as const
+export const UPSTREAM_URL_MAX = 2048
+export const UPSTREAM_KEY_MAX = 4096
+
+/**
+ * The Langflow server FlowKeys forwards flow runs to, as `flowkeys upstream show --json` prints it: `api_key` is
+ * masked (the upstream's key never crosses to the renderer in clear); `source` says whether FLOWKEYS_UPSTREAM_URL
+ * decides it (`environment`: change it there) or the app and `flowkeys upstream set` do (`data-dir`). The rest is
+ * a probe made for this answer: whether it answers, its Langflow version, whether it takes the key, and why not.
+ */
+export const UpstreamView = z.object({
+  url: z.string(),
+  api_key: z.string(),
+  source: z.enum(UPSTREAM_SOURCES),
+  reachable: z.boolean(),
+  version: z.string().nullable(),
+  /** null: not asked, or the upstream did not say. */
+  key_accepted: z.boolean().nullable(),
+  /** Why it is not usable, in one line (never the key); null when nothing is wrong. */
+  problem: z.string().nullable()
+})
+export type UpstreamView = z.infer<typeof UpstreamView>
+
+/** Sets the upstream for this data directory. The key goes renderer → main only: no response carries it. */
+export const UpstreamSetRequest = z.strictObject({
+  url: z
+    .string()
+    .trim()
+    .min(1, "Give the Langflow server's address, such as http://127.0.0.1:7860")
+    .max(UPSTREAM_URL_MAX, 'The URL is too long'),
+  api_key: z
+    .string()
+    .min(1, "Give the upstream Langflow's API key")
+    .max(UPSTREAM_KEY_MAX, 'The API key is too long'),
+  /** Allow http:// to a host beyond this machine (a private network the user vouches for). */
+  allow_plain_http: z.boolean().optional()
+})
 
 // ---- users ------------------------------------------------------------------------------------------------------
 
@@ -305,6 +351,11 @@ export const contract = {
     /** Newest first. */
     response: z.array(ServerProblem)
   },
+  /** The upstream with its masked key and a fresh probe; null when none is set. */
+  'upstream:show': { request: NoPayload, response: UpstreamView.nullable() },
+  'upstream:set': { request: UpstreamSetRequest, response: UpstreamView },
+  /** `cleared`: false when no upstream was saved. */
+  'upstream:clear': { request: NoPayload, response: z.object({ cleared: z.boolean() }) },
   'users:list': {
     request: NoPayload,
     response: z.object({ total_count: z.int(), users: z.array(UserView) })

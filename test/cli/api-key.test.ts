@@ -37,9 +37,10 @@ describe('flowkeys api-key', () => {
     expect(verified?.key.name).toBe('CLI')
   })
 
-  it('--json prints exactly {id, name, api_key, user_id, created_at, expires_at}', async () => {
+  it('--json prints exactly {id, name, api_key, user_id, created_at, expires_at, allowed_flows}', async () => {
     const printed = JSON.parse(await ok(dataDir, ['api-key', '--name', 'ci', '--json']))
     expect(Object.keys(printed).sort()).toEqual([
+      'allowed_flows',
       'api_key',
       'created_at',
       'expires_at',
@@ -48,7 +49,12 @@ describe('flowkeys api-key', () => {
       'user_id'
     ])
     expect(printed.api_key).toMatch(/^sk-[A-Za-z0-9_-]{43}$/)
-    expect(printed).toMatchObject({ name: 'ci', expires_at: null, user_id: core.superuser().id })
+    expect(printed).toMatchObject({
+      name: 'ci',
+      expires_at: null,
+      user_id: core.superuser().id,
+      allowed_flows: null
+    })
     expect(Number.isNaN(Date.parse(printed.created_at))).toBe(false)
     created.push(printed.api_key)
     expect((await core.keys.verify(printed.api_key))?.key.id).toBe(printed.id)
@@ -90,6 +96,27 @@ describe('flowkeys api-key', () => {
     expect((await core.keys.verify(printed.api_key))?.user.username).toBe('alice')
     const unknown = await flowkeys(['api-key', '--user', 'nobody', '--data-dir', dataDir])
     expect(expectOneLineError(unknown, 1)).toBe('flowkeys: User not found: nobody')
+  })
+
+  it('--flows limits the key to those flows (ids lower-cased, duplicates dropped); an empty entry is bad usage', async () => {
+    const printed = JSON.parse(
+      await ok(dataDir, [
+        'api-key',
+        '--name',
+        'bot',
+        '--flows',
+        'support-bot, 3F2A0000-0000-4000-8000-00000000000A,support-bot',
+        '--json'
+      ])
+    )
+    expect(printed.allowed_flows).toEqual(['support-bot', '3f2a0000-0000-4000-8000-00000000000a'])
+    created.push(printed.api_key)
+    expect((await core.keys.verify(printed.api_key))?.key.allowed_flows).toEqual(printed.allowed_flows)
+    const banner = await ok(dataDir, ['api-key', '--name', 'bot2', '--flows', 'support-bot'])
+    expect(banner).toContain('Runs only: support-bot')
+    created.push(banner.match(/sk-[A-Za-z0-9_-]{43}/)![0])
+    const empty = await flowkeys(['api-key', '--flows', 'a,,b', '--data-dir', dataDir])
+    expect(expectOneLineError(empty, 2)).toMatch(/--flows.*comma-separated/)
   })
 
   it('after creating keys, no file in the data directory holds any key', () => {

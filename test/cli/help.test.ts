@@ -26,7 +26,11 @@ const COMMANDS = [
   ['vars', 'delete'],
   ['run'],
   ['serve'],
-  ['users', 'delete']
+  ['users', 'delete'],
+  ['upstream'],
+  ['upstream', 'set'],
+  ['upstream', 'show'],
+  ['upstream', 'clear']
 ]
 
 describe('--help', () => {

@@ -15,8 +15,9 @@ export const USER_READ_FIELDS = [
   'username'
 ]
 
-/** `ApiKeyRead`. */
+/** `ApiKeyRead`, and FlowKeys' `allowed_flows` (the flows a key may run through the gateway; null: any). */
 export const API_KEY_READ_FIELDS = [
+  'allowed_flows',
   'api_key',
   'created_at',
   'expires_at',

@@ -5,11 +5,15 @@ import { openCore, type Core } from '../../src/main/core/open'
 import { UNEXPECTED_ERROR } from '../../src/main/ipc/errors'
 import { createHandlerTable, type HandlerTable } from '../../src/main/ipc/handlers'
 import { keyServerController } from '../../src/main/ipc/key-server'
+import { maskApiKey } from '../../src/main/keys/generate'
+import { readUpstreamFile, upstreamFilePath } from '../../src/main/upstream/upstream-file'
 import { CHANNELS, contract, type Channel, type IpcResult } from '../../src/shared/ipc'
+import { API_KEY_READ_FIELDS } from '../helpers/contract'
 import { TEST_STORE, testCore } from '../helpers/core'
 import { freshDatabaseUrl } from '../helpers/postgres'
 import { tempDir } from '../helpers/tmp'
-import { testServices, type TestServices } from './services'
+import { startStandinLangflow, type StandinLangflow } from '../fixtures/langflow-upstream/standin'
+import { freePort, testServices, type TestServices } from './services'
 
 let core: Core
 let services: TestServices
@@ -168,9 +172,8 @@ describe('secrets', () => {
     const row = listed.api_keys.find((k) => k.id === created.key.id)
     expect(row).toBeDefined()
     // The response schema lists exactly what the renderer may see.
-    expect(Object.keys(row as object).sort()).toEqual(
-      ['api_key', 'created_at', 'expires_at', 'id', 'is_active', 'last_used_at', 'name', 'total_uses'].sort()
-    )
+    // Langflow's ApiKeyRead less user_id (the desktop user's own keys), with FlowKeys' allowed_flows.
+    expect(Object.keys(row as object).sort()).toEqual(API_KEY_READ_FIELDS.filter((f) => f !== 'user_id'))
     expect(JSON.stringify(listed)).not.toContain(created.api_key)
     expect(Date.parse(String(row?.expires_at)) - Date.now()).toBeGreaterThan(29 * 24 * 3600 * 1000)
     expect(await core.keys.verify(created.api_key)).not.toBeNull()
@@ -499,5 +502,203 @@ describe('the key server', () => {
     expect(status).toMatchObject({ running: false, url: null, port: first.port })
     expect(status.lastError).toMatch(/already in use/)
     await ok('server:stop')
+  })
+})
+
+describe('API keys limited to flows', () => {
+  it('creates a key with allowed_flows and lists it with them', async () => {
+    const id = 'A1B2C3D4-0000-4000-8000-00000000ABCD'
+    const created = await ok<{ api_key: string; key: { id: string; allowed_flows: string[] | null } }>(
+      'keys:create',
+      { name: 'two flows', allowed_flows: [' support-bot ', id] }
+    )
+    // Trimmed by the contract, ids in their canonical lower-case form by the core.
+    expect(created.key.allowed_flows).toEqual(['support-bot', id.toLowerCase()])
+    const listed = await ok<{ api_keys: { id: string; allowed_flows: string[] | null }[] }>('keys:list')
+    expect(listed.api_keys.find((k) => k.id === created.key.id)?.allowed_flows).toEqual([
+      'support-bot',
+      id.toLowerCase()
+    ])
+    expect((await core.keys.verify(created.api_key))?.key.allowed_flows).toEqual([
+      'support-bot',
+      id.toLowerCase()
+    ])
+
+    const open = await ok<{ key: { allowed_flows: unknown } }>('keys:create', { name: 'any flow' })
+    expect(open.key.allowed_flows).toBeNull()
+    const explicit = await ok<{ key: { allowed_flows: unknown } }>('keys:create', {
+      name: 'any flow too',
+      allowed_flows: null
+    })
+    expect(explicit.key.allowed_flows).toBeNull()
+  })
+
+  it('refuses an empty or blank flow list before the core sees it', async () => {
+    const create = vi.spyOn(core.keys, 'create')
+    for (const allowed_flows of [[], ['  '], [''], ['x'.repeat(256)], 'support-bot', [1]]) {
+      expect(await send('keys:create', { name: 'bad flows', allowed_flows })).toMatchObject({
+        ok: false,
+        error: { kind: 'Invalid' }
+      })
+    }
+    expect(create).not.toHaveBeenCalled()
+  })
+})
+
+interface UpstreamAnswer {
+  url: string
+  api_key: string
+  source: string
+  reachable: boolean
+  version: string | null
+  key_accepted: boolean | null
+  problem: string | null
+}
+
+describe('the upstream Langflow', () => {
+  let standin: StandinLangflow
+
+  beforeAll(async () => {
+    standin = await startStandinLangflow()
+  })
+
+  afterAll(async () => {
+    await standin?.close()
+  })
+
+  it('shows nothing while none is set', async () => {
+    expect(await send('upstream:show')).toEqual({ ok: true, value: null })
+    expect(await send('upstream:show', { probe: true })).toMatchObject({
+      ok: false,
+      error: { kind: 'Invalid' }
+    })
+  })
+
+  it('refuses a URL the core does not take, in one line, and stores nothing', async () => {
+    for (const url of ['ftp://x', 'not a url', 'http://user:pw@127.0.0.1:7860', 'http://langflow.example']) {
+      const result = await send('upstream:set', { url, api_key: standin.apiKey })
+      expect(result, url).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+      if (!result.ok) {
+        expect(result.error.message).not.toMatch(/[\r\n]/)
+        expect(result.error.message).not.toContain(standin.apiKey)
+      }
+    }
+    const ftp = await send('upstream:set', { url: 'ftp://x', api_key: standin.apiKey })
+    expect(ftp).toEqual({
+      ok: false,
+      error: { kind: 'Invalid', message: 'The upstream URL must start with http:// or https:// (got ftp:)' }
+    })
+    expect(core.upstream.current()).toBeNull()
+    expect(readUpstreamFile(upstreamFilePath(core.dataDir))).toBeNull()
+    expect(await send('upstream:show')).toEqual({ ok: true, value: null })
+  })
+
+  it('refuses a bad payload before the core sees it, without echoing the key', async () => {
+    const set = vi.spyOn(core.upstream, 'set')
+    for (const payload of [
+      undefined,
+      { url: standin.url },
+      { api_key: standin.apiKey },
+      { url: standin.url, api_key: '' },
+      { url: '   ', api_key: standin.apiKey },
+      { url: standin.url, api_key: 'k'.repeat(4097) },
+      { url: `http://127.0.0.1/${'p'.repeat(2048)}`, api_key: standin.apiKey },
+      { url: standin.url, api_key: standin.apiKey, allow_plain_http: 'yes' },
+      { url: standin.url, api_key: standin.apiKey, source: 'environment' }
+    ]) {
+      const result = await send('upstream:set', payload)
+      expect(result).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+      if (!result.ok) expect(result.error.message).not.toContain(standin.apiKey)
+    }
+    expect(set).not.toHaveBeenCalled()
+    expect(core.upstream.current()).toBeNull()
+  })
+
+  it('sets the upstream, then shows it with its key masked and a probe of it', async () => {
+    const result = await send('upstream:set', { url: `  ${standin.url}/  `, api_key: standin.apiKey })
+    const expected: UpstreamAnswer = {
+      url: standin.url,
+      api_key: maskApiKey(standin.apiKey),
+      source: 'data-dir',
+      reachable: true,
+      version: '1.12.0',
+      key_accepted: true, // its /api/v1/users/whoami took the key
+      problem: null
+    }
+    expect(result).toEqual({ ok: true, value: expected })
+    expect(await send('upstream:show')).toEqual({ ok: true, value: expected })
+    expect(core.upstream.current()).toMatchObject({ url: standin.url, apiKey: standin.apiKey })
+    // The key is stored encrypted, never as given.
+    const stored = readUpstreamFile(upstreamFilePath(core.dataDir))
+    expect(stored).toMatchObject({ url: standin.url, allow_plain_http: false })
+    expect(JSON.stringify(stored)).not.toContain(standin.apiKey)
+    // The probe went to the upstream with its own key.
+    expect(standin.received.some((r) => r.path === '/api/v1/version')).toBe(true)
+  })
+
+  it('passes allow_plain_http on to the core', async () => {
+    await ok('upstream:set', { url: standin.url, api_key: standin.apiKey, allow_plain_http: true })
+    expect(readUpstreamFile(upstreamFilePath(core.dataDir))).toMatchObject({ allow_plain_http: true })
+  })
+
+  it('says when the upstream does not answer, in one line without the key', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`
+    const apiKey = 'sk-unreachable-upstream-key-0123456789'
+    const result = await send('upstream:set', { url: closed, api_key: apiKey })
+    expect(result).toMatchObject({
+      ok: true,
+      value: { url: closed, source: 'data-dir', reachable: false, version: null, key_accepted: null }
+    })
+    const problem = result.ok ? (result.value as UpstreamAnswer).problem : null
+    expect(problem).toEqual(expect.any(String))
+    expect(problem).not.toMatch(/[\r\n]/)
+    expect(JSON.stringify(result)).not.toContain(apiKey)
+  })
+
+  it('clears the upstream, and says when there was none', async () => {
+    await ok('upstream:set', { url: standin.url, api_key: standin.apiKey })
+    expect(await send('upstream:clear')).toEqual({ ok: true, value: { cleared: true } })
+    expect(await send('upstream:show')).toEqual({ ok: true, value: null })
+    expect(core.upstream.current()).toBeNull()
+    expect(readUpstreamFile(upstreamFilePath(core.dataDir))).toBeNull()
+    expect(await send('upstream:clear')).toEqual({ ok: true, value: { cleared: false } })
+    expect(await send('upstream:clear', {})).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+  })
+
+  it('shows an upstream FLOWKEYS_UPSTREAM_URL decides, and refuses to change it here', async () => {
+    const envKey = 'sk-environment-upstream-key-abcdef0123'
+    const envCore = await testCore({ FLOWKEYS_UPSTREAM_URL: standin.url, FLOWKEYS_UPSTREAM_API_KEY: envKey })
+    const envTable = createHandlerTable(envCore, services)
+    const shown = await envTable['upstream:show'](undefined)
+    expect(shown).toEqual({
+      ok: true,
+      value: {
+        url: standin.url,
+        api_key: maskApiKey(envKey),
+        source: 'environment',
+        reachable: true,
+        version: '1.12.0',
+        // Not the stand-in's key: it refuses it, and the answer says so in one line.
+        key_accepted: false,
+        problem: `The Langflow upstream at ${standin.url} refuses FlowKeys' API key for it (403)`
+      }
+    })
+    const set = await envTable['upstream:set']({ url: standin.url, api_key: standin.apiKey })
+    expect(set).toMatchObject({ ok: false, error: { kind: 'Conflict' } })
+    if (!set.ok) expect(set.error.message).toContain('FLOWKEYS_UPSTREAM_URL')
+    expect(await envTable['upstream:clear'](undefined)).toMatchObject({
+      ok: false,
+      error: { kind: 'Conflict' }
+    })
+    responses.push(shown, set)
+    expect(JSON.stringify([shown, set])).not.toContain(envKey)
+    expect(readUpstreamFile(upstreamFilePath(envCore.dataDir))).toBeNull()
+  })
+
+  it('no response carried an upstream key in clear', () => {
+    const all = JSON.stringify(responses)
+    expect(all).not.toContain(standin.apiKey)
+    expect(all).not.toContain('sk-unreachable-upstream-key')
+    expect(all).not.toContain('sk-environment-upstream-key')
   })
 })

@@ -71,6 +71,7 @@ describe('API keys in the core', () => {
     const record = (await core.store.exportAll()).api_keys.at(-1)
     expect(Object.keys(record ?? {}).sort()).toEqual(
       [
+        'allowed_flows',
         'created_at',
         'expires_at',
         'hash',

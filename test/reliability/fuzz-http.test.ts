@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCore } from '../../src/main/core/open'
+import { startStandinLangflow, type StandinLangflow } from '../fixtures/langflow-upstream/standin'
 import { storeEnv } from '../helpers/core'
 import { tempDir } from '../helpers/tmp'
 import { call, ServerProcess, storeState, type Answer } from './helpers'
@@ -36,7 +37,13 @@ const OTHER_ROUTES = [
   'get /health',
   'patch /api/v1/users/{user_id}/reset-password',
   'get /api/v1/flowkeys/credentials/{name}',
-  'post /api/v1/flowkeys/resolve'
+  'post /api/v1/flowkeys/resolve',
+  'post /api/v1/run/{flow_id_or_name}',
+  'post /api/v1/process/{flow_id}',
+  'post /api/v1/webhook/{flow_id_or_name}',
+  'post /api/v1/files/upload/{flow_id}',
+  'get /api/v2/files',
+  'post /api/v2/files'
 ]
 
 interface Schema {
@@ -139,8 +146,11 @@ describe('the key server under arbitrary bodies, queries and path parameters', {
   let routes: Map<string, Route>
   let auth: Record<string, Record<string, string>>
   let knownIds: string[]
+  /** The gateway's routes forward here: fuzzing them reaches an upstream, as in use. */
+  let upstream: StandinLangflow
 
   beforeAll(async () => {
+    upstream = await startStandinLangflow({ tokenDelayMs: 0 })
     dataDir = join(tempDir('flowkeys-fuzz-'), 'data')
     // Ids that exist, so that the fuzzing reaches past "not found" into the real handlers.
     const core = await openCore({ dataDir, env: await storeEnv(dataDir) })
@@ -162,7 +172,11 @@ describe('the key server under arbitrary bodies, queries and path parameters', {
     // Usage tracking off: its flush a second later could land during a refused request and look like a change.
     server = await ServerProcess.fixture(dataDir, {
       maxFailures: 1_000_000,
-      env: { LANGFLOW_DISABLE_TRACK_APIKEY_USAGE: 'true' }
+      env: {
+        LANGFLOW_DISABLE_TRACK_APIKEY_USAGE: 'true',
+        FLOWKEYS_UPSTREAM_URL: upstream.url,
+        FLOWKEYS_UPSTREAM_API_KEY: upstream.apiKey
+      }
     })
     const login = await call(server.url, '/api/v1/login', {
       method: 'POST',
@@ -181,6 +195,7 @@ describe('the key server under arbitrary bodies, queries and path parameters', {
   })
 
   afterAll(async () => {
+    await upstream?.close()
     if (!server) return
     expect(server.alive, 'the server crashed').toBe(true)
     expect((await call(server.url, '/health')).status).toBe(200)

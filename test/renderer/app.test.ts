@@ -429,7 +429,8 @@ describe('10,000 keys', () => {
           total_uses: i % 17,
           is_active: true,
           user_id: actor.id,
-          expires_at: null
+          expires_at: null,
+          allowed_flows: null
         }
         data.api_keys.push(record)
       }

@@ -119,21 +119,30 @@ async function closeAll(opened: (() => Promise<unknown>)[]): Promise<void> {
   if (failures.length > 0) throw failures[0]
 }
 
-export async function launchApp(dataDir: string): Promise<App> {
+export interface LaunchOptions {
+  /** The core's environment (default: none), e.g. FLOWKEYS_UPSTREAM_URL. */
+  env?: NodeJS.ProcessEnv
+}
+
+export async function launchApp(dataDir: string, options: LaunchOptions = {}): Promise<App> {
   ensureBuilt()
   // What is open so far: if the launch fails half-way, closed here (a browser left running would keep its
   // profile folder in the temp dir); otherwise by the app's close().
   const opened: (() => Promise<unknown>)[] = []
   try {
-    return await launch(dataDir, opened)
+    return await launch(dataDir, opened, options)
   } catch (err) {
     await closeAll(opened).catch(() => undefined)
     throw err
   }
 }
 
-async function launch(dataDir: string, opened: (() => Promise<unknown>)[]): Promise<App> {
-  const core = await openCore({ dataDir, env: {} })
+async function launch(
+  dataDir: string,
+  opened: (() => Promise<unknown>)[],
+  options: LaunchOptions = {}
+): Promise<App> {
+  const core = await openCore({ dataDir, env: { ...options.env } })
   opened.push(() => core.close())
   const preferences: Preferences = { serverPort: await freePort(), autostart: true }
   const server = keyServerController(core, { port: () => preferences.serverPort, version: '0.1.0' })

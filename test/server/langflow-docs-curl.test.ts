@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashPassword } from '../../src/main/users/password'
 import { KEY_PATTERN, startTestServer, type TestServer } from '../fixtures/server/harness'
+import { curlCommands, curlHomeIn, runCurl, type CurlResult } from '../helpers/docs-curl'
 import { tempDir } from '../helpers/tmp'
 import { newUserRecord } from '../../src/main/users/record'
 
@@ -13,64 +11,22 @@ import { newUserRecord } from '../../src/main/users/record'
 const root = tempDir('flowkeys-docs-curl-')
 const DOCS_USER_ID = '10c1c6a2-ab8a-4748-8700-0e4832fd5ce8'
 
-/** `### name` blocks of the fixture, in order. */
-function commands(): Map<string, string> {
-  const text = readFileSync('test/fixtures/server/langflow-docs-curl.sh', 'utf8')
-  const blocks = new Map<string, string>()
-  for (const block of text.split(/^### /m).slice(1)) {
-    const newline = block.indexOf('\n')
-    blocks.set(block.slice(0, newline).trim(), block.slice(newline + 1).trim())
-  }
-  return blocks
-}
-
-interface CurlResult {
-  status: number
-  body: unknown
-}
-
 describe("Langflow's documented curl commands", () => {
-  const docs = commands()
+  const docs = curlCommands('test/fixtures/server/langflow-docs-curl.sh')
   let server: TestServer
   let adminKey: string
   let docsUserKey: string
   let curlHome: string
 
-  /**
-   * Runs one documented command unchanged. A private .curlrc (read by every curl run) adds `--silent` and a
-   * status line after the body, so the command text itself stays exactly as the docs print it.
-   */
+  /** Runs one documented command unchanged (test/helpers/docs-curl.ts). */
   function curl(name: string, apiKey = adminKey): Promise<CurlResult> {
     const command = docs.get(name)
     if (!command) throw new Error(`no command ${name} in the fixture`)
-    return new Promise((resolve, reject) => {
-      execFile(
-        'bash',
-        ['-c', command],
-        {
-          env: {
-            PATH: process.env.PATH,
-            CURL_HOME: curlHome,
-            HOME: curlHome,
-            LANGFLOW_URL: server.url,
-            LANGFLOW_API_KEY: apiKey
-          }
-        },
-        (err, stdout, stderr) => {
-          if (err) return reject(new Error(`${name}: ${err.message} ${stderr}`))
-          const at = stdout.lastIndexOf('\n')
-          const status = Number(stdout.slice(at + 1))
-          const text = stdout.slice(0, at)
-          resolve({ status, body: text === '' ? null : JSON.parse(text) })
-        }
-      )
-    })
+    return runCurl(name, command, curlHome, { LANGFLOW_URL: server.url, LANGFLOW_API_KEY: apiKey })
   }
 
   beforeAll(async () => {
-    curlHome = join(root, 'curl-home')
-    mkdirSync(curlHome, { recursive: true })
-    writeFileSync(join(curlHome, '.curlrc'), 'silent\nshow-error\nwrite-out = "\\n%{http_code}"\n')
+    curlHome = curlHomeIn(root)
 
     server = await startTestServer(root, { LANGFLOW_AUTO_LOGIN: 'false' })
     adminKey = (await server.core.keys.create(server.admin, { name: 'docs key' })).api_key

@@ -47,6 +47,7 @@ export function keyRecord(user: UserRecord, fields: Partial<ApiKeyRecord> = {}):
     is_active: true,
     user_id: user.id,
     expires_at: null,
+    allowed_flows: null,
     ...fields
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { Corrupt } from '../../src/main/base/errors'
 import { defaultDataDir, resolveDataDir } from '../../src/main/config/paths'
-import { migrate, type Migration } from '../../src/main/store/migrations'
+import { migrate, MIGRATIONS, type Migration } from '../../src/main/store/migrations'
 import { SCHEMA_VERSION, type ApiKeyRecord, type UserRecord } from '../../src/main/store/schema'
 import { DataFile, STORE_FILE } from '../../src/main/store/data-file'
 import { JsonStore } from '../../src/main/store/json-store'
@@ -56,7 +56,8 @@ function apiKey(id: string, userId: string, hash: string): ApiKeyRecord {
     total_uses: 0,
     is_active: true,
     user_id: userId,
-    expires_at: null
+    expires_at: null,
+    allowed_flows: null
   }
 }
 
@@ -423,8 +424,22 @@ describe('migrations', () => {
 
   it('gives every user of a version 2 store a token generation of 0 (version 3)', () => {
     const user = { id: 'u', username: 'a' }
-    const { data } = migrate({ version: 2, write_id: null, users: [user], api_keys: [], variables: [] })
+    const { data } = migrate(
+      { version: 2, write_id: null, users: [user], api_keys: [], variables: [] },
+      MIGRATIONS,
+      3
+    )
     expect(data).toMatchObject({ version: 3, users: [{ id: 'u', username: 'a', token_generation: 0 }] })
+  })
+
+  it('gives every key of a version 3 store no flow limit (version 4)', () => {
+    const key = { id: 'k', name: 'ci' }
+    const { data } = migrate(
+      { version: 3, write_id: null, users: [], api_keys: [key], variables: [] },
+      MIGRATIONS,
+      4
+    )
+    expect(data).toMatchObject({ version: 4, api_keys: [{ id: 'k', name: 'ci', allowed_flows: null }] })
   })
 
   it('runs each step in order and refuses a gap', () => {

@@ -31,8 +31,11 @@ export interface Principal {
   user: UserRecord
   /** auto_login: a request without a key (LANGFLOW_SKIP_AUTH_AUTO_LOGIN) or an auto-login token: proved nothing. */
   via: 'api_key' | 'token' | 'auto_login'
-  /** The key used, when `via` is api_key (for the access log: id and name, never the key). */
-  apiKey?: { id: string; name: string | null }
+  /**
+   * The key used, when `via` is api_key: id and name for the access log (never the key), and the flows it may run
+   * through the gateway (null: no limit).
+   */
+  apiKey?: { id: string; name: string | null; allowedFlows: readonly string[] | null }
 }
 
 export interface Tokens {
@@ -87,7 +90,7 @@ export class AuthService {
     const principal: Principal = Object.freeze({
       user,
       via: 'api_key' as const,
-      apiKey: Object.freeze({ id: key.id, name: key.name })
+      apiKey: Object.freeze({ id: key.id, name: key.name, allowedFlows: key.allowed_flows })
     })
     this.keyPrincipals.set(key, principal)
     return principal

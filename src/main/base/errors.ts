@@ -15,6 +15,8 @@ export type ErrorKind =
   | 'RateLimited'
   | 'Unavailable'
   | 'Corrupt'
+  | 'UpstreamFailed'
+  | 'UpstreamTimeout'
   | 'Internal'
 
 /** What a core error may say beyond its message; each face decides how to show it. Never a secret. */
@@ -105,6 +107,20 @@ export class Unavailable extends FlowKeysError {
 export class Corrupt extends FlowKeysError {
   constructor(message: string, detail?: unknown) {
     super('Corrupt', message, detail)
+  }
+}
+
+/** The Langflow upstream could not be reached, or refused FlowKeys' own key for it (a 502 over HTTP). */
+export class UpstreamFailed extends FlowKeysError {
+  constructor(message: string) {
+    super('UpstreamFailed', message)
+  }
+}
+
+/** The Langflow upstream did not answer in time (a 504 over HTTP). */
+export class UpstreamTimeout extends FlowKeysError {
+  constructor(message: string) {
+    super('UpstreamTimeout', message)
   }
 }
 

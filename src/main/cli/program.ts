@@ -8,6 +8,7 @@ import { registerKeys } from './commands/keys'
 import { registerRun } from './commands/run'
 import { registerServe } from './commands/serve'
 import { registerStore } from './commands/store'
+import { registerUpstream } from './commands/upstream'
 import { registerUsers } from './commands/users'
 import { registerVars } from './commands/vars'
 import { EXIT_OK, reportError } from './exit'
@@ -41,7 +42,8 @@ const FAMILIES: ((program: Command, io: CliIO) => void)[] = [
   registerVars,
   registerRun,
   registerServe,
-  registerStore
+  registerStore,
+  registerUpstream
 ]
 
 /** The `flowkeys` program, writing to `io`. Build one per run: commander keeps parsed values on it. */

@@ -8,6 +8,9 @@ import type { Store } from '../store/backend'
 import { ensureDataDir } from '../store/data-file'
 import { openStore } from '../store/open'
 import type { Actor } from '../users/actor'
+import { gatewaySettingsFrom } from '../gateway/settings'
+import { Gateway } from '../gateway/gateway'
+import { UpstreamService } from '../upstream/service'
 import { UserService } from '../users/service'
 import { VariableService } from '../variables/service'
 import { providerEnvironment, variablesToGetFromEnvironment } from '../variables/providers'
@@ -37,6 +40,10 @@ export interface Core {
   keys: ApiKeyService
   auth: AuthService
   variables: VariableService
+  /** The Langflow server flow runs are forwarded to, and FlowKeys' key for it. */
+  upstream: UpstreamService
+  /** Flow runs, webhooks and uploads forwarded to the upstream, with the caller's credentials. */
+  gateway: Gateway
   /**
    * Langflow's environment import (contract §3): each listed variable set in the environment becomes the
    * configured superuser's Credential, unless the app set it last. Runs at server start and at that user's login;
@@ -81,6 +88,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   })
   const keys = new ApiKeyService(store, vault, { trackUsage: !settings.disableTrackApiKeyUsage })
   const variables = new VariableService(store, vault)
+  const upstream = new UpstreamService(dataDir, vault, env)
   const envNames = variablesToGetFromEnvironment(settings.variablesToGetFromEnvironment)
   const ownerEnvironment = providerEnvironment(env, envNames)
   const importEnvironment = async (userId?: string): Promise<void> => {
@@ -92,6 +100,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     actor.id === superuser().id && !actor.viaAutoLogin ? ownerEnvironment : NO_ENVIRONMENT
   const auth = new AuthService(settings, vault, users, keys, warn, (user) => importEnvironment(user.id))
   const accessLog = new AccessLog(dataDir, { warn })
+  const gateway = new Gateway(upstream, variables, accessLog, gatewaySettingsFrom(env))
   const owner = await users.ensureSuperuser(settings.superuser, settings.superuserPassword)
 
   // The configured superuser, as made or found at start: its id never changes (it cannot be renamed or deleted).
@@ -108,6 +117,8 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     keys,
     auth,
     variables,
+    upstream,
+    gateway,
     importEnvironment,
     environmentFor,
     accessLog,

@@ -18,6 +18,8 @@ import {
   type ResponseOf,
   type StartupState
 } from '../../shared/ipc'
+import { probeUpstream } from '../upstream/probe'
+import type { UpstreamView } from '../upstream/service'
 import { applyEnvImport, previewEnvImport } from '../variables/dotenv-import'
 import { copyToClipboard } from './clipboard'
 import { toIpcError } from './errors'
@@ -75,13 +77,28 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
     }
   }
 
+  /** The upstream as shown, with a fresh probe of it (two small bounded GETs; the key stays in main). */
+  const probed = async (view: UpstreamView): Promise<ResponseInputOf<'upstream:set'>> => {
+    const target = core.upstream.current()
+    const probe = target
+      ? await probeUpstream(target)
+      : { reachable: false, version: null, keyAccepted: null, problem: 'No upstream is set' }
+    return {
+      ...view,
+      reachable: probe.reachable,
+      version: probe.version,
+      key_accepted: probe.keyAccepted,
+      problem: probe.problem
+    }
+  }
+
   const implementations: Implementations = {
     'keys:list': () => core.keys.list(actor()),
-    'keys:create': async ({ name, expiresInDays, expires_at }) => {
+    'keys:create': async ({ name, expiresInDays, expires_at, allowed_flows }) => {
       const expiry = expiresInDays
         ? new Date(Date.now() + expiresInDays * DAY_MS).toISOString()
         : (expires_at ?? null)
-      return core.keys.create(actor(), { name, expires_at: expiry })
+      return core.keys.create(actor(), { name, expires_at: expiry, allowed_flows })
     },
     'keys:revoke': async ({ ids }) => {
       const { revoked, missing } = await core.keys.revokeMany(actor(), ids, { skipMissing: true })
@@ -117,6 +134,14 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
     'server:stop': () => services.server.stop(),
     'server:accessLog': (request) => services.server.accessLog(request?.limit ?? 100),
     'server:errors': (request) => services.server.errors(request?.limit ?? 50),
+
+    'upstream:show': async () => {
+      const view = core.upstream.show(actor())
+      return view && probed(view)
+    },
+    'upstream:set': async ({ url, api_key, allow_plain_http }) =>
+      probed(core.upstream.set(actor(), url, api_key, { allowPlainHttp: allow_plain_http === true })),
+    'upstream:clear': () => ({ cleared: core.upstream.clear(actor()) }),
 
     'users:list': () => core.users.list(actor(), ALL_USERS),
     'users:add': (input) => core.users.create(actor(), input),

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { BadRequest, NotFound } from '../base/errors'
+import { BadRequest, Forbidden, NotFound } from '../base/errors'
 import type { KeyOwner, Store } from '../store/backend'
 import { MissingUser } from '../store/errors'
 import type { ApiKeyRecord } from '../store/schema'
 import { checkLength, LIMITS } from '../store/limits'
 import { requireProven, requireSuperuser, type Actor } from '../users/actor'
 import type { Vault } from '../vault/vault'
+import { normalizeAllowedFlows } from './allowed-flows'
 import { generateApiKey, looksLikeApiKey, maskApiKey, VISIBLE_CHARS } from './generate'
 import { UsageCounter } from './usage'
 
@@ -15,6 +16,8 @@ export type ApiKeyRead = Omit<ApiKeyRecord, 'hash' | 'prefix'> & { api_key: stri
 export interface ApiKeyCreate {
   name?: string | null
   expires_at?: string | null
+  /** The flows the key may run through the gateway (ids or endpoint names); null or absent: no limit. */
+  allowed_flows?: readonly string[] | null
 }
 
 export interface CreatedApiKey {
@@ -26,6 +29,8 @@ export interface CreatedApiKey {
 export type VerifiedKey = KeyOwner
 
 export const API_KEY_NOT_FOUND = 'API Key not found'
+export const FLOW_GRANT_NEEDS_SUPERUSER =
+  'Only a superuser can limit a key to flows: such a key may run them through the Langflow upstream'
 
 /** Parses an expiry given as an ISO date; a past or unreadable date is refused. */
 const LAST_EXPIRY = Date.parse('9999-12-31T23:59:59.999Z')
@@ -69,7 +74,8 @@ export class ApiKeyService {
       read.last_used_at !== record.last_used_at ||
       read.name !== record.name ||
       read.is_active !== record.is_active ||
-      read.expires_at !== record.expires_at
+      read.expires_at !== record.expires_at ||
+      read.allowed_flows !== record.allowed_flows
     ) {
       read = Object.freeze(this.buildRead(record))
       this.reads.set(record, read)
@@ -92,7 +98,8 @@ export class ApiKeyService {
       total_uses: record.total_uses + (pending?.uses ?? 0),
       is_active: record.is_active,
       user_id: record.user_id,
-      expires_at: record.expires_at
+      expires_at: record.expires_at,
+      allowed_flows: record.allowed_flows
     }
   }
 
@@ -106,6 +113,9 @@ export class ApiKeyService {
     checkLength('Key name', input.name, LIMITS.keyName)
     const userId = forUserId ?? actor.id
     if (userId !== actor.id) requireSuperuser(actor)
+    // A flow list lets the key run those flows as the upstream's owner, whoever its user: a grant (SECURITY.md).
+    const allowedFlows = normalizeAllowedFlows(input.allowed_flows)
+    if (allowedFlows !== null && !actor.is_superuser) throw new Forbidden(FLOW_GRANT_NEEDS_SUPERUSER)
     const now = new Date()
     const apiKey = generateApiKey()
     const record: ApiKeyRecord = {
@@ -118,7 +128,8 @@ export class ApiKeyService {
       total_uses: 0,
       is_active: true,
       user_id: userId,
-      expires_at: parseExpiry(input.expires_at, now)
+      expires_at: parseExpiry(input.expires_at, now),
+      allowed_flows: allowedFlows
     }
     try {
       await this.store.insertKey(record)

@@ -2,6 +2,7 @@
 // bound to the core, the health check on the store, usage counters flushed on close, and every request written
 // to the core's access log (method, path without query, status, key id and name: never the key).
 import { flowkeysRoutes } from './routes/flowkeys'
+import { gatewayRoutes } from './routes/gateway'
 import { variableRoutes } from './routes/variables'
 import type { AccessLog } from '../audit/access-log'
 import type { Core } from '../core/open'
@@ -43,7 +44,8 @@ export function keyServerRoutes(core: Core): RoutePlugin[] {
     loginRoutes(core),
     userRoutes(core),
     variableRoutes(core),
-    flowkeysRoutes(core)
+    flowkeysRoutes(core),
+    gatewayRoutes(core)
   ]
 }
 

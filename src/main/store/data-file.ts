@@ -85,14 +85,14 @@ export function parseStore(file: string, text: string): { data: StoreData; from:
 }
 
 /** What identifies a version of the file: its inode (each atomic write is a new one), times and size. */
-type Stamp = Pick<Stats, 'ino' | 'mtimeMs' | 'ctimeMs' | 'size'> | null
+export type Stamp = Pick<Stats, 'ino' | 'mtimeMs' | 'ctimeMs' | 'size'> | null
 
-function stampOf(file: string): Stamp {
+export function stampOf(file: string): Stamp {
   // Number stats (not bigint) and no exception for a missing file: this is on the key server's request path.
   return statSync(file, { throwIfNoEntry: false }) ?? null
 }
 
-function sameStamp(a: Stamp, b: Stamp): boolean {
+export function sameStamp(a: Stamp, b: Stamp): boolean {
   if (a === null || b === null) return a === b
   return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size
 }

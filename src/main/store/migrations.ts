@@ -40,6 +40,19 @@ export const MIGRATIONS: Migration[] = [
         : data.users,
       version: 3
     })
+  },
+  {
+    // allowed_flows: every existing key keeps what it could do (no flow limit).
+    to: 4,
+    up: (data) => ({
+      ...data,
+      api_keys: Array.isArray(data.api_keys)
+        ? data.api_keys.map((k: unknown) =>
+            k !== null && typeof k === 'object' ? { allowed_flows: null, ...k } : k
+          )
+        : data.api_keys,
+      version: 4
+    })
   }
 ]
 

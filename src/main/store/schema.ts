@@ -2,7 +2,7 @@
  * The shape of the store file. Every change to it bumps SCHEMA_VERSION and adds a step to migrations.ts.
  * Secrets never appear here in clear: API keys are HMACs, variable values and store keys are Fernet tokens.
  */
-export const SCHEMA_VERSION = 3
+export const SCHEMA_VERSION = 4
 
 export interface UserRecord {
   id: string
@@ -34,6 +34,11 @@ export interface ApiKeyRecord {
   is_active: boolean
   user_id: string
   expires_at: string | null
+  /**
+   * The flows (ids or endpoint names) this key may run through the gateway; null: no limit beyond its user's
+   * rights. Set only by a superuser (it grants a non-superuser those flows: SECURITY.md).
+   */
+  allowed_flows: string[] | null
 }
 
 export type VariableType = 'Credential' | 'Generic'

@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { InvalidArgumentError, type Command } from 'commander'
 import { nonEmpty, parseDuration } from '../args'
 import type { CliIO } from '../io'
 import { box, json, localDateTime, styles } from '../output'
@@ -9,7 +9,16 @@ interface ApiKeyOptions {
   name: string
   user?: string
   expiresIn?: number
+  flows?: string[]
   json?: boolean
+}
+
+/** `--flows A,B`: the flow ids or endpoint names, comma-separated. */
+function flowList(value: string): string[] {
+  const flows = value.split(',').map((f) => f.trim())
+  if (flows.some((f) => f === ''))
+    throw new InvalidArgumentError('give flow ids or endpoint names, comma-separated')
+  return flows
 }
 
 /** Langflow's CLI names its keys "CLI"; so do we, unless told otherwise. */
@@ -20,6 +29,7 @@ Examples:
   $ flowkeys api-key
   $ flowkeys api-key --name ci --expires-in 30d
   $ flowkeys api-key --name deploy --user alice --json | jq -r .api_key
+  $ flowkeys api-key --name support-bot --user alice --flows support-bot,3f2a…  (runs only these flows)
 
 Unlike \`langflow api-key\`, this works whatever LANGFLOW_AUTO_LOGIN says (the CLI already holds the store and
 its vault key) and never deletes an existing key.`
@@ -43,7 +53,15 @@ export function registerApiKey(program: Command, io: CliIO): void {
       'expire the key after 90m, 12h, 30d, 1w… (default: never)',
       parseDuration
     )
-    .option('--json', 'print {id, name, api_key, user_id, created_at, expires_at} instead of the banner')
+    .option(
+      '--flows <flows>',
+      'let the key run only these flows through the gateway (ids or endpoint names, comma-separated)',
+      flowList
+    )
+    .option(
+      '--json',
+      'print {id, name, api_key, user_id, created_at, expires_at, allowed_flows} instead of the banner'
+    )
     .addHelpText('after', EXAMPLES)
     .action((options: ApiKeyOptions, command: Command) =>
       withCore(io, command, async (core, actor) => {
@@ -52,12 +70,12 @@ export function registerApiKey(program: Command, io: CliIO): void {
           options.expiresIn === undefined ? null : new Date(Date.now() + options.expiresIn).toISOString()
         const { key, api_key } = await core.keys.create(
           actor,
-          { name: options.name, expires_at: expiresAt },
+          { name: options.name, expires_at: expiresAt, allowed_flows: options.flows },
           user.id
         )
         if (options.json) {
-          const { id, name, user_id, created_at, expires_at } = key
-          io.out(json({ id, name, api_key, user_id, created_at, expires_at }))
+          const { id, name, user_id, created_at, expires_at, allowed_flows } = key
+          io.out(json({ id, name, api_key, user_id, created_at, expires_at, allowed_flows }))
           return
         }
         const s = styles(io)
@@ -72,7 +90,8 @@ export function registerApiKey(program: Command, io: CliIO): void {
             'Make sure to store it in a secure location.',
             '',
             // Escaped before styling: box() measures and prints its lines as given.
-            s.dim(terminalText(`Name: ${key.name ?? ''}   User: ${user.username}   Expires: ${expires}`))
+            s.dim(terminalText(`Name: ${key.name ?? ''}   User: ${user.username}   Expires: ${expires}`)),
+            ...(key.allowed_flows ? [s.dim(terminalText(`Runs only: ${key.allowed_flows.join(', ')}`))] : [])
           ])
         )
       })

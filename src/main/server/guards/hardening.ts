@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http'
 import { type AddressInfo, isIP, type Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { isLoopback } from '../../base/loopback'
 
 /**
  * The key server answers with secrets, so it trusts neither web pages nor other machines:
@@ -30,21 +31,14 @@ export const LIMITS = {
   keepAliveTimeout: 5_000
 } as const
 
+export { isLoopback }
+
 export const INVALID_HOST = 'Invalid host header'
 export const ORIGIN_NOT_ALLOWED = 'Origin not allowed'
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS'
 const CORS_DEFAULT_HEADERS = 'authorization, content-type, x-api-key'
-
-/** 127.0.0.0/8, ::1 (and its IPv4-mapped forms) and the name localhost. */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
-  if (bare === 'localhost') return true
-  if (isIP(bare) === 4) return bare.startsWith('127.')
-  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare) || bare === '0:0:0:0:0:0:0:1'
-  return false
-}
 
 /** `http://LOCALHOST:3000/` → `http://localhost:3000`; null for something that is not an http(s) origin. */
 export function normalizeOrigin(origin: string): string | null {

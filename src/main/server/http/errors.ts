@@ -25,6 +25,8 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   RateLimited: 429,
   Unavailable: 503,
   Corrupt: 500,
+  UpstreamFailed: 502,
+  UpstreamTimeout: 504,
   Internal: 500
 }
 

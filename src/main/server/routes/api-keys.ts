@@ -18,7 +18,9 @@ export const ApiKeyReadSchema = z.object({
   total_uses: z.number(),
   is_active: z.boolean(),
   user_id: z.string(),
-  expires_at: z.string().nullable()
+  expires_at: z.string().nullable(),
+  /** FlowKeys: the flows the key may run through the gateway; null for no limit. */
+  allowed_flows: z.array(z.string()).nullable()
 })
 
 const ApiKeysResponseSchema = z.object({
@@ -31,7 +33,9 @@ const ApiKeysResponseSchema = z.object({
 const ApiKeyCreateSchema = z.looseObject({
   name: z.string().nullable().optional(),
   /** ISO 8601, or a Unix time in seconds (pydantic reads numbers so). */
-  expires_at: z.union([z.string(), z.number()]).nullable().optional()
+  expires_at: z.union([z.string(), z.number()]).nullable().optional(),
+  /** FlowKeys: limit the key to these flows (ids or endpoint names); superusers only. */
+  allowed_flows: z.array(z.string()).nullable().optional()
 })
 
 const ApiKeyStoreSchema = z.object({ api_key: z.string() })
@@ -98,9 +102,9 @@ export function apiKeyRoutes(core: Pick<Core, 'keys' | 'users'>): RoutePlugin {
         }
       },
       async (request) => {
-        const { name, expires_at } = request.body
+        const { name, expires_at, allowed_flows } = request.body
         const created = await as400(() =>
-          core.keys.create(actorOf(request), { name, expires_at: expiryText(expires_at) })
+          core.keys.create(actorOf(request), { name, expires_at: expiryText(expires_at), allowed_flows })
         )
         return { ...created.key, api_key: created.api_key }
       }

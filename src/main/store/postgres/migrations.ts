@@ -74,7 +74,11 @@ INSERT INTO meta (id) VALUES (true);
 `
 
 /** Every step, in order. A change to the tables adds a step; a step once released never changes. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: SCHEMA_1 }]
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sql: SCHEMA_1 },
+  // The flows a key may run through the gateway (NULL: no limit).
+  { version: 2, sql: 'ALTER TABLE api_keys ADD COLUMN allowed_flows text[]' }
+]
 
 /** The schema this build writes. */
 export const DATABASE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -25,7 +25,8 @@ export const KEY_COLUMNS = [
   'total_uses',
   'is_active',
   'user_id',
-  'expires_at'
+  'expires_at',
+  'allowed_flows'
 ] as const satisfies readonly (keyof ApiKeyRecord)[]
 
 export const VARIABLE_COLUMNS = [
@@ -90,7 +91,8 @@ export function keyFromRow(row: Row, prefix = ''): ApiKeyRecord {
     total_uses: Number(f('total_uses')),
     is_active: f('is_active') as boolean,
     user_id: f('user_id') as string,
-    expires_at: maybeTime(f('expires_at'))
+    expires_at: maybeTime(f('expires_at')),
+    allowed_flows: (f('allowed_flows') as string[] | null) ?? null
   }
 }
 

@@ -17,6 +17,23 @@ const EXPIRY_CHOICES = [
   { value: '365', label: 'In 1 year' }
 ]
 
+/** The "Limit to flows" field as sent: comma-separated, trimmed, empty entries dropped; null (no limit) when empty. */
+export function parseFlowList(text: string): string[] | null {
+  const flows = text
+    .split(',')
+    .map((flow) => flow.trim())
+    .filter((flow) => flow !== '')
+  return flows.length > 0 ? flows : null
+}
+
+/** The first rule a request breaks, for a person: which field, in the dialog's words. */
+function firstIssue(error: Parameters<typeof describeIssues>[0]): string {
+  const issue = error.issues[0]
+  if (issue?.path[0] === 'allowed_flows')
+    return 'Limit to flows: list at most 100 flows, each at most 255 characters'
+  return (describeIssues(error).split('; ')[0] ?? '').replace(/^name: /, '')
+}
+
 /**
  * Creates a key and shows it once. The plaintext lives only in this component's state: closing the dialog
  * drops it, and nothing else in the renderer ever holds it.
@@ -25,16 +42,21 @@ export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement 
   const create = useKeys((s) => s.create)
   const [name, setName] = useState('')
   const [expiry, setExpiry] = useState('')
+  const [flows, setFlows] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [created, setCreated] = useState<ResponseOf<'keys:create'> | null>(null)
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
-    const request = { name, expiresInDays: expiry ? Number(expiry) : null }
+    const request = {
+      name,
+      expiresInDays: expiry ? Number(expiry) : null,
+      allowed_flows: parseFlowList(flows)
+    }
     const checked = KeyCreateRequest.safeParse(request)
     if (!checked.success) {
-      setError(describeIssues(checked.error).replace(/^name: /, ''))
+      setError(firstIssue(checked.error))
       return
     }
     setBusy(true)
@@ -74,6 +96,11 @@ export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement 
               {created.key.expires_at ? `Expires ${formatDate(created.key.expires_at)}` : 'Never expires'}
             </span>
           </div>
+          {created.key.allowed_flows && (
+            <p className="hint" data-testid="new-key-flows">
+              Runs only: {created.key.allowed_flows.join(', ')}
+            </p>
+          )}
           <div className="secret-box">
             <code className="secret-box__value" data-testid="new-api-key" aria-label="The new API key">
               {created.api_key}
@@ -120,6 +147,22 @@ export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement 
                 </option>
               ))}
             </select>
+          )}
+        </Field>
+        <Field
+          label="Limit to flows"
+          hint="Flow ids or endpoint names, separated by commas. Empty: the key may run any flow."
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              value={flows}
+              onChange={(e) => setFlows(e.target.value)}
+              placeholder="Optional, e.g. support-bot, summarize"
+              autoComplete="off"
+              spellCheck={false}
+            />
           )}
         </Field>
         <div className="form__actions">

@@ -277,8 +277,23 @@ function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): ReactEle
                     onChange={() => toggle(key.id)}
                   />
                 </div>
-                <div className="table__cell table__cell--strong" role="cell" title={key.name ?? undefined}>
-                  {key.name ?? <span className="muted">Unnamed</span>}
+                <div
+                  className="table__cell table__cell--strong table__cell--stack"
+                  role="cell"
+                  title={
+                    key.allowed_flows
+                      ? `${key.name ?? 'Unnamed'}\nRuns only: ${key.allowed_flows.join(', ')}`
+                      : (key.name ?? undefined)
+                  }
+                >
+                  <span className="table__cell-line">
+                    {key.name ?? <span className="muted">Unnamed</span>}
+                  </span>
+                  {key.allowed_flows && (
+                    <span className="table__note" data-testid="key-flows">
+                      Runs: {key.allowed_flows.join(', ')}
+                    </span>
+                  )}
                 </div>
                 <div className="table__cell" role="cell">
                   <code className="mono">{shortMask(key.api_key)}</code>

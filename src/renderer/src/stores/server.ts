@@ -5,7 +5,8 @@ import type {
   RequestOf,
   ServerProblem,
   ServerStatus,
-  StoreLocationView
+  StoreLocationView,
+  UpstreamView
 } from '@shared/ipc'
 import { api, call, messageOf } from '../lib/ipc'
 
@@ -19,11 +20,25 @@ interface ServerState {
   problems: ServerProblem[]
   busy: boolean
   error: string | null
+  /** The upstream Langflow with its masked key and last probe; null when none is set. */
+  upstream: UpstreamView | null
+  /** False until the first answer (or failure) of upstream:show. */
+  upstreamLoaded: boolean
+  /** A probe is under way (it may take a few seconds when the upstream does not answer). */
+  upstreamChecking: boolean
+  /** Why the upstream could not be shown (e.g. a broken FLOWKEYS_UPSTREAM_URL). */
+  upstreamError: string | null
   load(): Promise<void>
   refresh(): Promise<void>
   start(): Promise<void>
   stop(): Promise<void>
   saveSettings(patch: RequestOf<'app:updateSettings'>): Promise<void>
+  /** Shows and probes the upstream: on the page's load and on demand, never on the 2 s poll. */
+  loadUpstream(): Promise<void>
+  /** Saves the upstream; throws (for the dialog) when refused. The key is not kept here. */
+  setUpstream(input: RequestOf<'upstream:set'>): Promise<UpstreamView>
+  /** Forgets the saved upstream; false when none was saved. */
+  clearUpstream(): Promise<boolean>
 }
 
 const PROBLEMS_SHOWN = 20
@@ -36,6 +51,10 @@ export const useServer = create<ServerState>()((set, get) => ({
   problems: [],
   busy: false,
   error: null,
+  upstream: null,
+  upstreamLoaded: false,
+  upstreamChecking: false,
+  upstreamError: null,
   async load() {
     try {
       const [status, settings, store, log, problems] = await Promise.all([
@@ -88,5 +107,25 @@ export const useServer = create<ServerState>()((set, get) => ({
     const settings = await call(api().app.updateSettings(patch))
     set({ settings })
     if (!get().status?.running) set({ status: await call(api().server.status()) })
+  },
+  async loadUpstream() {
+    set({ upstreamChecking: true })
+    try {
+      set({ upstream: await call(api().upstream.show()), upstreamError: null })
+    } catch (error) {
+      set({ upstream: null, upstreamError: messageOf(error) })
+    } finally {
+      set({ upstreamLoaded: true, upstreamChecking: false })
+    }
+  },
+  async setUpstream(input) {
+    const upstream = await call(api().upstream.set(input))
+    set({ upstream, upstreamError: null, upstreamLoaded: true })
+    return upstream
+  },
+  async clearUpstream() {
+    const { cleared } = await call(api().upstream.clear())
+    set({ upstream: null, upstreamError: null, upstreamLoaded: true })
+    return cleared
   }
 }))
