@@ -122,6 +122,20 @@ describe('PostgreSQL store', () => {
     expect(err.message).toMatch(/tables FlowKeys did not create/)
   })
 
+  it('keeps the connection that found the schema up to date for the first query (no second connect)', async () => {
+    const url = await freshDatabaseUrl()
+    await (await openPostgresStore(url)).close() // creates the tables on a connection it then ends
+    const store = await open(url)
+    const db = new URL(url).pathname.slice(1)
+    const connections = await sqlIn<{ n: number }>(
+      url,
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'flowkeys'",
+      [db]
+    )
+    expect(connections[0]!.n).toBe(1)
+    await store.check()
+  })
+
   it('finds no name holding a NUL, and refuses to store one with a one-line BadRequest', async () => {
     const store = await open(await freshDatabaseUrl())
     const user = userRecord('alice')

@@ -8,6 +8,7 @@ import {
   InvalidToken,
   decryptFernet,
   encryptFernet,
+  encryptFernetAll,
   fernetKeyFromBytes,
   fernetKeyToBytes,
   generateFernetKey
@@ -394,5 +395,18 @@ describe('Fernet interop with Python cryptography', () => {
     const v = generateVectors[0]!
     const [plaintext] = python([{ op: 'decrypt', key: v.secret, token: v.token }])
     expect(Buffer.from(plaintext!, 'base64').toString('utf8')).toBe(v.src)
+  })
+})
+
+describe('encryptFernetAll', () => {
+  it('seals each value with an IV of its own, drawn at once, into tokens that decrypt one by one', () => {
+    const key = generateFernetKey()
+    const values = Array.from({ length: 200 }, (_, i) => (i % 2 ? `value-${i}` : 'same value'))
+    const tokens = encryptFernetAll(key, values)
+    expect(tokens.map((t) => decryptFernet(key, t).toString('utf8'))).toEqual(values)
+    // The IV is bytes 9..25 of the token: equal values still get different tokens.
+    const ivs = tokens.map((t) => Buffer.from(t, 'base64url').subarray(9, 25).toString('hex'))
+    expect(new Set(ivs).size).toBe(values.length)
+    expect(encryptFernetAll(key, [])).toEqual([])
   })
 })

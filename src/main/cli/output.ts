@@ -17,10 +17,13 @@ export function styles(io: CliIO): Styles {
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g
+const SURROGATE = /[\ud800-\udfff]/
 
-/** Display width of a line: its characters without ANSI styles. */
+/** Display width of a line: its characters (code points) without ANSI styles. */
 function width(text: string): number {
-  return Array.from(text.replace(ANSI, '')).length
+  const plain = text.replace(ANSI, '')
+  // Counted one by one only when some character takes two UTF-16 units (an emoji): a table has 10,000s of cells.
+  return SURROGATE.test(plain) ? Array.from(plain).length : plain.length
 }
 
 /**
@@ -44,7 +47,7 @@ export function box(lines: string[]): string {
 export function table(rawHeaders: string[], rawRows: string[][]): string {
   const headers = rawHeaders.map(terminalText)
   const rows = rawRows.map((row) => row.map(terminalText))
-  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))))
+  const widths = headers.map((h, i) => rows.reduce((most, r) => Math.max(most, width(r[i] ?? '')), width(h)))
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - width(cell))))

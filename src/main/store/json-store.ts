@@ -201,15 +201,20 @@ class MemoryOps implements StoreOps {
   }
 
   async insertVariables(records: readonly VariableRecord[]): Promise<void> {
-    const taken = new Set<string>()
+    // Each user's names as a set, made once per call: a check per record, whatever the user already holds.
+    const taken = new Map<string, Set<string>>()
     for (const r of records) {
       if (!this.index.usersById.has(r.user_id)) throw new MissingUser()
-      const name = `${r.user_id}\u0000${r.name}`
-      if (taken.has(name) || this.variablesOfNow(r.user_id).some((v) => v.name === r.name))
-        throw new UniqueViolation('variable_name')
-      taken.add(name)
+      let names = taken.get(r.user_id)
+      if (!names) {
+        names = new Set(this.variablesOfNow(r.user_id).map((v) => v.name))
+        taken.set(r.user_id, names)
+      }
+      if (names.has(r.name)) throw new UniqueViolation('variable_name')
+      names.add(r.name)
     }
-    this.data.variables.push(...records)
+    // One at a time: spreading 100,000s of records as arguments would overflow the stack.
+    for (const r of records) this.data.variables.push(r)
     this.changed()
   }
 

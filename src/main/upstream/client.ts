@@ -1,5 +1,5 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import type { Agent as HttpsAgent } from 'node:https'
 import type { Readable } from 'node:stream'
 import { UpstreamFailed, UpstreamTimeout } from '../base/errors'
 import type { UpstreamTarget } from './target'
@@ -24,7 +24,14 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 300_000
 // upstream is closing (and a POST is never retried: it may have run).
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 128, timeout: 4_000 }
 const httpAgent = new HttpAgent(AGENT_OPTIONS)
-const httpsAgent = new HttpsAgent(AGENT_OPTIONS)
+// node:https (TLS) loads on the first https upstream: every CLI command opens the core, few ever forward.
+let https: Promise<{ request: typeof httpRequest; agent: HttpsAgent }> | undefined
+
+function transport(secure: boolean): Promise<{ request: typeof httpRequest; agent: HttpAgent }> {
+  if (!secure) return Promise.resolve({ request: httpRequest, agent: httpAgent })
+  https ??= import('node:https').then((m) => ({ request: m.request, agent: new m.Agent(AGENT_OPTIONS) }))
+  return https
+}
 
 /** The upstream's answer; its body is the live stream (the caller reads or pipes it). */
 export type UpstreamAnswer = IncomingMessage
@@ -53,10 +60,10 @@ function describe(err: NodeJS.ErrnoException): string {
  * Sends `req` to the upstream with its own key and answers its response as it starts. Network failures become
  * UpstreamFailed (502) and silence UpstreamTimeout (504), naming the upstream's URL, never its key.
  */
-export function sendUpstream(target: UpstreamTarget, req: UpstreamRequest): Promise<UpstreamAnswer> {
+export async function sendUpstream(target: UpstreamTarget, req: UpstreamRequest): Promise<UpstreamAnswer> {
   const url = new URL(target.url + req.path)
   if (req.query) url.search = req.query.toString()
-  const https = url.protocol === 'https:'
+  const { request, agent } = await transport(url.protocol === 'https:')
   const headers: Record<string, string> = { ...req.headers, 'x-api-key': target.apiKey }
   const body = req.body
   if (typeof body === 'string' || Buffer.isBuffer(body))
@@ -65,11 +72,7 @@ export function sendUpstream(target: UpstreamTarget, req: UpstreamRequest): Prom
   const where = `The Langflow upstream at ${target.url}`
 
   return new Promise<UpstreamAnswer>((resolve, reject) => {
-    const outgoing = (https ? httpsRequest : httpRequest)(url, {
-      method: req.method,
-      headers,
-      agent: https ? httpsAgent : httpAgent
-    })
+    const outgoing = request(url, { method: req.method, headers, agent })
     let answered = false
     // A body that fails on its way (an upload over its limit) is the answer's reason, not the network.
     let bodyError: Error | undefined

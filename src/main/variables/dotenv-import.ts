@@ -40,6 +40,16 @@ export interface EnvPreview {
   conflicts: string[]
 }
 
+/**
+ * The file to import: its bytes or text, or its entries as readEnvFile read them, so that a caller showing a
+ * preview before importing reads the file once.
+ */
+export type EnvImportInput = string | Uint8Array | readonly EnvFileEntry[]
+
+function entriesOf(input: EnvImportInput): readonly EnvFileEntry[] {
+  return typeof input === 'string' || ArrayBuffer.isView(input) ? readEnvFile(input) : input
+}
+
 export interface EnvImportResult {
   created: string[]
   updated: string[]
@@ -53,7 +63,7 @@ export interface EnvImportResult {
 function previewAgainst(
   existing: ReadonlyMap<string, VariableRecord>,
   vault: Vault,
-  file: EnvFileEntry[],
+  file: readonly EnvFileEntry[],
   options: EnvImportOptions
 ): EnvPreview {
   const counts = { new: 0, changed: 0, unchanged: 0, invalid: 0, duplicates: 0 }
@@ -100,16 +110,16 @@ function previewAgainst(
 }
 
 /**
- * What importing `input` (the file's bytes or text) would do for this user, name by name, against the store
- * as it is now. Throws `Invalid` for a file that is not text. Never includes a value.
+ * What importing `input` (the file's bytes or text, or its entries) would do for this user, name by name,
+ * against the store as it is now. Throws `Invalid` for a file that is not text. Never includes a value.
  */
 export async function previewEnvImport(
   ctx: VariableContext,
   userId: string,
-  input: string | Uint8Array,
+  input: EnvImportInput,
   options: EnvImportOptions = {}
 ): Promise<EnvPreview> {
-  const file = readEnvFile(input)
+  const file = entriesOf(input)
   return previewAgainst(byName(await ctx.store.variablesOf(userId)), ctx.vault, file, options)
 }
 
@@ -140,13 +150,14 @@ function conflictMessage(names: string[]): string {
 export async function applyEnvImport(
   ctx: VariableContext,
   userId: string,
-  input: string | Uint8Array,
+  input: EnvImportInput,
   options: EnvImportOptions = {}
 ): Promise<EnvImportResult> {
-  const file = readEnvFile(input)
+  const file = entriesOf(input)
   // Sealing is the slow part; do it before taking the lock.
-  const sealed = new Map<string, string>()
-  for (const f of file) if (!f.invalid && f.value) sealed.set(f.name, ctx.vault.encrypt(f.value))
+  const toSeal = file.flatMap((f) => (!f.invalid && f.value ? [{ name: f.name, value: f.value }] : []))
+  const tokens = ctx.vault.encryptAll(toSeal.map((f) => f.value))
+  const sealed = new Map(toSeal.map((f, i) => [f.name, tokens[i]!]))
   return variableWrite(
     ctx.store.transaction(async (tx) => {
       await requireUser(tx, userId)

@@ -80,6 +80,17 @@ export function fernetKeyToBytes(key: string): Buffer {
 }
 
 /**
+ * Many plaintexts under one key (an import of thousands): one draw from the CSPRNG for all the IVs, each token
+ * with its own, as encryptFernet would make them one by one.
+ */
+export function encryptFernetAll(key: string | Buffer, plaintexts: readonly (string | Buffer)[]): string[] {
+  const ivs = randomBytes(IV_BYTES * plaintexts.length)
+  return plaintexts.map((plaintext, i) =>
+    encryptFernet(key, plaintext, { iv: ivs.subarray(i * IV_BYTES, (i + 1) * IV_BYTES) })
+  )
+}
+
+/**
  * Encrypts `plaintext` (a string is taken as UTF-8) into a Fernet token.
  * `key` is either the key string or its 32 raw bytes.
  */
@@ -95,17 +106,21 @@ export function encryptFernet(
   if (!Number.isFinite(now) || now < 0)
     throw new Invalid('the Fernet timestamp must be a non-negative number')
 
-  const data = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext
   const cipher = createCipheriv('aes-128-cbc', encryptionKey, iv)
-  const ciphertext = Buffer.concat([cipher.update(data), cipher.final()])
+  const ciphertext = Buffer.concat([
+    typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext),
+    cipher.final()
+  ])
 
-  const header = Buffer.alloc(HEADER_BYTES)
-  header[0] = VERSION
-  header.writeBigUInt64BE(BigInt(Math.floor(now)), 1)
-  iv.copy(header, 9)
-  const signed = Buffer.concat([header, ciphertext])
-  const mac = createHmac('sha256', signingKey).update(signed).digest()
-  return toBase64UrlPadded(Buffer.concat([signed, mac]))
+  // The token is assembled in place (header, ciphertext, then the HMAC of both): every byte is written below.
+  const token = Buffer.allocUnsafe(HEADER_BYTES + ciphertext.length + HMAC_BYTES)
+  token[0] = VERSION
+  token.writeBigUInt64BE(BigInt(Math.floor(now)), 1)
+  iv.copy(token, 9)
+  ciphertext.copy(token, HEADER_BYTES)
+  const signed = token.subarray(0, HEADER_BYTES + ciphertext.length)
+  createHmac('sha256', signingKey).update(signed).digest().copy(token, signed.length)
+  return toBase64UrlPadded(token)
 }
 
 /**
@@ -169,7 +184,8 @@ function splitKey(key: string | Buffer): { signingKey: Buffer; encryptionKey: Bu
 }
 
 function toBase64UrlPadded(bytes: Buffer): string {
-  return bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_')
+  const text = bytes.toString('base64url')
+  return text + '='.repeat((4 - (text.length % 4)) % 4)
 }
 
 /**

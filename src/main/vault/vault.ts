@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { Corrupt, Unavailable } from '../base/errors'
 import type { Store, StoreOps, VaultMeta } from '../store/backend'
-import { decryptFernet, encryptFernet } from './fernet'
+import { decryptFernet, encryptFernet, encryptFernetAll } from './fernet'
 import { KEYCHAIN_FIXES, type Keychain } from './keychain'
 import { deriveSubkey } from './subkeys'
 import {
@@ -121,6 +121,11 @@ export class Vault {
 
   encrypt(plaintext: string): string {
     return encryptFernet(this.fernetKey, plaintext)
+  }
+
+  /** Many values at once (an import); see encryptFernetAll. */
+  encryptAll(plaintexts: readonly string[]): string[] {
+    return encryptFernetAll(this.fernetKey, plaintexts)
   }
 
   /** Throws `InvalidToken` (never echoing the token) when the token was not made with this vault. */

@@ -10,7 +10,7 @@ import {
   type EnvPreview,
   type EnvPreviewEntry
 } from '../../variables/dotenv-import'
-import { MAX_ENV_FILE_BYTES } from '../../variables/dotenv-file'
+import { MAX_ENV_FILE_BYTES, readEnvFile, type EnvFileEntry } from '../../variables/dotenv-file'
 import { nonEmpty } from '../args'
 import { CliError } from '../exit'
 import type { CliIO } from '../io'
@@ -184,9 +184,12 @@ export function registerImportEnv(program: Command, io: CliIO): void {
         const userId = await targetUserId(core, actor, options.user)
         const who = (await usernames(core)).get(userId) ?? userId
         const importOptions: EnvImportOptions = { type: options.type, mode }
+        // Read once: the preview and the import take the same entries.
+        let entries: EnvFileEntry[]
         let preview: EnvPreview
         try {
-          preview = await previewEnvImport(core.variables, userId, input, importOptions)
+          entries = readEnvFile(input)
+          preview = await previewEnvImport(core.variables, userId, entries, importOptions)
         } catch (err) {
           throw asRefusal(err)
         }
@@ -194,7 +197,7 @@ export function registerImportEnv(program: Command, io: CliIO): void {
         let result: EnvImportResult | null = null
         if (!dryRun && !refusal) {
           try {
-            result = await applyEnvImport(core.variables, userId, input, importOptions)
+            result = await applyEnvImport(core.variables, userId, entries, importOptions)
           } catch (err) {
             // Another process changed a value between the preview and the import.
             const conflicts = conflictsOf(err)

@@ -110,18 +110,19 @@ function refuseNewer(version: number, where: string, known: number): void {
 
 /**
  * Brings the database to this build's schema. Only one opener migrates (the others wait on MIGRATION_LOCK and
- * then find nothing to do); each step also takes WRITE_LOCK, so no write transaction straddles it.
+ * then find nothing to do); each step also takes WRITE_LOCK, so no write transaction straddles it. Answers
+ * whether it took the migration lock (then the caller ends the connection rather than pool it).
  */
 export async function migrate(
   client: pg.ClientBase,
   where: string,
   steps: readonly Migration[] = MIGRATIONS
-): Promise<void> {
+): Promise<boolean> {
   const known = steps[steps.length - 1]?.version ?? 0
   // Up to date (the usual case): no lock, no DDL, which also suits a role that may not create tables.
   const seen = await versionOf(client)
   refuseNewer(seen, where, known)
-  if (seen === known) return
+  if (seen === known) return false
 
   await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK])
   try {
@@ -146,6 +147,7 @@ export async function migrate(
     // The caller also ends this connection, which frees the lock even if this fails.
     await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK]).catch(() => undefined)
   }
+  return true
 }
 
 /** A table of the same name that FlowKeys did not create (another application's `users`) gets a clear refusal. */

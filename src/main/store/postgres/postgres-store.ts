@@ -186,11 +186,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   pool.on('error', () => undefined)
   try {
     const client = await pool.connect()
+    let locked = true
     try {
-      await migrate(client, where)
+      locked = await migrate(client, where)
     } finally {
-      // Ended, not pooled: whatever session lock the migration held goes with it.
-      client.release(true)
+      // Pooled when it only read the schema version (the store's first query reuses it); ended after a
+      // migration or a failure, so that whatever session lock it held goes with it.
+      client.release(locked)
     }
   } catch (err) {
     await pool.end().catch(() => undefined)
