@@ -165,3 +165,29 @@ describe('flowkeys export-env', () => {
     expectNoFileHolds(target, secrets)
   })
 })
+
+describe('export-env and a name a .env file cannot hold', () => {
+  it('leaves it out with a one-line warning naming it (exit 0); asked for by --names, it refuses the export', async () => {
+    const dataDir = join(root, 'odd-names')
+    await ok(dataDir, ['users', 'list'])
+    const core = await openCore({ dataDir, env: {} })
+    try {
+      const userId = core.superuser().id
+      await core.variables.create(userId, { name: 'OPENAI_API_KEY', value: `sk-${randomUUID()}` })
+      await core.variables.create(userId, { name: 'openai model', value: 'gpt-4o', type: 'Generic' })
+    } finally {
+      await core.close()
+    }
+    const file = join(dataDir, 'out.env')
+    const run = recordingRun([])
+    const all = await run(dataDir, ['export-env', '--output', file])
+    expect(all.code).toBe(0)
+    expect(all.stderr.trim()).toBe(
+      'flowkeys: warning: not exported (not a .env name, or a value a .env file cannot hold): openai model'
+    )
+    expect(all.stdout).toContain('Exported 1 variable of langflow')
+    expect(Object.keys(parse(readFileSync(file, 'utf8')))).toEqual(['OPENAI_API_KEY'])
+    const named = await run(dataDir, ['export-env', '--names', 'openai model'])
+    expect(expectOneLineError(named, 1)).toMatch(/openai model \(not a valid \.env name\)/)
+  })
+})

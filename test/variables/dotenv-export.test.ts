@@ -163,7 +163,8 @@ describe('exporting variables', () => {
       await service.create(alice, { name, value, type: name === 'UNICODE' ? 'Generic' : null })
     }
     await service.create(alice, { name: '__internal__', value: 'hidden' })
-    const text = await exportEnv(service, alice)
+    const { text, skipped } = await exportEnv(service, alice)
+    expect(skipped).toEqual([])
     expect(text.startsWith('# Exported by FlowKeys')).toBe(true)
     expect(Object.keys(parse(text))).toEqual(Object.keys(values).sort())
     const result = await applyEnvImport(service, bob, text)
@@ -179,13 +180,25 @@ describe('exporting variables', () => {
     const { service, alice } = await fixture()
     await service.create(alice, { name: 'A', value: 'a' })
     await service.create(alice, { name: '__internal__', value: 'i' })
-    expect(parse(await exportEnv(service, alice, ['__internal__', 'A']))).toEqual({
+    expect(parse((await exportEnv(service, alice, ['__internal__', 'A'])).text)).toEqual({
       __internal__: 'i',
       A: 'a'
     })
     const err = await caught(() => exportEnv(service, alice, ['A', 'MISSING']))
     expect(err).toBeInstanceOf(NotFound)
     expect(err.message).toBe('MISSING variable not found.')
+  })
+
+  it('leaves out, and names, a variable a .env file cannot hold; refuses it when asked for by name', async () => {
+    const { service, alice } = await fixture()
+    await service.create(alice, { name: 'OPENAI_API_KEY', value: 'sk-1' })
+    await service.create(alice, { name: 'openai model', value: 'gpt-4o', type: 'Generic' })
+    const { text, skipped } = await exportEnv(service, alice)
+    expect(parse(text)).toEqual({ OPENAI_API_KEY: 'sk-1' })
+    expect(skipped).toEqual(['openai model'])
+    const err = await caught(() => exportEnv(service, alice, ['openai model']))
+    expect(err).toBeInstanceOf(BadRequest)
+    expect(err.message).toBe('Cannot export to a .env file: openai model (not a valid .env name)')
   })
 
   it('writes the file 0600 and replaces an existing file only when forced', async () => {

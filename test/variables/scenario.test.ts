@@ -56,7 +56,7 @@ describe('variables on the real OS keychain', () => {
       `FILE_LINE=${values.FILE_LINE}\nFILE_MULTI="${values.FILE_MULTI.replace('\n', '\\n')}"\n`
     )
     const exported = join(outside, 'export.env')
-    writeEnvFile(exported, await exportEnv(service, alice))
+    writeEnvFile(exported, (await exportEnv(service, alice)).text)
     const flow = {
       nodes: [
         {

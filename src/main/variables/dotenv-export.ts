@@ -72,6 +72,11 @@ export function formatEnvLine(name: string, value: string): string | null {
   return null
 }
 
+/** Whether `name` can be a .env (and environment) variable's name. */
+export function isEnvName(name: string): boolean {
+  return ENV_NAME_PATTERN.test(name) && name !== '__proto__'
+}
+
 /**
  * A .env text that dotenv parses back to exactly these pairs. Refuses (naming the variables, never the values)
  * when a name is not a .env name or a value cannot be written so that dotenv reads it back unchanged.
@@ -80,7 +85,7 @@ export function formatEnvFile(pairs: readonly EnvPair[], header?: string): strin
   const problems: string[] = []
   const lines: string[] = header ? header.split('\n').map((l) => `# ${l}`) : []
   for (const { name, value } of pairs) {
-    if (!ENV_NAME_PATTERN.test(name) || name === '__proto__') {
+    if (!isEnvName(name)) {
       problems.push(`${name} (not a valid .env name)`)
       continue
     }
@@ -101,15 +106,24 @@ export function formatEnvFile(pairs: readonly EnvPair[], header?: string): strin
   throw new BadRequest(`Cannot export to a .env file: ${problems.join(', ')}`)
 }
 
+/** An export: the .env text (it holds secrets) and, for a whole export, the variables left out of it. */
+export interface EnvExport {
+  text: string
+  /** Names that cannot be written to a .env file (`openai model`), or whose value would not read back. */
+  skipped: string[]
+}
+
 /**
  * The user's variables (all but Langflow's internal `__names__`, or exactly `names` in that order), decrypted,
- * as .env text. The text holds secrets: write it with `writeEnvFile`, never log it.
+ * as .env text. A whole export leaves out, and names in `skipped`, the variables a .env file cannot hold; the
+ * `names` chosen by the caller are all written or the export is refused. The text holds secrets: write it with
+ * `writeEnvFile`, never log it.
  */
 export async function exportEnv(
   ctx: VariableContext,
   userId: string,
   names?: readonly string[]
-): Promise<string> {
+): Promise<EnvExport> {
   const records = await ctx.store.variablesOf(userId)
   let chosen
   if (names) {
@@ -122,8 +136,19 @@ export async function exportEnv(
   } else {
     chosen = records.filter((r) => !isHiddenName(r.name)).sort((a, b) => (a.name < b.name ? -1 : 1))
   }
-  const pairs = chosen.map((r) => ({ name: r.name, value: ctx.vault.decrypt(r.value) }))
-  return formatEnvFile(pairs, 'Exported by FlowKeys. This file holds secrets: keep it private.')
+  let pairs = chosen.map((r) => ({ name: r.name, value: ctx.vault.decrypt(r.value) }))
+  const skipped: string[] = []
+  if (!names) {
+    pairs = pairs.filter((pair) => {
+      const fits = isEnvName(pair.name) && formatEnvLine(pair.name, pair.value) !== null
+      if (!fits) skipped.push(pair.name)
+      return fits
+    })
+  }
+  return {
+    text: formatEnvFile(pairs, 'Exported by FlowKeys. This file holds secrets: keep it private.'),
+    skipped
+  }
 }
 
 /** Writes an exported .env file readable by the owner only; an existing file is replaced only with `force`. */

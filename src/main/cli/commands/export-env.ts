@@ -51,8 +51,17 @@ export function registerExportEnv(program: Command, io: CliIO): void {
         const userId = await targetUserId(core, actor, options.user)
         const records = await recordsByName(core, userId)
         if (options.names) requireNames(records, options.names, 'Nothing was exported.')
-        const text = await exportEnv(core.variables, userId, options.names)
-        const count = options.names?.length ?? [...records.keys()].filter((n) => !isHiddenName(n)).length
+        const { text, skipped } = await exportEnv(core.variables, userId, options.names)
+        if (skipped.length > 0) {
+          io.err(
+            terminalText(
+              `flowkeys: warning: not exported (not a .env name, or a value a .env file cannot hold): ${skipped.join(', ')}`
+            )
+          )
+        }
+        const count =
+          (options.names?.length ?? [...records.keys()].filter((n) => !isHiddenName(n)).length) -
+          skipped.length
         const who = (await usernames(core)).get(userId) ?? userId
         if (!options.output) {
           if (io.stdoutIsTTY) {

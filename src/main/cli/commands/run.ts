@@ -3,7 +3,7 @@ import { constants } from 'node:os'
 import type { Command } from 'commander'
 import { withoutSecretSettings } from '../../config/secret-settings'
 import type { Core } from '../../core/open'
-import { ENV_NAME_PATTERN } from '../../variables/dotenv-file'
+import { isEnvName } from '../../variables/dotenv-export'
 import { isHiddenName } from '../../variables/model'
 import { nonEmpty } from '../args'
 import { usageError } from '../exit'
@@ -75,7 +75,7 @@ async function injection(core: Core, userId: string, only: string[] | undefined)
   const env: Record<string, string> = {}
   const skipped: string[] = []
   for (const name of names) {
-    if (!ENV_NAME_PATTERN.test(name)) {
+    if (!isEnvName(name)) {
       skipped.push(name)
       continue
     }
