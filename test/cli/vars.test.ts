@@ -166,4 +166,15 @@ describe('flowkeys vars', () => {
     }
     expectNoFileHolds(dataDir, [...secrets, GENERIC])
   })
+
+  it('set warns (one stderr line, exit 0) when a new name cannot be a .env name', async () => {
+    const result = await run(['vars', 'set', 'openai model', '--type', 'Generic', '--value-stdin'], 'gpt-4o')
+    expect(result).toEqual({
+      code: 0,
+      stdout: 'Created Generic variable openai model.\n',
+      stderr:
+        'flowkeys: warning: openai model is not a .env name (letters, digits and _): export-env and run leave it out\n'
+    })
+    expect((await stored('openai model'))?.value).toBe('gpt-4o')
+  })
 })

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander'
 import type { VariableRecord, VariableType } from '../../store/schema'
+import { isEnvName } from '../../variables/dotenv-export'
 import { providerDefaultFields } from '../../variables/providers'
 import { nonEmpty } from '../args'
 import { usageError } from '../exit'
@@ -160,6 +161,13 @@ Examples:
             default_fields: options.fields ?? providerDefaultFields(name)
           })
           io.out(terminalText(`Created ${created.type} variable ${created.name}.`))
+          if (!isEnvName(created.name)) {
+            io.err(
+              terminalText(
+                `flowkeys: warning: ${created.name} is not a .env name (letters, digits and _): export-env and run leave it out`
+              )
+            )
+          }
         }
       })
     })
