@@ -98,7 +98,12 @@ describe('flowkeys run', () => {
   beforeAll(async () => {
     await ok(dataDir, ['import-env', '-'], `SECRET_A=${A}\nSECRET_B=${B}\nSHORT=${SHORT}\n`)
     await ok(dataDir, ['vars', 'set', 'GEN', '--type', 'Generic', '--value-stdin'], GEN)
-    await ok(dataDir, ['vars', 'set', 'odd name', '--value-stdin'], ODD)
+    // Created all the same, with the warning that run will leave it out.
+    const odd = await flowkeys(['vars', 'set', 'odd name', '--value-stdin', '--data-dir', dataDir], {
+      input: ODD
+    })
+    expect(odd.code).toBe(0)
+    expect(odd.stderr).toMatch(/odd name is not a \.env name/)
   })
 
   it('injects the variables and masks their values in stdout and stderr by default', async () => {

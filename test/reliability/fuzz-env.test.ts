@@ -3,7 +3,8 @@ import { parse } from 'dotenv'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isFlowKeysError, TooLarge } from '../../src/main/base/errors'
-import { ENV_NAME_PATTERN, MAX_ENV_FILE_BYTES } from '../../src/main/variables/dotenv-file'
+import { MAX_ENV_FILE_BYTES } from '../../src/main/variables/dotenv-file'
+import { ENV_NAME_PATTERN } from '../../src/shared/env-name'
 import {
   applyEnvImport,
   previewEnvImport,

@@ -181,7 +181,12 @@ describe('global variables', () => {
   it('shows a Generic value on request', async () => {
     const { page } = app
     await page.getByRole('button', { name: 'New variable' }).first().click()
+    // A name a .env file cannot hold is allowed, with a word on what it will miss.
+    const notEnv = dialog().getByText('Not a .env name (letters, digits and _)', { exact: false })
+    await dialog().getByLabel('Name', { exact: true }).fill('openai model')
+    await notEnv.waitFor()
     await dialog().getByLabel('Name', { exact: true }).fill('OPENAI_MODEL')
+    await notEnv.waitFor({ state: 'detached' })
     await dialog()
       .getByRole('radio', { name: /Generic/ })
       .check()

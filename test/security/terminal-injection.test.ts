@@ -171,8 +171,13 @@ describe('the CLI never prints a name raw', () => {
     expectSafe(banner)
     expect(banner).toContain(`Name: new${SHOWN}   User: eve${SHOWN}`)
 
-    const set = await ok(dataDir, ['vars', 'set', `SET${EVIL}`, '--value-stdin'], 'v')
-    expect(set).toBe(`Created Credential variable SET${SHOWN}.\n`)
+    const set = await flowkeys(['vars', 'set', `SET${EVIL}`, '--value-stdin', '--data-dir', dataDir], {
+      input: 'v'
+    })
+    expectSafeResult(set)
+    expect(set.stdout).toBe(`Created Credential variable SET${SHOWN}.\n`)
+    // The warning that such a name is no .env name quotes it escaped too.
+    expect(set.stderr).toContain(`SET${SHOWN} is not a .env name`)
     const update = await ok(dataDir, ['vars', 'set', `SET${EVIL}`, '--value-stdin'], 'w')
     expect(update).toBe(`Updated Credential variable SET${SHOWN}.\n`)
     const deleted = await ok(dataDir, ['vars', 'delete', `SET${EVIL}`, '--yes'])

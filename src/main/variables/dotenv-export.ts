@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { parse } from 'dotenv'
 import { BadRequest, Conflict, NotFound } from '../base/errors'
 import { writeFileAtomic } from '../store/atomic-file'
-import { ENV_NAME_PATTERN } from './dotenv-file'
+import { isEnvName } from '../../shared/env-name'
 import { isHiddenName, variableNotFound, type VariableContext } from './model'
 
 export interface EnvPair {
@@ -70,11 +70,6 @@ export function formatEnvLine(name: string, value: string): string | null {
     }
   }
   return null
-}
-
-/** Whether `name` can be a .env (and environment) variable's name. */
-export function isEnvName(name: string): boolean {
-  return ENV_NAME_PATTERN.test(name) && name !== '__proto__'
 }
 
 /**

@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { parse } from 'dotenv'
 import { Invalid, TooLarge } from '../base/errors'
 import { LIMITS } from '../store/limits'
-
-/** What Langflow (and a shell) accepts as a variable name in a .env file. */
-export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
+import { ENV_NAME_PATTERN } from '../../shared/env-name'
 
 export const MAX_ENV_FILE_BYTES = 16 * 1024 * 1024
 

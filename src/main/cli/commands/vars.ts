@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander'
 import type { VariableRecord, VariableType } from '../../store/schema'
-import { isEnvName } from '../../variables/dotenv-export'
+import { isEnvName } from '../../../shared/env-name'
 import { providerDefaultFields } from '../../variables/providers'
 import { nonEmpty } from '../args'
 import { usageError } from '../exit'

@@ -6,6 +6,7 @@ import {
   type VariableType,
   type VariableView
 } from '@shared/ipc'
+import { isEnvName } from '@shared/env-name'
 import { Dialog } from '../components/Dialog'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Field } from '../components/Field'
@@ -97,7 +98,14 @@ export function VariableDialog({
     <Dialog title={editing ? `Edit ${variable.name}` : 'New global variable'} onClose={onClose}>
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         {error && <ErrorBanner message={error} />}
-        <Field label="Name">
+        <Field
+          label="Name"
+          hint={
+            name.trim() !== '' && !isEnvName(name.trim())
+              ? 'Not a .env name (letters, digits and _): export-env and run will leave it out.'
+              : undefined
+          }
+        >
           {(control) => (
             <input
               {...control}
