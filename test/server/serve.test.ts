@@ -1,81 +1,15 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { openCore } from '../../src/main/core/open'
-import { builtCli } from '../helpers/bundle'
 import { tempDir } from '../helpers/tmp'
 import { send } from './http'
+import { serve } from './serve-process'
 
 // `flowkeys serve` as a real process: its banner, its answers, a clean stop on SIGTERM, its one-line errors.
 
 const root = tempDir('flowkeys-serve-')
 let count = 0
-
-function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(LANGFLOW_|FLOWKEYS_)/.test(name) && name !== 'NO_COLOR' && name !== 'FORCE_COLOR')
-      env[name] = value
-  }
-  return { ...env, ...extra }
-}
-
-/** A spawned `flowkeys serve`, with its output collected. */
-class Serve {
-  readonly child: ChildProcessWithoutNullStreams
-  stdout = ''
-  stderr = ''
-  readonly exited: Promise<number | null>
-  private waiters: (() => void)[] = []
-
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [builtCli(), 'serve', ...args], {
-      env: childEnv(env)
-    })
-    this.child.stdin.end()
-    const wake = () => this.waiters.splice(0).forEach((w) => w())
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stdout += chunk
-      wake()
-    })
-    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stderr += chunk
-      wake()
-    })
-    this.exited = new Promise((resolve) => this.child.on('close', (code) => (wake(), resolve(code))))
-  }
-
-  /** Resolves when stdout matches (with the match), or rejects if the process ends first. */
-  async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
-    let ended = false
-    void this.exited.then(() => (ended = true))
-    for (;;) {
-      const match = this.stdout.match(pattern)
-      if (match) return match
-      if (ended || this.child.exitCode !== null)
-        throw new Error(`serve exited before printing ${pattern}:\n${this.stdout}\n${this.stderr}`)
-      await new Promise<void>((resolve) => this.waiters.push(resolve))
-    }
-  }
-
-  async url(): Promise<string> {
-    return (await this.waitFor(/listening on (http:\/\/\S+)/))[1] ?? ''
-  }
-}
-
-const running: Serve[] = []
-function serve(args: string[], env: NodeJS.ProcessEnv = {}): Serve {
-  const process = new Serve(args, env)
-  running.push(process)
-  return process
-}
-afterEach(async () => {
-  for (const p of running.splice(0)) {
-    if (p.child.exitCode === null) p.child.kill('SIGKILL')
-    await p.exited
-  }
-})
 
 function newDataDir(): string {
   return join(root, `data${count++}`)

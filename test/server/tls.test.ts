@@ -1,4 +1,4 @@
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { request as httpsRequest } from 'node:https'
@@ -8,10 +8,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Forbidden, Invalid, Unavailable } from '../../src/main/base/errors'
 import { openCore } from '../../src/main/core/open'
 import { loadTls, type ServerHandle, startServer } from '../../src/main/server/start'
-import { builtCli } from '../helpers/bundle'
 import { lineSink } from '../helpers/log'
 import { tempDir } from '../helpers/tmp'
 import { type RawResponse, send } from './http'
+import { serve } from './serve-process'
 
 // The key server off the machine: HTTPS from the operator's certificate, and no plain HTTP on a network address
 // unless the operator states that a TLS-terminating proxy is in front. Keys never cross a network in clear.
@@ -121,62 +121,6 @@ function sendHttps(
   })
 }
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(LANGFLOW_|FLOWKEYS_)/.test(name) && name !== 'NO_COLOR' && name !== 'FORCE_COLOR')
-      env[name] = value
-  }
-  return env
-}
-
-/** A spawned `flowkeys serve`, with its output collected (as in serve.test.ts). */
-class Serve {
-  readonly child: ChildProcessWithoutNullStreams
-  stdout = ''
-  stderr = ''
-  readonly exited: Promise<number | null>
-  private waiters: (() => void)[] = []
-
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [builtCli(), 'serve', ...args], { env: childEnv() })
-    this.child.stdin.end()
-    const wake = () => this.waiters.splice(0).forEach((w) => w())
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stdout += chunk
-      wake()
-    })
-    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stderr += chunk
-      wake()
-    })
-    this.exited = new Promise((resolve) => this.child.on('close', (code) => (wake(), resolve(code))))
-  }
-
-  async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
-    let ended = false
-    void this.exited.then(() => (ended = true))
-    for (;;) {
-      const match = this.stdout.match(pattern)
-      if (match) return match
-      if (ended || this.child.exitCode !== null)
-        throw new Error(`serve exited before printing ${pattern}:\n${this.stdout}\n${this.stderr}`)
-      await new Promise<void>((resolve) => this.waiters.push(resolve))
-    }
-  }
-
-  async url(): Promise<string> {
-    return (await this.waitFor(/listening on (https?:\/\/\S+)/))[1] ?? ''
-  }
-}
-
-const running: Serve[] = []
-function serve(args: string[]): Serve {
-  const process = new Serve(args)
-  running.push(process)
-  return process
-}
-
 const handles: ServerHandle[] = []
 async function start(...args: Parameters<typeof startServer>): Promise<ServerHandle> {
   const handle = await startServer(...args)
@@ -185,10 +129,6 @@ async function start(...args: Parameters<typeof startServer>): Promise<ServerHan
 }
 
 afterEach(async () => {
-  for (const p of running.splice(0)) {
-    if (p.child.exitCode === null) p.child.kill('SIGKILL')
-    await p.exited
-  }
   await Promise.all(handles.splice(0).map((handle) => handle.close()))
 })
 
