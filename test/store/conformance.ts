@@ -129,7 +129,12 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const store = await fresh()
       expect(await store.listUsers()).toEqual({ total: 0, users: [] })
       expect(await store.keysOf(null)).toEqual([])
-      expect(await store.vaultMeta()).toEqual({ vault_id: null, vault_check: null })
+      expect(await store.vaultMeta()).toEqual({
+        vault_id: null,
+        vault_check: null,
+        vault_hmac: null,
+        vault_recovery: null
+      })
       expect(await store.holdsSecrets()).toBe(false)
       expect(await store.userById(randomUUID())).toBeUndefined()
       expect(await store.keyByHash('nothing')).toBeNull()
@@ -356,7 +361,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
           await tx.deleteKeys([key.id])
           await tx.saveUser({ ...user, token_generation: 9 })
           await tx.insertVariables([variableRecord(user, 'MORE')])
-          await tx.setVaultMeta({ vault_id: 'v', vault_check: 'c' })
+          await tx.setVaultMeta({ vault_id: 'v', vault_check: 'c', vault_hmac: null, vault_recovery: null })
           throw boom
         })
       )
@@ -364,7 +369,12 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.listUsers()).toEqual({ total: 1, users: [user] })
       expect(await store.keysOf(null)).toEqual([key])
       expect(await store.variablesOf(user.id)).toEqual([variable])
-      expect(await store.vaultMeta()).toEqual({ vault_id: null, vault_check: null })
+      expect(await store.vaultMeta()).toEqual({
+        vault_id: null,
+        vault_check: null,
+        vault_hmac: null,
+        vault_recovery: null
+      })
     })
 
     it('goes on with a transaction after a refused write the callback caught', async () => {
@@ -419,10 +429,26 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
 
     it('keeps the vault meta', async () => {
       const store = await fresh()
-      await store.setVaultMeta({ vault_id: 'vault-1', vault_check: 'gAAAA-check' })
-      expect(await store.vaultMeta()).toEqual({ vault_id: 'vault-1', vault_check: 'gAAAA-check' })
-      await store.setVaultMeta({ vault_id: 'vault-1', vault_check: null })
-      expect(await store.vaultMeta()).toEqual({ vault_id: 'vault-1', vault_check: null })
+      const meta = {
+        vault_id: 'vault-1',
+        vault_check: 'gAAAA-check',
+        vault_hmac: 'gAAAA-hmac',
+        vault_recovery: 'v1.r'
+      }
+      await store.setVaultMeta(meta)
+      expect(await store.vaultMeta()).toEqual(meta)
+      await store.setVaultMeta({
+        vault_id: 'vault-1',
+        vault_check: null,
+        vault_hmac: null,
+        vault_recovery: null
+      })
+      expect(await store.vaultMeta()).toEqual({
+        vault_id: 'vault-1',
+        vault_check: null,
+        vault_hmac: null,
+        vault_recovery: null
+      })
     })
 
     it('says whether it holds a secret: a vault check, a key, a variable or a store key', async () => {
@@ -430,12 +456,27 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const user = userRecord('alice')
       await store.insertUser(user)
       expect(await store.holdsSecrets()).toBe(false)
-      await store.setVaultMeta({ vault_id: 'vault-1', vault_check: null })
+      await store.setVaultMeta({
+        vault_id: 'vault-1',
+        vault_check: null,
+        vault_hmac: null,
+        vault_recovery: null
+      })
       expect(await store.holdsSecrets()).toBe(false)
 
-      await store.setVaultMeta({ vault_id: 'vault-1', vault_check: 'gAAAA-check' })
+      await store.setVaultMeta({
+        vault_id: 'vault-1',
+        vault_check: 'gAAAA-check',
+        vault_hmac: null,
+        vault_recovery: null
+      })
       expect(await store.holdsSecrets()).toBe(true)
-      await store.setVaultMeta({ vault_id: 'vault-1', vault_check: null })
+      await store.setVaultMeta({
+        vault_id: 'vault-1',
+        vault_check: null,
+        vault_hmac: null,
+        vault_recovery: null
+      })
 
       const key = keyRecord(user)
       await store.insertKey(key)
@@ -459,8 +500,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await source.insertKey(keyRecord(bob, { total_uses: 12, last_used_at: later(), expires_at: later() }))
       await source.insertVariables([variableRecord(bob, 'B', { type: 'Generic', default_fields: ['f'] })])
       await source.insertKey(keyRecord(user))
-      await source.setVaultMeta({ vault_id: 'vault-1', vault_check: 'gAAAA-check' })
+      await source.setVaultMeta({
+        vault_id: 'vault-1',
+        vault_check: 'gAAAA-check',
+        vault_hmac: 'gAAAA-hmac',
+        vault_recovery: 'v1.r'
+      })
       const data = await source.exportAll()
+      expect(data.vault_recovery).toBe('v1.r')
       expect(data.version).toBe(SCHEMA_VERSION)
       expect(data.write_id).toBeNull()
       expect(data.vault_id).toBe('vault-1')
@@ -485,7 +532,9 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         api_keys: [],
         variables: [],
         vault_id: null,
-        vault_check: null
+        vault_check: null,
+        vault_hmac: null,
+        vault_recovery: null
       })
       expect(await target.listUsers()).toEqual({ total: 0, users: [] })
       expect(await target.holdsSecrets()).toBe(false)

@@ -96,8 +96,18 @@ export class AuthService {
     return principal
   }
 
+  /** A token's claims; one that fails may be signed by a vault key another process rotated in: load it, retry. */
+  private async readClaims(token: string): Promise<TokenClaims> {
+    try {
+      return await readToken(this.vault.tokenKey, token)
+    } catch (err) {
+      if (!(await this.vault.refresh())) throw err
+      return readToken(this.vault.tokenKey, token)
+    }
+  }
+
   private async fromToken(token: string): Promise<Principal> {
-    const claims = await readToken(this.vault.tokenKey, token)
+    const claims = await this.readClaims(token)
     if (claims.type !== 'access') throw new Unauthorized(WRONG_TOKEN_TYPE, BEARER)
     const user = await this.users.findRecord(claims.sub)
     if (!user || !user.is_active) throw new Unauthorized(USER_NOT_FOUND_OR_INACTIVE, BEARER)
@@ -173,7 +183,7 @@ export class AuthService {
     if (!token) return null
     let claims: TokenClaims
     try {
-      claims = await readToken(this.vault.tokenKey, token)
+      claims = await this.readClaims(token)
     } catch {
       return null
     }

@@ -11,6 +11,7 @@ import { registerStore } from './commands/store'
 import { registerUpstream } from './commands/upstream'
 import { registerUsers } from './commands/users'
 import { registerVars } from './commands/vars'
+import { registerVault } from './commands/vault'
 import { EXIT_OK, reportError } from './exit'
 import type { CliIO } from './io'
 
@@ -43,7 +44,8 @@ const FAMILIES: ((program: Command, io: CliIO) => void)[] = [
   registerRun,
   registerServe,
   registerStore,
-  registerUpstream
+  registerUpstream,
+  registerVault
 ]
 
 /** The `flowkeys` program, writing to `io`. Build one per run: commander keeps parsed values on it. */

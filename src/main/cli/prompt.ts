@@ -101,3 +101,20 @@ export async function confirm(io: CliIO, question: string): Promise<boolean> {
   const answer = await readFirstLine(io.stdin)
   return answer !== null && /^\s*y(es)?\s*$/i.test(answer)
 }
+
+/**
+ * A secret from the first line of stdin (`--…-stdin`) or asked on the terminal without echo; never from argv.
+ * `flag` names the stdin option in errors; `what` names the secret ("the upstream's API key").
+ */
+export async function readSecret(
+  io: CliIO,
+  options: { fromStdin: boolean; flag: string; what: string }
+): Promise<string> {
+  if (options.fromStdin) {
+    const line = await readFirstLine(io.stdin)
+    if (line === null || line.trim() === '') throw usageError(`${options.flag}: stdin is empty`)
+    return line
+  }
+  const question = options.what[0]!.toUpperCase() + options.what.slice(1)
+  return promptHidden(io, `${question}: `, `${options.what}: pass ${options.flag} and pipe it in`)
+}

@@ -38,6 +38,18 @@ export async function withCore<T>(
     throw err
   }
   await core.close()
+  // Told to a person at a terminal; a script's first command stays quiet (`flowkeys init` is its way).
+  if (
+    core.vault.source === 'generated' &&
+    io.stdin.isTTY === true &&
+    !['init', 'recovery-key'].includes(command.name())
+  ) {
+    io.err(
+      terminalText(
+        'flowkeys: a new vault key was made in the OS keychain. Run `flowkeys recovery-key` and write the key down: it is the way back if the keychain item is ever lost.'
+      )
+    )
+  }
   return result
 }
 

@@ -1,4 +1,5 @@
 import { AccessLog } from '../audit/access-log'
+import { oneLine } from '../base/errors'
 import { AuthService } from '../auth/service'
 import { databaseUrlFrom } from '../config/database'
 import { resolveDataDir } from '../config/paths'
@@ -65,6 +66,8 @@ export interface Core {
   close(): Promise<void>
 }
 
+const VAULT_FOLLOW_MS = 1000
+
 const NO_ENVIRONMENT: Readonly<Record<string, string>> = Object.freeze({})
 
 export async function openCore(options: CoreOptions = {}): Promise<Core> {
@@ -106,6 +109,20 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   // The configured superuser, as made or found at start: its id never changes (it cannot be renamed or deleted).
   const superuserActor: Actor = Object.freeze({ id: owner.id, is_superuser: true })
   const superuser = (): Actor => superuserActor
+  // A key rotated by another process (the CLI, another server) is loaded within a second; reads and writes that
+  // meet a rotated value load it at once (vault.ts), this covers what only signs or seals outside the store.
+  let lastProblem = ''
+  const follow = setInterval(() => {
+    vault.refresh().then(
+      () => (lastProblem = ''),
+      (err: unknown) => {
+        const message = oneLine(err)
+        if (message !== lastProblem) warn(`the vault key could not be reloaded: ${message}`)
+        lastProblem = message
+      }
+    )
+  }, VAULT_FOLLOW_MS)
+  follow.unref()
   let closed: Promise<void> | undefined
   return {
     dataDir,
@@ -125,8 +142,8 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     superuser,
     desktopActor: superuser,
     close: () =>
-      (closed ??= keys
-        .close()
+      (closed ??= Promise.resolve(clearInterval(follow))
+        .then(() => keys.close())
         .finally(() => accessLog.close())
         .finally(() => store.close()))
   }

@@ -62,7 +62,7 @@ export class Gateway {
     query: URLSearchParams,
     body: unknown
   ): Promise<UpstreamAnswer> {
-    const target = this.target()
+    const target = await this.target()
     const found = await this.allowedFlow(principal, flow, target)
     const request: UpstreamRequest = {
       method: 'POST',
@@ -96,7 +96,7 @@ export class Gateway {
     body: Buffer,
     contentType: string | undefined
   ): Promise<UpstreamAnswer> {
-    const target = this.target()
+    const target = await this.target()
     await this.allowedFlow(principal, flow, target)
     return this.send(target, {
       method: 'POST',
@@ -108,7 +108,7 @@ export class Gateway {
 
   /** `POST /api/v1/files/upload/{flow_id}`: a file for one flow, streamed to the upstream. */
   async uploadFlowFile(principal: Principal, flowId: string, upload: StreamedBody): Promise<UpstreamAnswer> {
-    const target = this.target()
+    const target = await this.target()
     await this.allowedFlow(principal, flowId, target)
     return this.send(target, {
       method: 'POST',
@@ -121,13 +121,13 @@ export class Gateway {
   /** `GET /api/v2/files`: the upstream owner's files. */
   async listFiles(principal: Principal): Promise<UpstreamAnswer> {
     checkFilesAccess(principal)
-    return this.send(this.target(), { method: 'GET', path: '/api/v2/files' })
+    return this.send(await this.target(), { method: 'GET', path: '/api/v2/files' })
   }
 
   /** `POST /api/v2/files`: a file into the upstream owner's files, streamed. */
   async uploadFile(principal: Principal, upload: StreamedBody): Promise<UpstreamAnswer> {
     checkFilesAccess(principal)
-    return this.send(this.target(), {
+    return this.send(await this.target(), {
       method: 'POST',
       path: '/api/v2/files',
       headers: upload.headers,
@@ -135,8 +135,8 @@ export class Gateway {
     })
   }
 
-  private target(): UpstreamTarget {
-    const target = this.upstream.current()
+  private async target(): Promise<UpstreamTarget> {
+    const target = await this.upstream.target()
     if (!target) throw new Unavailable(NO_UPSTREAM)
     return target
   }

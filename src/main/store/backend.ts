@@ -4,6 +4,10 @@ import type { ApiKeyRecord, StoreData, UserRecord, VariableRecord } from './sche
 export interface VaultMeta {
   vault_id: string | null
   vault_check: string | null
+  /** The API-key hashing key sealed by the vault key; null until the first rotation (derived from the vault key). */
+  vault_hmac: string | null
+  /** The vault key sealed to the recovery key's public half; null when no recovery key was made. */
+  vault_recovery: string | null
 }
 
 /** A key found by its HMAC, with its user (active or not: the caller decides). */

@@ -8,7 +8,7 @@ export interface CopySummary {
 }
 
 /** Whether a store holds anything: a user, a secret, or a vault of its own. */
-async function holdsData(
+export async function holdsData(
   store: Pick<StoreOps, 'listUsers' | 'holdsSecrets' | 'vaultMeta'>
 ): Promise<boolean> {
   const { total } = await store.listUsers({ limit: 0 })

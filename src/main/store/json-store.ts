@@ -68,12 +68,15 @@ class MemoryOps implements StoreOps {
   }
 
   async vaultMeta(): Promise<VaultMeta> {
-    return { vault_id: this.data.vault_id, vault_check: this.data.vault_check }
+    const { vault_id, vault_check, vault_hmac, vault_recovery } = this.data
+    return { vault_id, vault_check, vault_hmac, vault_recovery }
   }
 
   async setVaultMeta(meta: VaultMeta): Promise<void> {
     this.data.vault_id = meta.vault_id
     this.data.vault_check = meta.vault_check
+    this.data.vault_hmac = meta.vault_hmac
+    this.data.vault_recovery = meta.vault_recovery
     this.changed()
   }
 
@@ -255,6 +258,8 @@ class MemoryOps implements StoreOps {
     const copy = structuredClone(data)
     this.data.vault_id = copy.vault_id
     this.data.vault_check = copy.vault_check
+    this.data.vault_hmac = copy.vault_hmac
+    this.data.vault_recovery = copy.vault_recovery
     this.data.users = copy.users
     this.data.api_keys = copy.api_keys
     this.data.variables = copy.variables

@@ -53,6 +53,11 @@ export const MIGRATIONS: Migration[] = [
         : data.api_keys,
       version: 4
     })
+  },
+  {
+    // vault_hmac, vault_recovery: a store never rotated derives its hashing key; no recovery key yet.
+    to: 5,
+    up: (data) => ({ ...data, vault_hmac: null, vault_recovery: null, version: 5 })
   }
 ]
 

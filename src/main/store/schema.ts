@@ -2,7 +2,7 @@
  * The shape of the store file. Every change to it bumps SCHEMA_VERSION and adds a step to migrations.ts.
  * Secrets never appear here in clear: API keys are HMACs, variable values and store keys are Fernet tokens.
  */
-export const SCHEMA_VERSION = 4
+export const SCHEMA_VERSION = 5
 
 export interface UserRecord {
   id: string
@@ -69,6 +69,10 @@ export interface StoreData {
   vault_id: string | null
   /** A Fernet token of a known text: proves the vault key in use is the one that encrypted this store. */
   vault_check: string | null
+  /** The API-key hashing key, sealed by the vault key, once a rotation replaced the key it was derived from. */
+  vault_hmac: string | null
+  /** The vault key sealed to the recovery key's public half (vault/recovery-key.ts); null without one. */
+  vault_recovery: string | null
   users: UserRecord[]
   api_keys: ApiKeyRecord[]
   variables: VariableRecord[]
@@ -80,6 +84,8 @@ export function emptyStore(): StoreData {
     write_id: null,
     vault_id: null,
     vault_check: null,
+    vault_hmac: null,
+    vault_recovery: null,
     users: [],
     api_keys: [],
     variables: []

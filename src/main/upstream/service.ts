@@ -4,7 +4,13 @@ import { sameStamp, stampOf, type Stamp } from '../store/data-file'
 import { requireProven, requireSuperuser, type Actor } from '../users/actor'
 import type { Vault } from '../vault/vault'
 import { checkUpstreamKey, maskUpstreamKey, parseUpstreamUrl, type UpstreamTarget } from './target'
-import { readUpstreamFile, removeUpstreamFile, upstreamFilePath, writeUpstreamFile } from './upstream-file'
+import {
+  readUpstreamFile,
+  removeUpstreamFile,
+  upstreamFilePath,
+  writeUpstreamFile,
+  type UpstreamFile
+} from './upstream-file'
 
 export const UPSTREAM_URL_VARIABLE = 'FLOWKEYS_UPSTREAM_URL'
 export const UPSTREAM_KEY_VARIABLE = 'FLOWKEYS_UPSTREAM_API_KEY'
@@ -34,7 +40,7 @@ export class UpstreamService {
 
   constructor(
     dataDir: string,
-    private readonly vault: Pick<Vault, 'encrypt' | 'decrypt'>,
+    private readonly vault: Pick<Vault, 'encrypt' | 'decrypt' | 'reading'>,
     private readonly env: NodeJS.ProcessEnv
   ) {
     this.file = upstreamFilePath(dataDir)
@@ -49,11 +55,53 @@ export class UpstreamService {
     const record = readUpstreamFile(this.file)
     const target: UpstreamTarget | null = record && {
       url: record.url,
-      apiKey: this.vault.decrypt(record.api_key),
+      apiKey: this.openKey(record),
       source: 'data-dir'
     }
     this.cached = { stamp, target }
     return target
+  }
+
+  /** `current`, after loading the vault key another process may have rotated in meanwhile. */
+  target(): Promise<UpstreamTarget | null> {
+    return this.vault.reading(() => this.current())
+  }
+
+  /** The key, sealed by the current vault key; mid-rotation the store may already use the new one. */
+  private openKey(record: UpstreamFile): string {
+    try {
+      return this.vault.decrypt(record.api_key)
+    } catch (err) {
+      if (record.api_key_rotated === undefined) throw err
+      return this.vault.decrypt(record.api_key_rotated)
+    }
+  }
+
+  /**
+   * A vault-key rotation's two steps for the file (it lives outside the store): before the store changes, the
+   * key sealed by both keys; after, by the new one only. A crash in between leaves a file both keys open.
+   */
+  rotation(): { prepare(seal: (plaintext: string) => string): void; finish(): void } {
+    let next: UpstreamFile | null = null
+    return {
+      prepare: (seal) => {
+        const record = readUpstreamFile(this.file)
+        if (!record) return
+        const apiKey = this.openKey(record)
+        // Both keys open the file until `finish`, whichever of them the store ends up with.
+        writeUpstreamFile(this.file, {
+          ...record,
+          api_key: this.vault.encrypt(apiKey),
+          api_key_rotated: seal(apiKey)
+        })
+        next = { ...record, api_key: seal(apiKey) }
+        delete next.api_key_rotated
+      },
+      finish: () => {
+        if (next) writeUpstreamFile(this.file, next)
+        this.cached = null
+      }
+    }
   }
 
   show(actor: Actor): UpstreamView | null {

@@ -12,6 +12,8 @@ const UpstreamFileSchema = z.object({
   version: z.literal(1),
   url: z.string(),
   api_key: z.string(),
+  /** During a vault-key rotation: the key sealed by the new vault key, until the store has changed over. */
+  api_key_rotated: z.string().optional(),
   allow_plain_http: z.boolean(),
   updated_at: z.string()
 })

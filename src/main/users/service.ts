@@ -248,9 +248,14 @@ export class UserService {
   }
 
   /** Reads the user afresh, saves `change(user)` in one transaction; NotFound when it is gone. */
-  private changeUser(id: string, change: (user: UserRecord) => UserRecord): Promise<UserRecord> {
+  private changeUser(
+    id: string,
+    change: (user: UserRecord) => UserRecord,
+    sealing?: Pick<Vault, 'assertCurrent'>
+  ): Promise<UserRecord> {
     return unavailableOnClash(
       this.store.transaction(async (tx: StoreOps) => {
+        await sealing?.assertCurrent(tx)
         const user = await tx.userById(id)
         if (!user) throw new NotFound('User not found')
         const changed = change(user)
@@ -300,13 +305,18 @@ export class UserService {
   /** Saves the user's component-store key, sealed by the vault; returns the sealed form (Langflow's cookie value). */
   async setStoreApiKey(userId: string, apiKey: string): Promise<string> {
     checkLength('The store API key', apiKey, LIMITS.storeApiKey)
-    const sealed = this.vault.encrypt(apiKey)
-    await this.changeUser(userId, (user) => ({
-      ...user,
-      store_api_key: sealed,
-      updated_at: new Date().toISOString()
-    }))
-    return sealed
+    const saved = await this.vault.writing(() =>
+      this.changeUser(
+        userId,
+        (user) => ({
+          ...user,
+          store_api_key: this.vault.encrypt(apiKey),
+          updated_at: new Date().toISOString()
+        }),
+        this.vault
+      )
+    )
+    return saved.store_api_key as string
   }
 }
 

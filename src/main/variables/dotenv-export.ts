@@ -114,7 +114,15 @@ export interface EnvExport {
  * `names` chosen by the caller are all written or the export is refused. The text holds secrets: write it with
  * `writeEnvFile`, never log it.
  */
-export async function exportEnv(
+export function exportEnv(
+  ctx: VariableContext,
+  userId: string,
+  names?: readonly string[]
+): Promise<EnvExport> {
+  return ctx.vault.reading(() => exportNow(ctx, userId, names))
+}
+
+async function exportNow(
   ctx: VariableContext,
   userId: string,
   names?: readonly string[]

@@ -120,7 +120,9 @@ export async function previewEnvImport(
   options: EnvImportOptions = {}
 ): Promise<EnvPreview> {
   const file = entriesOf(input)
-  return previewAgainst(byName(await ctx.store.variablesOf(userId)), ctx.vault, file, options)
+  return ctx.vault.reading(async () =>
+    previewAgainst(byName(await ctx.store.variablesOf(userId)), ctx.vault, file, options)
+  )
 }
 
 function byName(records: readonly VariableRecord[]): Map<string, VariableRecord> {
@@ -154,56 +156,59 @@ export async function applyEnvImport(
   options: EnvImportOptions = {}
 ): Promise<EnvImportResult> {
   const file = entriesOf(input)
-  // Sealing is the slow part; do it before taking the lock.
   const toSeal = file.flatMap((f) => (!f.invalid && f.value ? [{ name: f.name, value: f.value }] : []))
-  const tokens = ctx.vault.encryptAll(toSeal.map((f) => f.value))
-  const sealed = new Map(toSeal.map((f, i) => [f.name, tokens[i]!]))
-  return variableWrite(
-    ctx.store.transaction(async (tx) => {
-      await requireUser(tx, userId)
-      const existing = byName(await tx.variablesOf(userId))
-      const preview = previewAgainst(existing, ctx.vault, file, options)
-      const undecided = preview.conflicts.filter((name) => choiceFor(name, options) === undefined)
-      if (undecided.length > 0) throw new Conflict(conflictMessage(undecided), { conflicts: undecided })
-      const result: EnvImportResult = { created: [], updated: [], skipped: [], unchanged: [], invalid: [] }
-      const created: VariableRecord[] = []
-      const updated: VariableRecord[] = []
-      const now = new Date().toISOString()
-      for (const entry of preview.entries) {
-        const value = sealed.get(entry.name) as string
-        if (entry.status === 'invalid') result.invalid.push(entry)
-        else if (entry.status === 'unchanged') result.unchanged.push(entry.name)
-        else if (entry.status === 'new') {
-          const record: VariableRecord = {
-            id: randomUUID(),
-            user_id: userId,
-            name: entry.name,
-            type: entry.type,
-            value,
-            default_fields: entry.default_fields,
-            source: 'app',
-            created_at: now,
-            updated_at: now
+  return ctx.vault.writing(() => {
+    // Sealing is the slow part; do it before taking the lock (the lock's holder checks the key is still current).
+    const tokens = ctx.vault.encryptAll(toSeal.map((f) => f.value))
+    const sealed = new Map(toSeal.map((f, i) => [f.name, tokens[i]!]))
+    return variableWrite(
+      ctx.store.transaction(async (tx) => {
+        await ctx.vault.assertCurrent(tx)
+        await requireUser(tx, userId)
+        const existing = byName(await tx.variablesOf(userId))
+        const preview = previewAgainst(existing, ctx.vault, file, options)
+        const undecided = preview.conflicts.filter((name) => choiceFor(name, options) === undefined)
+        if (undecided.length > 0) throw new Conflict(conflictMessage(undecided), { conflicts: undecided })
+        const result: EnvImportResult = { created: [], updated: [], skipped: [], unchanged: [], invalid: [] }
+        const created: VariableRecord[] = []
+        const updated: VariableRecord[] = []
+        const now = new Date().toISOString()
+        for (const entry of preview.entries) {
+          const value = sealed.get(entry.name) as string
+          if (entry.status === 'invalid') result.invalid.push(entry)
+          else if (entry.status === 'unchanged') result.unchanged.push(entry.name)
+          else if (entry.status === 'new') {
+            const record: VariableRecord = {
+              id: randomUUID(),
+              user_id: userId,
+              name: entry.name,
+              type: entry.type,
+              value,
+              default_fields: entry.default_fields,
+              source: 'app',
+              created_at: now,
+              updated_at: now
+            }
+            created.push(record)
+            result.created.push(entry.name)
+          } else if (choiceFor(entry.name, options) === 'skip') {
+            result.skipped.push(entry.name)
+          } else {
+            updated.push({
+              ...(existing.get(entry.name) as VariableRecord),
+              value,
+              type: entry.type,
+              default_fields: entry.default_fields,
+              source: 'app',
+              updated_at: now
+            })
+            result.updated.push(entry.name)
           }
-          created.push(record)
-          result.created.push(entry.name)
-        } else if (choiceFor(entry.name, options) === 'skip') {
-          result.skipped.push(entry.name)
-        } else {
-          updated.push({
-            ...(existing.get(entry.name) as VariableRecord),
-            value,
-            type: entry.type,
-            default_fields: entry.default_fields,
-            source: 'app',
-            updated_at: now
-          })
-          result.updated.push(entry.name)
         }
-      }
-      if (created.length > 0) await tx.insertVariables(created)
-      if (updated.length > 0) await tx.saveVariables(updated)
-      return result
-    })
-  )
+        if (created.length > 0) await tx.insertVariables(created)
+        if (updated.length > 0) await tx.saveVariables(updated)
+        return result
+      })
+    )
+  })
 }

@@ -86,15 +86,20 @@ export async function importFromEnvironment(
   names: readonly string[]
 ): Promise<EnvironmentImportSummary> {
   // A dry run first, without a transaction: most starts change nothing, and then nothing is written.
-  const dry = applyEnvironment(await ctx.store.variablesOf(userId), ctx.vault, userId, env, names)
+  const dry = await ctx.vault.reading(async () =>
+    applyEnvironment(await ctx.store.variablesOf(userId), ctx.vault, userId, env, names)
+  )
   if (dry.created.length === 0 && dry.updated.length === 0) return dry.summary
-  return variableWrite(
-    ctx.store.transaction(async (tx) => {
-      await requireUser(tx, userId)
-      const changes = applyEnvironment(await tx.variablesOf(userId), ctx.vault, userId, env, names)
-      if (changes.created.length > 0) await tx.insertVariables(changes.created)
-      if (changes.updated.length > 0) await tx.saveVariables(changes.updated)
-      return changes.summary
-    })
+  return ctx.vault.writing(() =>
+    variableWrite(
+      ctx.store.transaction(async (tx) => {
+        await ctx.vault.assertCurrent(tx)
+        await requireUser(tx, userId)
+        const changes = applyEnvironment(await tx.variablesOf(userId), ctx.vault, userId, env, names)
+        if (changes.created.length > 0) await tx.insertVariables(changes.created)
+        if (changes.updated.length > 0) await tx.saveVariables(changes.updated)
+        return changes.summary
+      })
+    )
   )
 }

@@ -37,18 +37,26 @@ export class VariableService implements VariableContext {
     checkVariableSize(input.name, input.value, input.default_fields)
     const type = normalizeType(input.type)
     const now = new Date().toISOString()
-    const record: VariableRecord = {
-      id: randomUUID(),
-      user_id: userId,
-      name: input.name,
-      type,
-      value: this.vault.encrypt(input.value),
-      default_fields: [...(input.default_fields ?? [])],
-      source: 'app',
-      created_at: now,
-      updated_at: now
-    }
-    await variableWrite(this.store.insertVariables([record]))
+    const record = await this.vault.writing(() =>
+      variableWrite(
+        this.store.transaction(async (tx) => {
+          await this.vault.assertCurrent(tx)
+          const made: VariableRecord = {
+            id: randomUUID(),
+            user_id: userId,
+            name: input.name,
+            type,
+            value: this.vault.encrypt(input.value),
+            default_fields: [...(input.default_fields ?? [])],
+            source: 'app',
+            created_at: now,
+            updated_at: now
+          }
+          await tx.insertVariables([made])
+          return made
+        })
+      )
+    )
     return toVariableRead(record, this.vault)
   }
 
@@ -62,7 +70,11 @@ export class VariableService implements VariableContext {
   private listings = new Map<string, { records: VariableRecord[]; listing: readonly VariableRead[] }>()
 
   /** The user's variables as Langflow lists them: internal `__names__` hidden, Credential values null. */
-  async list(userId: string): Promise<readonly VariableRead[]> {
+  list(userId: string): Promise<readonly VariableRead[]> {
+    return this.vault.reading(() => this.listNow(userId))
+  }
+
+  private async listNow(userId: string): Promise<readonly VariableRead[]> {
     const records = await this.store.variablesOf(userId)
     const last = this.listings.get(userId)
     if (last && sameRecords(last.records, records)) return last.listing
@@ -87,24 +99,26 @@ export class VariableService implements VariableContext {
     const value = patch.value ?? undefined
     const type = patch.type ? normalizeType(patch.type) : undefined
     checkVariableSize(name, value, patch.default_fields)
-    const sealed = value ? this.vault.encrypt(value) : undefined
-    const updated = await variableWrite(
-      this.store.transaction(async (tx) => {
-        const found = await tx.variableById(userId, id)
-        if (!found) throw new NotFound(VARIABLE_NOT_FOUND)
-        checkNotEmpty(name, value)
-        const record: VariableRecord = {
-          ...found,
-          name: name ?? found.name,
-          value: sealed ?? found.value,
-          type: type ?? found.type,
-          default_fields: patch.default_fields ? [...patch.default_fields] : found.default_fields,
-          source: 'app',
-          updated_at: new Date().toISOString()
-        }
-        await tx.saveVariables([record])
-        return record
-      })
+    const updated = await this.vault.writing(() =>
+      variableWrite(
+        this.store.transaction(async (tx) => {
+          await this.vault.assertCurrent(tx)
+          const found = await tx.variableById(userId, id)
+          if (!found) throw new NotFound(VARIABLE_NOT_FOUND)
+          checkNotEmpty(name, value)
+          const record: VariableRecord = {
+            ...found,
+            name: name ?? found.name,
+            value: value ? this.vault.encrypt(value) : found.value,
+            type: type ?? found.type,
+            default_fields: patch.default_fields ? [...patch.default_fields] : found.default_fields,
+            source: 'app',
+            updated_at: new Date().toISOString()
+          }
+          await tx.saveVariables([record])
+          return record
+        })
+      )
     )
     return toVariableRead(updated, this.vault)
   }
@@ -124,10 +138,12 @@ export class VariableService implements VariableContext {
   }
 
   /** The decrypted variable, or null when the user has none of that name. */
-  async find(userId: string, name: string): Promise<VariableValue | null> {
-    const record = await this.store.variableByName(userId, name)
-    if (!record) return null
-    return { name: record.name, type: record.type, value: this.vault.decrypt(record.value) }
+  find(userId: string, name: string): Promise<VariableValue | null> {
+    return this.vault.reading(async () => {
+      const record = await this.store.variableByName(userId, name)
+      if (!record) return null
+      return { name: record.name, type: record.type, value: this.vault.decrypt(record.value) }
+    })
   }
 
   /** The privileged read: the decrypted value, whatever the type. */
@@ -139,7 +155,14 @@ export class VariableService implements VariableContext {
 
   /** A lookup over one user's variables as they are now (one read), in the shape the flow resolver takes. */
   async lookupFor(userId: string): Promise<(name: string) => VariableValue | null> {
-    const byName = new Map((await this.store.variablesOf(userId)).map((v) => [v.name, v]))
+    const records = await this.vault.reading(async () => {
+      const found = await this.store.variablesOf(userId)
+      // The lookup decrypts later, synchronously: one value opened now proves the key is the store's (a
+      // rotation re-seals all of them at once), after loading a key another process rotated in.
+      if (found[0]) this.vault.decrypt(found[0].value)
+      return found
+    })
+    const byName = new Map(records.map((v) => [v.name, v]))
     return (name) => {
       const record = byName.get(name)
       return record ? { name: record.name, type: record.type, value: this.vault.decrypt(record.value) } : null

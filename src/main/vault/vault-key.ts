@@ -45,8 +45,8 @@ export function parseSecretKey(value: string, name = 'FLOWKEYS_SECRET_KEY'): Buf
   const bytes = URLSAFE_B64.test(body) ? Buffer.from(body, 'base64url') : null
   if (!bytes || bytes.length !== 32) {
     throw new Invalid(
-      `${name} must be url-safe base64 that decodes to 32 bytes (43 characters, such as the output of ' +
-        'python3 -c "import secrets; print(secrets.token_urlsafe(32))"); the value set ` +
+      `${name} must be url-safe base64 that decodes to 32 bytes (43 characters, such as the output of ` +
+        `python3 -c "import secrets; print(secrets.token_urlsafe(32))"); the value set ` +
         (bytes ? `decodes to ${bytes.length} bytes.` : 'is not url-safe base64.')
     )
   }

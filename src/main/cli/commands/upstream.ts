@@ -1,10 +1,9 @@
 import type { Command } from 'commander'
-import { readFirstLine, promptHidden } from '../prompt'
+import { readSecret } from '../prompt'
 import { probeUpstream } from '../../upstream/probe'
 import { parseUpstreamUrl } from '../../upstream/target'
 import type { CliIO } from '../io'
 import { json } from '../output'
-import { usageError } from '../exit'
 import { withCore } from '../session'
 import { terminalText } from '../terminal-text'
 
@@ -17,13 +16,8 @@ Examples:
   $ flowkeys upstream set http://127.0.0.1:7860
   $ printf '%s\\n' "$LANGFLOW_API_KEY" | flowkeys upstream set https://langflow.internal --api-key-stdin`
 
-async function readUpstreamKey(io: CliIO, fromStdin: boolean): Promise<string> {
-  if (fromStdin) {
-    const line = await readFirstLine(io.stdin)
-    if (line === null || line.trim() === '') throw usageError('--api-key-stdin: stdin is empty')
-    return line
-  }
-  return promptHidden(io, "The upstream Langflow's API key: ", 'API key: pass --api-key-stdin and pipe it in')
+function readUpstreamKey(io: CliIO, fromStdin: boolean): Promise<string> {
+  return readSecret(io, { fromStdin, flag: '--api-key-stdin', what: "upstream Langflow's API key" })
 }
 
 const EXAMPLES = `

@@ -77,7 +77,9 @@ INSERT INTO meta (id) VALUES (true);
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: SCHEMA_1 },
   // The flows a key may run through the gateway (NULL: no limit).
-  { version: 2, sql: 'ALTER TABLE api_keys ADD COLUMN allowed_flows text[]' }
+  { version: 2, sql: 'ALTER TABLE api_keys ADD COLUMN allowed_flows text[]' },
+  // The hashing key once a rotation sealed it, and the vault key sealed to the recovery key (NULL: none).
+  { version: 3, sql: 'ALTER TABLE meta ADD COLUMN vault_hmac text, ADD COLUMN vault_recovery text' }
 ]
 
 /** The schema this build writes. */

@@ -109,8 +109,25 @@ const HOLDS_SECRETS = `SELECT
   OR EXISTS (SELECT 1 FROM variables)
   OR EXISTS (SELECT 1 FROM users WHERE store_api_key IS NOT NULL) AS holds`
 
-const SET_META = `INSERT INTO meta (id, vault_id, vault_check) VALUES (true, $1, $2)
-  ON CONFLICT (id) DO UPDATE SET vault_id = EXCLUDED.vault_id, vault_check = EXCLUDED.vault_check`
+const SET_META = `INSERT INTO meta (id, vault_id, vault_check, vault_hmac, vault_recovery)
+  VALUES (true, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET vault_id = EXCLUDED.vault_id,
+  vault_check = EXCLUDED.vault_check, vault_hmac = EXCLUDED.vault_hmac, vault_recovery = EXCLUDED.vault_recovery`
+
+const META = 'SELECT vault_id, vault_check, vault_hmac, vault_recovery FROM meta'
+
+function metaFromRow(row: Row | undefined): VaultMeta {
+  const text = (name: string): string | null => (row?.[name] as string | null | undefined) ?? null
+  return {
+    vault_id: text('vault_id'),
+    vault_check: text('vault_check'),
+    vault_hmac: text('vault_hmac'),
+    vault_recovery: text('vault_recovery')
+  }
+}
+
+function metaValues(meta: VaultMeta): (string | null)[] {
+  return [meta.vault_id, meta.vault_check, meta.vault_hmac, meta.vault_recovery]
+}
 
 const SAVE_USER = `UPDATE users SET ${USER_COLUMNS.slice(1)
   .map((c, i) => `${c} = $${i + 2}`)
@@ -189,17 +206,14 @@ export class PgOps implements StoreOps {
 
   vaultMeta(): Promise<VaultMeta> {
     return this.op(async () => {
-      const [row] = await this.rows('SELECT vault_id, vault_check FROM meta')
-      return {
-        vault_id: (row?.vault_id as string | null | undefined) ?? null,
-        vault_check: (row?.vault_check as string | null | undefined) ?? null
-      }
+      const [row] = await this.rows(META)
+      return metaFromRow(row)
     })
   }
 
   setVaultMeta(meta: VaultMeta): Promise<void> {
     return this.op(async () => {
-      await this.query(SET_META, [meta.vault_id, meta.vault_check])
+      await this.query(SET_META, metaValues(meta))
     })
   }
 
@@ -369,15 +383,14 @@ export class PgOps implements StoreOps {
   /** Consistent only in one snapshot: the store runs it in a transaction (REPEATABLE READ when on its own). */
   exportAll(): Promise<StoreData> {
     return this.op(async () => {
-      const [meta] = await this.rows('SELECT vault_id, vault_check FROM meta')
+      const [meta] = await this.rows(META)
       const users = await this.rows(`SELECT ${USERS} FROM users ORDER BY seq`)
       const keys = await this.rows(`SELECT ${KEYS} FROM api_keys ORDER BY seq`)
       const variables = await this.rows(`SELECT ${VARIABLES} FROM variables ORDER BY seq`)
       return {
         version: SCHEMA_VERSION,
         write_id: null,
-        vault_id: (meta?.vault_id as string | null | undefined) ?? null,
-        vault_check: (meta?.vault_check as string | null | undefined) ?? null,
+        ...metaFromRow(meta),
         users: users.map((r) => userFromRow(r)),
         api_keys: keys.map((r) => keyFromRow(r)),
         variables: variables.map(variableFromRow)
@@ -391,7 +404,7 @@ export class PgOps implements StoreOps {
       await this.query(INSERT_USERS, [JSON.stringify(data.users.map(userRow))])
       await this.query(INSERT_KEYS, [JSON.stringify(data.api_keys.map((k) => pick(k, KEY_COLUMNS)))])
       await this.query(INSERT_VARIABLES, variableColumns(data.variables))
-      await this.query(SET_META, [data.vault_id, data.vault_check])
+      await this.query(SET_META, metaValues(data))
     }, true)
   }
 }

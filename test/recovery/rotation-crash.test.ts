@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'dotenv'
+import { builtCli } from '../helpers/bundle'
+import { tempDir } from '../helpers/tmp'
+import { cliEnv, flowkeys } from '../cli/helpers'
+import { serve } from '../server/serve-process'
+
+// SIGKILL of `flowkeys rotate-key` at random instants: afterwards the store opens with one of the two keys (the
+// keychain holds the key its vault_id names) and every value, and the upstream's key, reads back.
+
+const KILLS = 20
+const VARIABLES = 500
+
+function vaultIdOf(dir: string): string {
+  return (JSON.parse(readFileSync(join(dir, 'flowkeys.json'), 'utf8')) as { vault_id: string }).vault_id
+}
+
+async function must(dir: string, args: string[], input?: string): Promise<string> {
+  const result = await flowkeys([...args, '--data-dir', dir], { input })
+  expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0)
+  return result.stdout
+}
+
+/** Starts `flowkeys rotate-key` and SIGKILLs it after `delayMs` (if it still runs); answers its exit. */
+function rotateAndKill(dir: string, delayMs: number): Promise<{ killed: boolean; ms: number }> {
+  const started = performance.now()
+  const child = spawn(process.execPath, [builtCli(), 'rotate-key', '--data-dir', dir], { env: cliEnv() })
+  child.stdin.end()
+  const timer = setTimeout(() => child.kill('SIGKILL'), delayMs)
+  return new Promise((done) =>
+    child.on('close', (_code, signal) => {
+      clearTimeout(timer)
+      done({ killed: signal === 'SIGKILL', ms: performance.now() - started })
+    })
+  )
+}
+
+describe('rotate-key killed at random points', () => {
+  it(`leaves the old or the new state, never a mix (${KILLS} kills)`, async () => {
+    const root = tempDir('flowkeys-rotate-kill-')
+    const dir = join(root, 'data')
+    const values: Record<string, string> = {}
+    for (let i = 0; i < VARIABLES; i++)
+      values[`VAR_${i}`] = `secret-${i}-${Math.random().toString(36).slice(2)}`
+    const envFile = join(root, 'import.env')
+    writeFileSync(
+      envFile,
+      Object.entries(values)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join('')
+    )
+    await must(dir, ['import-env', envFile])
+    await must(
+      dir,
+      ['upstream', 'set', 'http://127.0.0.1:7860', '--api-key-stdin'],
+      'sk-upstream-canary-key\n'
+    )
+    const apiKey = (JSON.parse(await must(dir, ['api-key', '--json'])) as { api_key: string }).api_key
+
+    // One full run gives the span the kills are spread over.
+    const full = await rotateAndKill(dir, 60_000)
+    expect(full.killed).toBe(false)
+
+    const exported = join(root, 'exported.env')
+    let changed = 0
+    let killed = 0
+    for (let i = 0; i < KILLS; i++) {
+      const before = vaultIdOf(dir)
+      const run = await rotateAndKill(dir, full.ms * (0.3 + 0.8 * Math.random()))
+      if (run.killed) killed++
+      if (vaultIdOf(dir) !== before) changed++
+
+      // The store opens (its key is where its vault_id says) and every value is the one imported.
+      await must(dir, ['export-env', '--output', exported, '--force'])
+      expect(parse(readFileSync(exported, 'utf8'))).toEqual(values)
+      expect(await must(dir, ['upstream', 'show'])).toContain('API key:  sk-upstr*')
+    }
+    // Both outcomes were reached, so the kills did land inside the rotation.
+    expect(killed).toBeGreaterThan(0)
+    expect(changed).toBeGreaterThan(0)
+    expect(changed).toBeLessThan(KILLS)
+
+    // The API key made before all of it still authenticates (its hashing key was carried over each time).
+    const server = serve(['--port', '0', '--data-dir', dir])
+    const response = await fetch(`${await server.url()}/api/v1/users/whoami`, {
+      headers: { 'x-api-key': apiKey }
+    })
+    expect(response.status).toBe(200)
+  }, 240_000)
+})
