@@ -19,6 +19,7 @@ import { loadPage } from './shell/page-load'
 import { openPreferences, type AppPreferences, type PreferencesReset } from './shell/preferences'
 import { quitDeadlineMs, quitGuard } from './shell/quit-guard'
 import { rendererSource } from './shell/renderer-source'
+import { chooseBackupPath } from './shell/save-dialog'
 import { secureWebPreferences } from './shell/security'
 import { APP_KEYCHAIN_WAIT_MS, startupTracker, type StartupTracker } from './shell/startup-state'
 import { showWhenReady, trackWindowBounds } from './shell/window-state'
@@ -108,6 +109,7 @@ async function start(preferences: AppPreferences, startup: StartupTracker): Prom
     clipboard,
     preferences,
     openInBrowser,
+    chooseBackupPath,
     appVersion: app.getVersion(),
     startup: startup.state
   })

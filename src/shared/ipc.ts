@@ -2,8 +2,9 @@
 // (validated in main before the handler runs) and of its response (main parses every response through it,
 // which also strips any field the schema does not name, so nothing unlisted can reach the renderer).
 //
-// No response carries a stored secret: a new API key's plaintext appears once, in `keys:create`; a Credential
-// variable's value never (it is null in every variable response).
+// No response carries a stored secret: a new API key's plaintext appears once, in `keys:create`, and a new
+// recovery key once, in `vault:recovery-key`; a Credential variable's value never (it is null in every variable
+// response).
 import { z } from 'zod'
 import type { Channel } from './channels'
 
@@ -265,6 +266,36 @@ export const UserUpdateRequest = z
 /** A superuser sets another user's password (Langflow's PATCH /api/v1/users/{id}); it ends their sessions. */
 export const UserSetPasswordRequest = z.strictObject({ id: Id, password: Password })
 
+// ---- the vault: recovery key, backup, rotation ---------------------------------------------------------------------
+
+export const VAULT_KEY_SOURCES = ['keychain', 'environment'] as const
+/** Whether the store has a recovery key, and where the vault key lives (an environment key is not rotated here). */
+export const VaultStatus = z.object({
+  has_recovery_key: z.boolean(),
+  key_source: z.enum(VAULT_KEY_SOURCES)
+})
+export type VaultStatus = z.infer<typeof VaultStatus>
+
+/** The backup passphrase goes renderer → main only; main checks its strength (the message names the rule). */
+export const VaultBackupRequest = z.strictObject({
+  passphrase: z.string().min(1, 'Give a passphrase').max(1024, 'Use at most 1,024 characters'),
+  /** Replace a file the user picked that exists (the save dialog has asked); default true. */
+  force: z.boolean().optional()
+})
+
+/** `cancelled`: the user closed the save dialog and nothing was written; otherwise where and what was saved. */
+export const VaultBackupResult = z.discriminatedUnion('cancelled', [
+  z.object({ cancelled: z.literal(true) }),
+  z.object({
+    cancelled: z.literal(false),
+    file: z.string(),
+    users: z.int(),
+    api_keys: z.int(),
+    variables: z.int()
+  })
+])
+export type VaultBackupResult = z.infer<typeof VaultBackupResult>
+
 // ---- app ----------------------------------------------------------------------------------------------------------
 
 /**
@@ -370,6 +401,16 @@ export const contract = {
   /** Answers the user without its password (UserView lists no secret). */
   'users:setPassword': { request: UserSetPasswordRequest, response: UserView },
   'users:delete': { request: IdRequest, response: Ok },
+  'vault:status': { request: NoPayload, response: VaultStatus },
+  /** A new recovery key (the previous one stops working): the only response that carries it, to show once. */
+  'vault:recovery-key': { request: NoPayload, response: z.object({ recovery_key: z.string() }) },
+  /** Asks main's save dialog where, then writes the encrypted backup there (0600). */
+  'vault:backup': { request: VaultBackupRequest, response: VaultBackupResult },
+  /** Seals every value again under a new vault key; API keys keep working, sessions end. */
+  'vault:rotate': {
+    request: NoPayload,
+    response: z.object({ variables: z.int(), store_keys: z.int() })
+  },
   /** Answers at any time, also before the core is open (every other channel is Unavailable until then). */
   'app:startup': { request: NoPayload, response: StartupState },
   'app:whoami': { request: NoPayload, response: Whoami },

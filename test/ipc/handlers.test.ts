@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { openCore, type Core } from '../../src/main/core/open'
@@ -6,7 +7,11 @@ import { UNEXPECTED_ERROR } from '../../src/main/ipc/errors'
 import { createHandlerTable, type HandlerTable } from '../../src/main/ipc/handlers'
 import { keyServerController } from '../../src/main/ipc/key-server'
 import { maskApiKey } from '../../src/main/keys/generate'
+import { openBackup } from '../../src/main/recovery/backup-file'
+import { passphraseProblem } from '../../src/main/recovery/passphrase'
+import { hasRecoveryKey } from '../../src/main/recovery/recovery'
 import { readUpstreamFile, upstreamFilePath } from '../../src/main/upstream/upstream-file'
+import { openWithRecovery, parseRecoveryKey } from '../../src/main/vault/recovery-key'
 import { CHANNELS, contract, type Channel, type IpcResult } from '../../src/shared/ipc'
 import { API_KEY_READ_FIELDS } from '../helpers/contract'
 import { TEST_STORE, testCore } from '../helpers/core'
@@ -700,5 +705,199 @@ describe('the upstream Langflow', () => {
     expect(all).not.toContain(standin.apiKey)
     expect(all).not.toContain('sk-unreachable-upstream-key')
     expect(all).not.toContain('sk-environment-upstream-key')
+  })
+})
+
+describe('the vault', () => {
+  // A core of its own: it starts without a recovery key, and its rotation touches no other suite's data.
+  let vaultCore: Core
+  let vaultServices: TestServices
+  let vaultTable: HandlerTable
+  const PASSPHRASE = 'correct horse battery staple'
+  const GENERIC = 'generic-value-before-rotation-5d2e'
+  const SEALED = 'credential-before-rotation-a41f'
+
+  beforeAll(async () => {
+    vaultCore = await testCore()
+    vaultServices = await testServices(vaultCore)
+    vaultTable = createHandlerTable(vaultCore, vaultServices)
+  })
+
+  afterAll(async () => {
+    await vaultServices?.server.stop()
+  })
+
+  const vaultSend = async (channel: Channel, payload?: unknown): Promise<IpcResult<unknown>> => {
+    const result = await (vaultTable[channel] as (payload: unknown) => Promise<IpcResult<unknown>>)(payload)
+    responses.push(result)
+    return result
+  }
+  const vaultOk = async <T = unknown>(channel: Channel, payload?: unknown): Promise<T> => {
+    const result = await vaultSend(channel, payload)
+    if (!result.ok) throw new Error(`${channel} failed: ${result.error.kind}: ${result.error.message}`)
+    return result.value as T
+  }
+  /** The master key a recovery key opens from the store's envelope (throws when it does not open it). */
+  const opened = async (recoveryKey: string): Promise<Buffer> => {
+    const envelope = (await vaultCore.store.vaultMeta()).vault_recovery
+    if (!envelope) throw new Error('the store has no recovery envelope')
+    return openWithRecovery(parseRecoveryKey(recoveryKey), envelope)
+  }
+
+  it('says there is no recovery key yet, and that the vault key is in the keychain', async () => {
+    expect(await vaultSend('vault:status')).toEqual({
+      ok: true,
+      value: { has_recovery_key: false, key_source: 'keychain' }
+    })
+    expect(await vaultSend('vault:status', {})).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+  })
+
+  it('names the environment as the key source when the vault key comes from it', async () => {
+    const envCore = await testCore({ FLOWKEYS_SECRET_KEY: randomBytes(32).toString('base64url') })
+    const envTable = createHandlerTable(envCore, vaultServices)
+    expect(await envTable['vault:status'](undefined)).toEqual({
+      ok: true,
+      value: { has_recovery_key: false, key_source: 'environment' }
+    })
+    // Such a key cannot be replaced from here: the core says why, and nothing changes.
+    const before = envCore.vault.id
+    const rotated = await envTable['vault:rotate'](undefined)
+    expect(rotated).toMatchObject({ ok: false, error: { kind: 'Unavailable' } })
+    if (!rotated.ok) expect(rotated.error.message).toContain('FLOWKEYS_SECRET_KEY')
+    expect(envCore.vault.id).toBe(before)
+  })
+
+  it('makes a recovery key that opens the vault key; a new one replaces it', async () => {
+    const first = await vaultOk<{ recovery_key: string }>('vault:recovery-key')
+    expect(first.recovery_key).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){7}$/)
+    expect(await hasRecoveryKey(vaultCore.store)).toBe(true)
+    expect(await vaultOk('vault:status')).toEqual({ has_recovery_key: true, key_source: 'keychain' })
+    expect((await opened(first.recovery_key)).equals(vaultCore.vault.exportMasterKey())).toBe(true)
+
+    const second = await vaultOk<{ recovery_key: string }>('vault:recovery-key')
+    expect(second.recovery_key).not.toBe(first.recovery_key)
+    expect((await opened(second.recovery_key)).equals(vaultCore.vault.exportMasterKey())).toBe(true)
+    await expect(opened(first.recovery_key)).rejects.toThrow(/another store|earlier recovery key/)
+    // The store keeps no copy of the key's text.
+    const stored = JSON.stringify(await vaultCore.store.exportAll())
+    for (const key of [first, second]) expect(stored).not.toContain(key.recovery_key)
+  })
+
+  it('writes a backup where the save dialog says: 0600, and it opens with the passphrase', async () => {
+    const actor = vaultCore.desktopActor()
+    await vaultCore.variables.create(actor.id, { name: 'BACKED_UP', value: SEALED })
+    const asked = vaultServices.saveDialogs.count
+    const done = await vaultOk<{ cancelled: false; file: string; users: number; variables: number }>(
+      'vault:backup',
+      { passphrase: PASSPHRASE }
+    )
+    expect(vaultServices.saveDialogs.count).toBe(asked + 1)
+    const store = await vaultCore.store.exportAll()
+    expect(done).toEqual({
+      cancelled: false,
+      file: expect.stringMatching(/\.fkbackup$/),
+      users: store.users.length,
+      api_keys: store.api_keys.length,
+      variables: store.variables.length
+    })
+    expect(done.variables).toBeGreaterThan(0)
+    expect(statSync(done.file).mode & 0o777).toBe(0o600)
+
+    const backup = await openBackup(done.file, readFileSync(done.file), PASSPHRASE)
+    expect(backup.vaultKey.equals(vaultCore.vault.exportMasterKey())).toBe(true)
+    const body = JSON.parse(backup.body.toString('utf8')) as { store: { variables: { name: string }[] } }
+    expect(body.store.variables.map((v) => v.name)).toContain('BACKED_UP')
+    await expect(openBackup(done.file, readFileSync(done.file), `${PASSPHRASE}!`)).rejects.toThrow(
+      /Wrong passphrase/
+    )
+    // Sealed: neither the value nor the passphrase is in the file.
+    const text = readFileSync(done.file, 'utf8')
+    expect(text).not.toContain(SEALED)
+    expect(text).not.toContain(PASSPHRASE)
+  })
+
+  it('replaces a file the save dialog chose (it asked), unless told not to', async () => {
+    const file = join(tempDir('flowkeys-ipc-backup-'), 'existing.fkbackup')
+    writeFileSync(file, 'an older file\n')
+    vaultServices.backupPaths.push(file, file)
+    expect(await vaultSend('vault:backup', { passphrase: PASSPHRASE, force: false })).toMatchObject({
+      ok: false,
+      error: { kind: 'Conflict' }
+    })
+    expect(readFileSync(file, 'utf8')).toBe('an older file\n')
+    expect(await vaultOk('vault:backup', { passphrase: PASSPHRASE })).toMatchObject({
+      cancelled: false,
+      file
+    })
+    expect((await openBackup(file, readFileSync(file), PASSPHRASE)).vaultKey.length).toBe(32)
+  })
+
+  it('answers cancelled when the save dialog is cancelled', async () => {
+    vaultServices.backupPaths.push(null)
+    const asked = vaultServices.saveDialogs.count
+    expect(await vaultSend('vault:backup', { passphrase: PASSPHRASE })).toEqual({
+      ok: true,
+      value: { cancelled: true }
+    })
+    expect(vaultServices.saveDialogs.count).toBe(asked + 1)
+  })
+
+  it('refuses a weak passphrase with the rule it breaks, before asking where', async () => {
+    const asked = vaultServices.saveDialogs.count
+    for (const weak of ['short-one', 'aaaaaaaaaaaaaaaa', '123456789012345', 'Password123456!']) {
+      const rule = passphraseProblem(weak)
+      expect(rule, weak).not.toBeNull()
+      const result = await vaultSend('vault:backup', { passphrase: weak })
+      expect(result, weak).toEqual({
+        ok: false,
+        error: { kind: 'Invalid', message: `${rule} Nothing was written.` }
+      })
+      if (!result.ok) expect(result.error.message).not.toContain(weak)
+    }
+    for (const payload of [undefined, {}, { passphrase: '' }, { passphrase: PASSPHRASE, path: '/tmp/x' }]) {
+      expect(await vaultSend('vault:backup', payload)).toMatchObject({
+        ok: false,
+        error: { kind: 'Invalid' }
+      })
+    }
+    expect(vaultServices.saveDialogs.count).toBe(asked)
+  })
+
+  it('rotates the vault key: variables read back, API keys keep working, the recovery key still opens it', async () => {
+    const actor = vaultCore.desktopActor()
+    const generic = await vaultOk<{ id: string }>('variables:create', {
+      name: 'ROTATED_GENERIC',
+      value: GENERIC,
+      type: 'Generic'
+    })
+    const { api_key } = await vaultOk<{ api_key: string }>('keys:create', { name: 'survives rotation' })
+    const { recovery_key } = await vaultOk<{ recovery_key: string }>('vault:recovery-key')
+    const before = { id: vaultCore.vault.id, master: vaultCore.vault.exportMasterKey() }
+    const store = await vaultCore.store.exportAll()
+    const storeKeys = store.users.filter((u) => u.store_api_key !== null).length
+
+    expect(await vaultSend('vault:rotate')).toEqual({
+      ok: true,
+      value: { variables: store.variables.length, store_keys: storeKeys }
+    })
+    expect(vaultCore.vault.id).not.toBe(before.id)
+    expect(vaultCore.vault.exportMasterKey().equals(before.master)).toBe(false)
+
+    // Through the handlers, as the app reads them: the Generic value shows, the Credential stays hidden.
+    const listed = await vaultOk<{ id: string; name: string; value: string | null }[]>('variables:list')
+    expect(listed.find((v) => v.id === generic.id)?.value).toBe(GENERIC)
+    expect(listed.find((v) => v.name === 'BACKED_UP')?.value).toBeNull()
+    expect((await vaultCore.variables.get(actor.id, 'BACKED_UP')).value).toBe(SEALED)
+    expect(await vaultOk('variables:update', { id: generic.id, value: `${GENERIC}-2` })).toMatchObject({
+      value: `${GENERIC}-2`
+    })
+    expect(await vaultCore.keys.verify(api_key)).not.toBeNull()
+    expect((await opened(recovery_key)).equals(vaultCore.vault.exportMasterKey())).toBe(true)
+    expect(await vaultSend('vault:rotate', {})).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+  })
+
+  it('no vault response carried the passphrase or a stored value', () => {
+    const all = JSON.stringify(responses)
+    for (const secret of [PASSPHRASE, SEALED]) expect(all).not.toContain(secret)
   })
 })

@@ -1,6 +1,7 @@
 // Runs the BUILT renderer (out/renderer) in Debian's Chromium, with window.flowkeys bound to the same handler
 // table the Electron shell registers, over a real core (store in a temp folder, vault key in the real OS
-// keychain) and the real key server. The only substitute is the clipboard (in memory: no desktop session).
+// keychain) and the real key server. The substitutes are the platform services: the clipboard (in memory: no
+// desktop session) and the native save dialog (it answers a temp path, or what a test queued).
 import { buildSync } from 'esbuild'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
@@ -11,11 +12,13 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { openCore, type Core } from '../../src/main/core/open'
 import { createHandlerTable, type HandlerTable } from '../../src/main/ipc/handlers'
 import { keyServerController } from '../../src/main/ipc/key-server'
+import { makeRecoveryKey } from '../../src/main/recovery/recovery'
 import type { Preferences, ServerController } from '../../src/main/ipc/services'
 import { UNTRUSTED_SENDER } from '../../src/main/shell/ipc-register'
 import { isTrustedSender } from '../../src/main/shell/security'
 import { isChannel, type Channel, type StartupState } from '../../src/shared/ipc'
 import { memoryClipboard } from '../helpers/clipboard'
+import { fakeSaveDialog } from '../ipc/services'
 
 const root = resolve(import.meta.dirname, '../..')
 export const rendererDir = join(root, 'out', 'renderer')
@@ -103,6 +106,10 @@ export interface App {
   /** Every IPC request and response of the session, in order. */
   exchanges: Exchange[]
   openedExternally: string[]
+  /** What the save dialog answers next (null: the user cancelled); when empty, a new temp path. */
+  backupPaths: (string | null)[]
+  /** How many times main asked where to save a backup. */
+  saveDialogs: { count: number }
   /** What app:startup answers instead of "ready" while set (the start-up screens). */
   startupOverride: StartupState | null
   origin: string
@@ -122,6 +129,9 @@ async function closeAll(opened: (() => Promise<unknown>)[]): Promise<void> {
 export interface LaunchOptions {
   /** The core's environment (default: none), e.g. FLOWKEYS_UPSTREAM_URL. */
   env?: NodeJS.ProcessEnv
+  /** Make the store's recovery key before the page opens (default true), so the app does not offer one at
+   * start; false: a store without one, as at a first start. */
+  recoveryKey?: boolean
 }
 
 export async function launchApp(dataDir: string, options: LaunchOptions = {}): Promise<App> {
@@ -144,11 +154,13 @@ async function launch(
 ): Promise<App> {
   const core = await openCore({ dataDir, env: { ...options.env } })
   opened.push(() => core.close())
+  if (options.recoveryKey !== false) await makeRecoveryKey(core)
   const preferences: Preferences = { serverPort: await freePort(), autostart: true }
   const server = keyServerController(core, { port: () => preferences.serverPort, version: '0.1.0' })
   const clipboard = memoryClipboard()
   const openedExternally: string[] = []
   const state = { startupOverride: null as StartupState | null }
+  const saveDialog = fakeSaveDialog()
   const table = createHandlerTable(core, {
     startup: () => state.startupOverride ?? { phase: 'ready', message: null },
     server,
@@ -160,6 +172,7 @@ async function launch(
     openInBrowser: async (url) => {
       openedExternally.push(url)
     },
+    chooseBackupPath: saveDialog.chooseBackupPath,
     appVersion: '0.1.0'
   })
   await server.start()
@@ -202,6 +215,8 @@ async function launch(
     clipboard,
     exchanges,
     openedExternally,
+    backupPaths: saveDialog.backupPaths,
+    saveDialogs: saveDialog.saveDialogs,
     get startupOverride() {
       return state.startupOverride
     },

@@ -18,8 +18,12 @@ import {
   type ResponseOf,
   type StartupState
 } from '../../shared/ipc'
+import { writeBackup } from '../recovery/backup'
+import { checkPassphrase } from '../recovery/passphrase'
+import { hasRecoveryKey, makeRecoveryKey } from '../recovery/recovery'
 import { probeUpstream } from '../upstream/probe'
 import type { UpstreamView } from '../upstream/service'
+import { requireSuperuser } from '../users/actor'
 import { applyEnvImport, previewEnvImport } from '../variables/dotenv-import'
 import { copyToClipboard } from './clipboard'
 import { toIpcError } from './errors'
@@ -153,6 +157,41 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
     'users:delete': async ({ id }) => {
       await core.users.delete(actor(), id)
       return { ok: true as const }
+    },
+
+    // The vault's face (`flowkeys recovery-key|backup|rotate-key`): the desktop actor is the superuser.
+    'vault:status': async () => {
+      requireSuperuser(actor())
+      const source = core.vault.source
+      return {
+        has_recovery_key: await hasRecoveryKey(core.store),
+        key_source: source === 'keychain' || source === 'generated' ? 'keychain' : 'environment'
+      }
+    },
+    'vault:recovery-key': async () => {
+      requireSuperuser(actor())
+      return { recovery_key: await makeRecoveryKey(core) }
+    },
+    'vault:backup': async ({ passphrase, force }) => {
+      requireSuperuser(actor())
+      // A weak passphrase is refused before the dialog asks where (writeBackup checks it again).
+      checkPassphrase(passphrase)
+      const file = await services.chooseBackupPath()
+      if (file === null) return { cancelled: true as const }
+      // The save dialog has asked before replacing a file, so an existing one is replaced unless told not to.
+      const summary = await writeBackup(core, file, passphrase, { force: force ?? true })
+      return {
+        cancelled: false as const,
+        file,
+        users: summary.users,
+        api_keys: summary.api_keys,
+        variables: summary.variables
+      }
+    },
+    'vault:rotate': async () => {
+      requireSuperuser(actor())
+      const upstream = core.upstream.rotation()
+      return core.vault.rotate({ beforeCommit: upstream.prepare, afterCommit: upstream.finish })
     },
 
     'app:startup': () => services.startup?.() ?? READY,

@@ -1,5 +1,6 @@
 // The platform services the IPC handlers need besides the core. The Electron shell provides the real ones;
-// the tests provide the same server controller and an in-memory clipboard (see ./clipboard.ts).
+// the tests provide the same server controller, an in-memory clipboard (see ./clipboard.ts) and a save
+// "dialog" that answers a temp path.
 import type { AccessLogEntry, ServerProblem, ServerStatus, StartupState } from '../../shared/ipc'
 
 /** The in-process key server, as the UI drives it. */
@@ -39,6 +40,9 @@ export interface Services {
   /** Opens a link in the user's browser (openInBrowser in the shell, which checks the allowlist again). The
    * handler only calls it with an allowlisted https URL. */
   openInBrowser(url: string): Promise<void>
+  /** Asks where to save a backup (the shell's native save dialog, which asks before replacing a file);
+   * null: the user cancelled. */
+  chooseBackupPath(): Promise<string | null>
   appVersion: string
   /** Where the app is in its start (the shell's); absent: ready, as for a table made over an open core. */
   startup?: () => StartupState

@@ -4,9 +4,11 @@ import { Icon, type IconName } from './components/Icon'
 import { Toasts } from './components/Toasts'
 import { ImportPage } from './pages/ImportPage'
 import { KeysPage } from './pages/KeysPage'
+import { RecoveryKeyOffer } from './pages/RecoveryKeyDialog'
 import { ServerPage } from './pages/ServerPage'
 import { UsersPage } from './pages/UsersPage'
 import { VariablesPage } from './pages/VariablesPage'
+import { VaultPage } from './pages/VaultPage'
 import { api, call, messageOf } from './lib/ipc'
 import { useServer } from './stores/server'
 import { useUi, type Page } from './stores/ui'
@@ -16,6 +18,7 @@ const NAV: { page: Page; label: string; icon: IconName; superuserOnly?: boolean 
   { page: 'variables', label: 'Global variables', icon: 'braces' },
   { page: 'import', label: 'Import .env', icon: 'upload' },
   { page: 'server', label: 'Key server', icon: 'server' },
+  { page: 'vault', label: 'Vault', icon: 'shield', superuserOnly: true },
   { page: 'users', label: 'Users', icon: 'users', superuserOnly: true }
 ]
 
@@ -24,6 +27,7 @@ const PAGES: Record<Page, () => ReactElement> = {
   variables: VariablesPage,
   import: ImportPage,
   server: ServerPage,
+  vault: VaultPage,
   users: UsersPage
 }
 
@@ -179,6 +183,7 @@ function Workspace(): ReactElement {
       <main className="content" id="main">
         <Current key={page} />
       </main>
+      <RecoveryKeyOffer />
       <Toasts />
     </div>
   )

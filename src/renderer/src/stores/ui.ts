@@ -2,7 +2,7 @@ import { create } from 'zustand'
 import type { Whoami } from '@shared/ipc'
 import { api, call, messageOf } from '../lib/ipc'
 
-export const PAGES = ['keys', 'variables', 'import', 'server', 'users'] as const
+export const PAGES = ['keys', 'variables', 'import', 'server', 'vault', 'users'] as const
 export type Page = (typeof PAGES)[number]
 
 export interface Toast {

@@ -1,0 +1,173 @@
+import { useEffect, useRef, useState, type ReactElement } from 'react'
+import { CopyButton } from '../components/CopyButton'
+import { Dialog } from '../components/Dialog'
+import { ErrorBanner } from '../components/ErrorBanner'
+import { Icon } from '../components/Icon'
+import { messageOf } from '../lib/ipc'
+import { useVault } from '../stores/vault'
+
+/**
+ * Shows a new recovery key once. Its text lives only in this dialog's props: closing drops it. The dialog
+ * closes (Done, Escape, ×) only once "I have written it down" is ticked: the key cannot be shown again.
+ */
+export function RecoveryKeyDialog({
+  recoveryKey,
+  onClose
+}: {
+  recoveryKey: string
+  onClose(): void
+}): ReactElement {
+  const [written, setWritten] = useState(false)
+  const [reminded, setReminded] = useState(false)
+  const checkbox = useRef<HTMLInputElement>(null)
+  const close = (): void => {
+    if (written) return onClose()
+    setReminded(true)
+    checkbox.current?.focus()
+  }
+
+  return (
+    <Dialog
+      title="Your recovery key"
+      onClose={close}
+      wide
+      footer={
+        <button type="button" className="button button--primary" onClick={onClose} disabled={!written}>
+          Done
+        </button>
+      }
+    >
+      <div className="banner banner--warning" role="note">
+        <Icon name="lock" />
+        <span className="banner__text">
+          <strong>Write it down or print it now. You will not see it again.</strong> Keep it away from this
+          computer: if the OS keychain loses the vault key, this key brings it back (
+          <code>flowkeys recover</code>). FlowKeys keeps no copy of it.
+        </span>
+      </div>
+      <div className="reveal">
+        <div className="secret-box">
+          <input
+            className="secret-box__value recovery-key mono"
+            aria-label="Recovery key"
+            data-testid="recovery-key"
+            value={recoveryKey}
+            readOnly
+            spellCheck={false}
+            autoComplete="off"
+            data-autofocus
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        </div>
+        <div className="recovery-actions">
+          <CopyButton text={recoveryKey} secret what="Copy the recovery key" />
+          <button type="button" className="button" onClick={() => window.print()}>
+            <Icon name="file" />
+            <span>Print</span>
+          </button>
+          <span className="hint">
+            A copy leaves the clipboard 30 seconds later. Paper is safer than a file on this computer.
+          </span>
+        </div>
+        <label className="checkbox">
+          <input
+            ref={checkbox}
+            type="checkbox"
+            checked={written}
+            onChange={(e) => setWritten(e.target.checked)}
+          />
+          <span>I have written it down</span>
+        </label>
+        {reminded && !written && (
+          <p className="error-text" role="alert">
+            Tick “I have written it down” first: this key cannot be shown again.
+          </p>
+        )}
+      </div>
+      <PrintSheet recoveryKey={recoveryKey} />
+    </Dialog>
+  )
+}
+
+/** What Print puts on paper (the print stylesheet hides everything else): the key and how to use it. */
+function PrintSheet({ recoveryKey }: { recoveryKey: string }): ReactElement {
+  return (
+    <div className="print-sheet" aria-hidden="true">
+      <h1>FlowKeys recovery key</h1>
+      <p className="print-sheet__key">{recoveryKey}</p>
+      <p>Made on {new Date().toLocaleDateString()}.</p>
+      <p>
+        If the OS keychain loses FlowKeys&apos; vault key, run <code>flowkeys recover</code> and type this key
+        to put the vault key back. A new recovery key replaces this one. Keep this sheet away from the
+        computer.
+      </p>
+    </div>
+  )
+}
+
+/**
+ * The first-start offer: when the store has no recovery key, asks once per app run whether to show one now.
+ * Later leaves a banner on the Vault page.
+ */
+export function RecoveryKeyOffer(): ReactElement | null {
+  const offering = useVault((s) => s.offering)
+  const offerAtStart = useVault((s) => s.offerAtStart)
+  const dismiss = useVault((s) => s.dismissOffer)
+  const makeRecoveryKey = useVault((s) => s.makeRecoveryKey)
+  const [recoveryKey, setRecoveryKey] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    void offerAtStart()
+  }, [offerAtStart])
+
+  const show = async (): Promise<void> => {
+    setBusy(true)
+    setError(null)
+    try {
+      setRecoveryKey(await makeRecoveryKey())
+      dismiss()
+    } catch (err) {
+      setError(messageOf(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (recoveryKey) return <RecoveryKeyDialog recoveryKey={recoveryKey} onClose={() => setRecoveryKey(null)} />
+  if (!offering) return null
+  return (
+    <Dialog
+      title="Save your recovery key"
+      onClose={dismiss}
+      footer={
+        <>
+          <button type="button" className="button" onClick={dismiss}>
+            Later
+          </button>
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => void show()}
+            disabled={busy}
+            data-autofocus
+          >
+            {busy ? 'Making it…' : 'Show recovery key'}
+          </button>
+        </>
+      }
+    >
+      <div className="stack">
+        {error && <ErrorBanner message={error} />}
+        <p>
+          FlowKeys keeps its vault key in your OS keychain. If that keychain item is lost (a new computer, a
+          reset keychain), a recovery key is the only way back to your variables without a backup.
+        </p>
+        <p className="hint">
+          It is shown once. Have paper ready, or a printer. You can also do this later on the Vault page.
+        </p>
+      </div>
+    </Dialog>
+  )
+}
