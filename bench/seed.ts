@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Core } from '../src/main/core/open'
-import { generateApiKey, VISIBLE_CHARS } from '../src/main/keys/generate'
+import { VISIBLE_KEY_CHARS } from '../src/shared/api-key-display'
+import { generateApiKey } from '../src/main/keys/generate'
 import type { ApiKeyRecord, VariableRecord, VariableType } from '../src/main/store/schema'
 
 /**
@@ -20,7 +21,7 @@ export async function seedKeys(core: Core, count: number, userId = core.superuse
       id: randomUUID(),
       name: `seed-${i}`,
       hash: core.vault.hashApiKey(apiKey),
-      prefix: apiKey.slice(0, VISIBLE_CHARS),
+      prefix: apiKey.slice(0, VISIBLE_KEY_CHARS),
       created_at: now,
       last_used_at: null,
       total_uses: 0,

@@ -64,7 +64,8 @@ describe('flowkeys api-key', () => {
     ['30d', 30 * 86_400_000],
     ['12h', 12 * 3_600_000],
     ['90m', 90 * 60_000],
-    ['1w', 7 * 86_400_000]
+    ['1w', 7 * 86_400_000],
+    ['1y', 365 * 86_400_000]
   ])('--expires-in %s sets expires_at that far after creation', async (flag, ms) => {
     const printed = JSON.parse(await ok(dataDir, ['api-key', '--expires-in', flag, '--json']))
     created.push(printed.api_key)
@@ -75,7 +76,7 @@ describe('flowkeys api-key', () => {
     expect(await core.keys.verify(printed.api_key)).not.toBeNull()
   })
 
-  it.each(['30x', '0d', '-1d', '1y', 'd', '1.5h', '', '99999999w'])(
+  it.each(['30x', '0d', '-1d', '101y', 'd', '1.5h', '', '99999999w'])(
     '--expires-in %j is bad usage (exit 2, one line) and creates nothing',
     async (flag) => {
       const before = (await core.store.keysOf(null)).length
@@ -127,7 +128,7 @@ describe('flowkeys api-key', () => {
   it('a revoked key no longer verifies', async () => {
     const printed = JSON.parse(await ok(dataDir, ['api-key', '--name', 'short-lived', '--json']))
     expect(await core.keys.verify(printed.api_key)).not.toBeNull()
-    expect(await ok(dataDir, ['keys', 'revoke', printed.id])).toContain(printed.id)
+    expect(await ok(dataDir, ['keys', 'revoke', printed.id, '--yes'])).toContain(printed.id)
     expect(await core.keys.verify(printed.api_key)).toBeNull()
   })
 })

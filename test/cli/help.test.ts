@@ -30,7 +30,15 @@ const COMMANDS = [
   ['upstream'],
   ['upstream', 'set'],
   ['upstream', 'show'],
-  ['upstream', 'clear']
+  ['upstream', 'clear'],
+  ['store', 'show'],
+  ['store', 'copy'],
+  ['init'],
+  ['recovery-key'],
+  ['recover'],
+  ['backup'],
+  ['restore'],
+  ['rotate-key']
 ]
 
 describe('--help', () => {
@@ -44,7 +52,9 @@ describe('--help', () => {
       expect(result.code).toBe(0)
       expect(result.stdout).toContain(`Usage: flowkeys${command.map((c) => ` ${c}`).join('')} `)
       expect(result.stdout).toContain('--data-dir <dir>')
-      expect(result.stdout).toMatch(/Examples?:\n {2}\$ flowkeys /)
+      expect(result.stdout).toMatch(/Examples?:\n {2}\$ /)
+      // Everything wraps where commander wraps the options.
+      for (const line of result.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80)
       // Help never opens the store.
       expect(existsSync(dataDir)).toBe(false)
     }

@@ -38,7 +38,7 @@ describe('flowkeys keys', () => {
   it('list shows every key, masked, with its user, and never a plaintext', async () => {
     const stdout = await ok(dataDir, ['keys', 'list'])
     const [header, ...rows] = stdout.trimEnd().split('\n')
-    for (const column of ['ID', 'KEY', 'NAME', 'CREATED', 'LAST USED', 'USES', 'EXPIRES', 'ACTIVE', 'USER']) {
+    for (const column of ['ID', 'KEY', 'NAME', 'CREATED', 'LAST USED', 'USES', 'EXPIRES', 'STATUS', 'USER']) {
       expect(header).toContain(column)
     }
     expect(rows).toHaveLength(3)
@@ -48,7 +48,7 @@ describe('flowkeys keys', () => {
       const row = rows.find((r) => r.startsWith(key.id))
       expect(row).toContain(`${key.api_key.slice(0, 8)}****`)
       expect(row).toContain(key.name)
-      expect(row).toMatch(new RegExp(`${RECENT}\\s+never\\s+0\\s+never\\s+yes`))
+      expect(row).toMatch(new RegExp(`${RECENT}\\s+never\\s+0\\s+never\\s+active`))
       expect(row?.trimEnd().endsWith(who === 'admin' ? 'langflow' : who)).toBe(true)
     }
   })
@@ -80,7 +80,7 @@ describe('flowkeys keys', () => {
     expect(byId.map((k) => k.id)).toEqual([keys.bob!.id])
     const table = await ok(dataDir, ['keys', 'list', '--user', 'alice'])
     expect(table).not.toContain('USER')
-    expect(table).toMatch(new RegExp(`alice-key\\s+${RECENT}\\s+${RECENT}\\s+2\\s+never\\s+yes`))
+    expect(table).toMatch(new RegExp(`alice-key\\s+${RECENT}\\s+${RECENT}\\s+2\\s+never\\s+active`))
     const unknown = await flowkeys(['keys', 'list', '--user', 'carol', '--data-dir', dataDir])
     expect(expectOneLineError(unknown, 1)).toBe('flowkeys: User not found: carol')
   })
@@ -88,7 +88,7 @@ describe('flowkeys keys', () => {
   it('revoke by id and by name', async () => {
     const one = await create('one')
     const two = await create('two', 'bob')
-    const out = await ok(dataDir, ['keys', 'revoke', one.id, 'two'])
+    const out = await ok(dataDir, ['keys', 'revoke', one.id, 'two', '--yes'])
     expect(out).toContain(one.id)
     expect(out).toContain(two.id)
     expect(out).not.toContain(one.api_key)
@@ -112,7 +112,7 @@ describe('flowkeys keys', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /)
     for (const key of [a, b, other]) expect(await core.keys.verify(key.api_key)).not.toBeNull()
     // --user narrows the name to one user's keys.
-    await ok(dataDir, ['keys', 'revoke', 'shared', '--user', 'bob'])
+    await ok(dataDir, ['keys', 'revoke', 'shared', '--user', 'bob', '--yes'])
     expect(await core.keys.verify(b.api_key)).toBeNull()
     expect(await core.keys.verify(a.api_key)).not.toBeNull()
   })

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openCore, type Core } from '../../src/main/core/open'
 import { tempDir } from '../helpers/tmp'
+import { expectOneLineError, flowkeys } from './helpers'
 import { FakeTerminal, session } from './terminal'
 
 describe('prompts on a terminal (the CLI run in-process)', () => {
@@ -38,9 +39,9 @@ describe('prompts on a terminal (the CLI run in-process)', () => {
     expect(await core.users.findByUsername('gina')).toBeUndefined()
   })
 
-  it('Ctrl-C at the prompt cancels (exit 1)', async () => {
+  it('Ctrl-C at the prompt cancels (exit 130, as the shell reports an interrupted command)', async () => {
     const s = session(dataDir, ['abc\u0003'])
-    expect(await s.run(['users', 'add', 'hank'])).toBe(1)
+    expect(await s.run(['users', 'add', 'hank'])).toBe(130)
     expect(s.shown).toContain('flowkeys: Cancelled')
     expect((s.io.stdin as FakeTerminal).raw).toBe(false)
     expect(await core.users.findByUsername('hank')).toBeUndefined()
@@ -56,5 +57,23 @@ describe('prompts on a terminal (the CLI run in-process)', () => {
     const yes = session(dataDir, ['yes\n'])
     expect(await yes.run(['users', 'delete', 'frank'])).toBe(0)
     expect(await core.users.findByUsername('frank')).toBeUndefined()
+  })
+
+  it('keys revoke asks as the app does; without a terminal it needs --yes', async () => {
+    const { key, api_key } = await core.keys.create(core.superuser(), { name: 'deploy' })
+    const no = session(dataDir, ['n\n'])
+    expect(await no.run(['keys', 'revoke', 'deploy'])).toBe(1)
+    expect(
+      no.shown.some((t) =>
+        /^Revoke API key "deploy"\? Clients using it are refused at once\. \[y\/N\] $/.test(t)
+      )
+    ).toBe(true)
+    expect(await core.keys.verify(api_key)).not.toBeNull()
+    const script = await flowkeys(['keys', 'revoke', key.id, '--data-dir', dataDir])
+    expect(expectOneLineError(script, 2)).toBe('flowkeys: revoking needs confirmation: pass --yes')
+    expect(await core.keys.verify(api_key)).not.toBeNull()
+    const yes = session(dataDir, ['y\n'])
+    expect(await yes.run(['keys', 'revoke', 'deploy'])).toBe(0)
+    expect(await core.keys.verify(api_key)).toBeNull()
   })
 })

@@ -20,7 +20,7 @@ describe('revocation across processes', () => {
     const key = JSON.parse(await ok(dataDir, ['api-key', '--name', 'server', '--json']))
     expect(await holder.verify(key.api_key)).toBe('ok')
     expect(await holder.verify(key.api_key)).toBe('ok')
-    await ok(dataDir, ['keys', 'revoke', 'server'])
+    await ok(dataDir, ['keys', 'revoke', 'server', '--yes'])
     expect(await holder.verify(key.api_key)).toBe('refused')
     expect(await holder.verify(kept.api_key)).toBe('ok')
     expect(await holder.close()).toBe(0)

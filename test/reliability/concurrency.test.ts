@@ -272,7 +272,7 @@ describe('50 concurrent clients with valid, invalid and just-revoked keys', LOAD
             expect(answer.status, answer.text).toBe(200)
           } else {
             // From another process: the CLI writes the store; the server must see it on its next request.
-            await cli(dataDir, ['keys', 'revoke', keyCase.id!])
+            await cli(dataDir, ['keys', 'revoke', keyCase.id!, '--yes'])
           }
           const acked = (keyCase.revokeAcked = Date.now())
           // Go on once the revoked key itself was tried again: the coverage check below needs that answer.

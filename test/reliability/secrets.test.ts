@@ -219,7 +219,7 @@ describe('no secret at rest or in logs', { timeout: 120_000 }, () => {
       await cli(['vars', 'list'], { shows: [cliGeneric, httpGeneric] })
       await cli(['vars', 'list', '--json'], { shows: [cliGeneric, httpGeneric] })
       await cli(['users', 'list', '--json'])
-      await cli(['keys', 'revoke', 'json-key'])
+      await cli(['keys', 'revoke', 'json-key', '--yes'])
       await cli(['keys', 'revoke', 'no-such-key'], { code: 1 })
       await cli(['vars', 'set', 'EMPTY', '--value-stdin'], { input: '', code: 2 })
       await cli(['vars', 'set', 'X', '--value', secret('argv-value')], { code: 2 })

@@ -196,7 +196,7 @@ describe('the CLI never prints a name raw', () => {
     expectSafe(exported)
     expect(exported).toContain(`of eve${SHOWN} to ${join(root, `out${SHOWN}.env`)}`)
 
-    const revoked = await ok(dataDir, ['keys', 'revoke', KEY])
+    const revoked = await ok(dataDir, ['keys', 'revoke', KEY, '--yes'])
     expectSafe(revoked)
     expect(revoked).toMatch(
       new RegExp(`^Revoked API key "key${escapeRegExp(SHOWN)}" .* of eve${escapeRegExp(SHOWN)}\\n$`)

@@ -145,7 +145,7 @@ describe('revocation across processes', () => {
     const url = `${server.url}/api/v1/users/whoami`
     expect((await get(url, key(created.api_key))).status).toBe(200)
 
-    const result = await run(['keys', 'revoke', created.key.id, '--data-dir', server.dataDir])
+    const result = await run(['keys', 'revoke', created.key.id, '--yes', '--data-dir', server.dataDir])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
 

@@ -186,7 +186,7 @@ describe("a team's key store: two key servers on one PostgreSQL database", () =>
     // Revoked by `flowkeys keys revoke` (a third process): both servers refuse it at their next request.
     const other = await createKey(b!.url, admin.api_key, 'made-on-b')
     for (const url of [a!.url, b!.url]) expect((await whoami(url, other.api_key)).status).toBe(200)
-    const revoked = await flowkeys(['keys', 'revoke', other.id, '--data-dir', newDataDir()], {
+    const revoked = await flowkeys(['keys', 'revoke', other.id, '--yes', '--data-dir', newDataDir()], {
       env: team.env
     })
     expect(revoked.stderr).toBe('')

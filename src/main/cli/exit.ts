@@ -9,6 +9,8 @@ export const EXIT_OK = 0
 export const EXIT_REFUSED = 1
 /** The command line itself is wrong: unknown option, missing argument, unreadable value. */
 export const EXIT_USAGE = 2
+/** Ctrl+C at a prompt: 128 + SIGINT, as a shell reports a command Ctrl+C stopped. */
+export const EXIT_INTERRUPTED = 130
 
 /**
  * A failure found by the CLI itself (not the core). `details` are extra lines printed under the one-line
@@ -17,7 +19,7 @@ export const EXIT_USAGE = 2
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly exitCode: typeof EXIT_REFUSED | typeof EXIT_USAGE = EXIT_REFUSED,
+    readonly exitCode: typeof EXIT_REFUSED | typeof EXIT_USAGE | typeof EXIT_INTERRUPTED = EXIT_REFUSED,
     readonly details: string[] = []
   ) {
     super(message)

@@ -2,6 +2,7 @@ import { APP_VERSION } from '../core/version'
 import { Command } from 'commander'
 import { nonEmpty } from './args'
 import { registerApiKey } from './commands/api-key'
+import { FlowKeysCommand } from './help-text'
 import { registerExportEnv } from './commands/export-env'
 import { registerImportEnv } from './commands/import-env'
 import { registerKeys } from './commands/keys'
@@ -50,7 +51,7 @@ const FAMILIES: ((program: Command, io: CliIO) => void)[] = [
 
 /** The `flowkeys` program, writing to `io`. Build one per run: commander keeps parsed values on it. */
 export function buildProgram(io: CliIO): Command {
-  const program = new Command('flowkeys')
+  const program = new FlowKeysCommand('flowkeys')
     .description('FlowKeys: Langflow API keys, users and credentials from the command line')
     .version(APP_VERSION, '-V, --version', 'print the FlowKeys version')
     .option('--data-dir <dir>', 'the FlowKeys data directory', nonEmpty)

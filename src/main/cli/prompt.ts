@@ -1,4 +1,4 @@
-import { CliError, usageError } from './exit'
+import { CliError, EXIT_INTERRUPTED, usageError } from './exit'
 import type { CliIO } from './io'
 
 type Input = CliIO['stdin']
@@ -42,8 +42,14 @@ export function readFirstLine(input: Input): Promise<string | null> {
   })
 }
 
+/** A question answered no: nothing was done (exit 1). */
 export function cancelled(): CliError {
   return new CliError('Cancelled')
+}
+
+/** Ctrl+C (or Ctrl+D on an empty line) at a prompt: exit 130, as the shell reports an interrupted command. */
+export function interrupted(): CliError {
+  return new CliError('Cancelled', EXIT_INTERRUPTED)
 }
 
 const CTRL_C = '\u0003'
@@ -83,7 +89,7 @@ export function promptHidden(io: CliIO, question: string, noTerminalHint: string
         }
         if (ch === CTRL_C || (ch === CTRL_D && chars.length === 0)) {
           done()
-          reject(cancelled())
+          reject(interrupted())
           return
         }
         if (BACKSPACE.has(ch)) chars = chars.slice(0, -1)

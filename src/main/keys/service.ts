@@ -7,7 +7,8 @@ import { checkLength, LIMITS } from '../store/limits'
 import { requireProven, requireSuperuser, type Actor } from '../users/actor'
 import type { Vault } from '../vault/vault'
 import { normalizeAllowedFlows } from './allowed-flows'
-import { generateApiKey, looksLikeApiKey, maskApiKey, VISIBLE_CHARS } from './generate'
+import { VISIBLE_KEY_CHARS } from '../../shared/api-key-display'
+import { generateApiKey, looksLikeApiKey, maskApiKey } from './generate'
 import { UsageCounter } from './usage'
 
 /** Langflow's ApiKeyRead: the stored record without its hash, the key itself only in masked form. */
@@ -122,7 +123,7 @@ export class ApiKeyService {
       id: randomUUID(),
       name: input.name ?? null,
       hash: this.vault.hashApiKey(apiKey),
-      prefix: apiKey.slice(0, VISIBLE_CHARS),
+      prefix: apiKey.slice(0, VISIBLE_KEY_CHARS),
       created_at: now.toISOString(),
       last_used_at: null,
       total_uses: 0,

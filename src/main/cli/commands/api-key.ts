@@ -29,7 +29,7 @@ Examples:
   $ flowkeys api-key
   $ flowkeys api-key --name ci --expires-in 30d
   $ flowkeys api-key --name deploy --user alice --json | jq -r .api_key
-  $ flowkeys api-key --name support-bot --user alice --flows support-bot,3f2a…  (runs only these flows)
+  $ flowkeys api-key --name bot --user alice --flows support-bot,3f2a…
 
 Unlike \`langflow api-key\`, this works whatever LANGFLOW_AUTO_LOGIN says (the CLI already holds the store and
 its vault key) and never deletes an existing key.`
@@ -50,7 +50,7 @@ export function registerApiKey(program: Command, io: CliIO): void {
     )
     .option(
       '--expires-in <duration>',
-      'expire the key after 90m, 12h, 30d, 1w… (default: never)',
+      'expire the key after 90m, 12h, 30d, 1w, 1y… (default: never)',
       parseDuration
     )
     .option(

@@ -24,8 +24,8 @@ without --force. Without --output the text goes to stdout (a warning is printed 
 
 Examples:
   $ flowkeys export-env --output backup.env
-  $ flowkeys export-env --names OPENAI_API_KEY,ANTHROPIC_API_KEY --output .env --force
-  $ flowkeys export-env --user alice | flowkeys import-env - --user bob --skip-existing`
+  $ flowkeys export-env --names OPENAI_API_KEY,ANTHROPIC_API_KEY --output .env
+  $ flowkeys export-env --user alice | flowkeys import-env - --user bob`
 
 function plural(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`

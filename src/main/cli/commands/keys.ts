@@ -1,10 +1,12 @@
 import type { Command } from 'commander'
 import type { Core } from '../../core/open'
-import { looksLikeApiKey, maskApiKey, VISIBLE_CHARS } from '../../keys/generate'
+import { keyStatus, shortMask } from '../../../shared/api-key-display'
+import { looksLikeApiKey, maskApiKey } from '../../keys/generate'
 import type { ApiKeyRead } from '../../keys/service'
 import type { Actor } from '../../users/actor'
 import { nonEmpty } from '../args'
-import { CliError } from '../exit'
+import { CliError, usageError } from '../exit'
+import { cancelled, confirm } from '../prompt'
 import type { CliIO } from '../io'
 import { humanDate, json, table } from '../output'
 import { resolveUser, usernames, withCore } from '../session'
@@ -17,6 +19,7 @@ interface ListOptions {
 
 interface RevokeOptions {
   user?: string
+  yes?: boolean
 }
 
 const LIST_EXAMPLES = `
@@ -36,32 +39,22 @@ refused at once, also by a key server that is already running.
 Examples:
   $ flowkeys keys revoke 3f2b9c1e-7d4a-4b7e-9a51-0c2d8e6f1a23
   $ flowkeys keys revoke ci deploy
-  $ flowkeys keys revoke ci --user alice`
-
-/** Short enough for a table row: the 8 characters Langflow shows, then a few stars. */
-function shortMask(key: ApiKeyRead): string {
-  return key.api_key.slice(0, VISIBLE_CHARS) + '****'
-}
-
-function status(key: ApiKeyRead, now: Date): string {
-  if (key.expires_at && Date.parse(key.expires_at) <= now.getTime()) return 'expired'
-  return key.is_active ? 'yes' : 'no'
-}
+  $ flowkeys keys revoke ci --user alice --yes   (no question: for scripts)`
 
 function keyTable(keys: ApiKeyRead[], owners: Map<string, string> | null): string {
   const now = new Date()
-  const headers = ['ID', 'KEY', 'NAME', 'CREATED', 'LAST USED', 'USES', 'EXPIRES', 'ACTIVE']
+  const headers = ['ID', 'KEY', 'NAME', 'CREATED', 'LAST USED', 'USES', 'EXPIRES', 'STATUS']
   if (owners) headers.push('USER')
   const rows = keys.map((k) => {
     const row = [
       k.id,
-      shortMask(k),
+      shortMask(k.api_key),
       k.name ?? '',
       humanDate(k.created_at, now),
       humanDate(k.last_used_at, now),
       String(k.total_uses),
       humanDate(k.expires_at, now),
-      status(k, now)
+      keyStatus(k, now.getTime())
     ]
     if (owners) row.push(owners.get(k.user_id) ?? k.user_id)
     return row
@@ -97,7 +90,7 @@ async function resolveKeys(
       throw new CliError(
         `${chosen.length} API keys are named "${arg}"; nothing was revoked. Revoke by id:`,
         undefined,
-        chosen.map((k) => `${k.id}  ${shortMask(k)}  ${owners.get(k.user_id) ?? k.user_id}`)
+        chosen.map((k) => `${k.id}  ${shortMask(k.api_key)}  ${owners.get(k.user_id) ?? k.user_id}`)
       )
     }
     const key = chosen[0]!
@@ -141,12 +134,19 @@ Examples:
     .description('Revoke (delete) API keys by id or name')
     .argument('<key...>', 'key ids or names')
     .option('--user <user>', "only look among this user's keys (username or id)", nonEmpty)
+    .option('-y, --yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .addHelpText('after', REVOKE_EXAMPLES)
     .action((args: string[], options: RevokeOptions, command: Command) =>
       withCore(io, command, async (core, actor) => {
         const userId = options.user ? (await resolveUser(core, options.user)).id : undefined
         const owners = await usernames(core)
         const keys = await resolveKeys(core, actor, args, userId)
+        if (!options.yes) {
+          if (!io.stdin.isTTY) throw usageError('revoking needs confirmation: pass --yes')
+          const what = keys.map((k) => (k.name ? `"${k.name}"` : shortMask(k.api_key))).join(', ')
+          const question = `Revoke ${keys.length === 1 ? 'API key' : `${keys.length} API keys`} ${what}? Clients using ${keys.length === 1 ? 'it' : 'them'} are refused at once.`
+          if (!(await confirm(io, terminalText(question)))) throw cancelled()
+        }
         await core.keys.revokeMany(
           actor,
           keys.map((k) => k.id),
@@ -155,7 +155,7 @@ Examples:
         for (const key of keys) {
           const name = key.name ? ` "${key.name}"` : ''
           const owner = owners.get(key.user_id) ?? key.user_id
-          io.out(terminalText(`Revoked API key${name} ${shortMask(key)} (${key.id}) of ${owner}`))
+          io.out(terminalText(`Revoked API key${name} ${shortMask(key.api_key)} (${key.id}) of ${owner}`))
         }
       })
     )

@@ -49,7 +49,8 @@ a non-loopback --host without --allow-remote).
 Examples:
   $ flowkeys serve
   $ flowkeys serve --port 7862 --data-dir ./flowkeys-data
-  $ flowkeys serve --host 10.0.0.5 --allow-remote --tls-cert cert.pem --tls-key key.pem
+  $ flowkeys serve --host 10.0.0.5 --allow-remote \\
+      --tls-cert cert.pem --tls-key key.pem
   $ flowkeys serve --host 10.0.0.5 --allow-remote --behind-tls-proxy
   $ LANGFLOW_AUTO_LOGIN=false flowkeys serve`
 

@@ -19,7 +19,7 @@ target needs that key in FLOWKEYS_SECRET_KEY (or FLOWKEYS_SECRET_KEY_FILE).
 
 Examples:
   $ flowkeys store copy --to postgresql://flowkeys@db.internal:5432/flowkeys
-  $ FLOWKEYS_DATABASE_URL=postgresql://… flowkeys store copy --to ./flowkeys-data`
+  $ FLOWKEYS_DATABASE_URL=postgresql://… flowkeys store copy --to ./data`
 
 /** `flowkeys store show|copy`: which store is in use, and moving it between the JSON file and PostgreSQL. */
 export function registerStore(program: Command, io: CliIO): void {
@@ -28,6 +28,10 @@ export function registerStore(program: Command, io: CliIO): void {
   store
     .command('show')
     .description('Print which store is in use (file path, or database host and name)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ flowkeys store show\n  $ flowkeys --database-url postgresql://flowkeys@db:5432/flowkeys store show'
+    )
     .action((_options: unknown, command: Command) =>
       withCore(io, command, async (core) => {
         const { kind, where } = core.store.location

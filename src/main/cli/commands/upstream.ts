@@ -14,7 +14,8 @@ Servers can use FLOWKEYS_UPSTREAM_URL and FLOWKEYS_UPSTREAM_API_KEY (or FLOWKEYS
 
 Examples:
   $ flowkeys upstream set http://127.0.0.1:7860
-  $ printf '%s\\n' "$LANGFLOW_API_KEY" | flowkeys upstream set https://langflow.internal --api-key-stdin`
+  $ printf '%s\\n' "$LANGFLOW_API_KEY" |
+      flowkeys upstream set https://langflow.internal --api-key-stdin`
 
 function readUpstreamKey(io: CliIO, fromStdin: boolean): Promise<string> {
   return readSecret(io, { fromStdin, flag: '--api-key-stdin', what: "upstream Langflow's API key" })

@@ -39,7 +39,8 @@ default fields unless --fields is given.
 Examples:
   $ flowkeys vars set OPENAI_API_KEY
   $ printf '%s' "$TOKEN" | flowkeys vars set GITHUB_TOKEN --value-stdin
-  $ flowkeys vars set MODEL_NAME --type Generic --fields "OpenAI,model_name" --value-stdin < model.txt`
+  $ flowkeys vars set MODEL_NAME --type Generic --fields "OpenAI,model_name" \\
+      --value-stdin < model.txt`
 
 /** A Generic value on one table line: line breaks and other controls escaped (\\n), long values cut. */
 function displayValue(record: VariableRecord, value: string | null): string {

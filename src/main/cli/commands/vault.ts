@@ -36,13 +36,29 @@ async function newPassphrase(io: CliIO, fromStdin: boolean): Promise<string> {
   return first
 }
 
+const INIT_EXAMPLES = `
+The recovery key is the way back to the secrets if the OS keychain loses the vault key. Without a terminal (a
+script), FlowKeys makes the vault at its first command and says nothing: run this then.
+
+Example:
+  $ flowkeys init`
+
+const RECOVER_EXAMPLES = `
+The recovery key is asked on the terminal (never echoed) or read from stdin; never from the command line.
+
+Examples:
+  $ flowkeys recover
+  $ flowkeys recover --recovery-key-stdin < recovery-key.txt
+  $ FLOWKEYS_DATABASE_URL=postgresql://… flowkeys recover --key-file ./vault-key`
+
 const BACKUP_EXAMPLES = `
 The file holds the store, its vault key and the data directory's settings, encrypted under the passphrase
 (scrypt, AES-256-GCM). Keep the passphrase apart from the file: either alone opens nothing.
 
 Examples:
   $ flowkeys backup --output ~/flowkeys-$(date +%F).fkbackup
-  $ printf '%s\\n' "$BACKUP_PASSPHRASE" | flowkeys backup --output /backups/flowkeys.fkbackup --passphrase-stdin`
+  $ printf '%s\\n' "$BACKUP_PASSPHRASE" |
+      flowkeys backup --output /backups/flowkeys.fkbackup --passphrase-stdin`
 
 const RESTORE_EXAMPLES = `
 Restores into an empty data directory (or the store FLOWKEYS_DATABASE_URL names): users, API keys (they keep
@@ -50,7 +66,7 @@ working), variables and settings; the vault key goes into this machine's OS keyc
 
 Examples:
   $ flowkeys restore ~/flowkeys-2026-12-07.fkbackup
-  $ flowkeys --data-dir ./restored restore backup.fkbackup --passphrase-stdin < passphrase.txt`
+  $ flowkeys restore b.fkbackup --passphrase-stdin --data-dir ./new < pw.txt`
 
 const ROTATE_EXAMPLES = `
 Every value is sealed again under a new vault key in one atomic change; API keys keep working, sessions end.
@@ -59,13 +75,15 @@ FLOWKEYS_SECRET_KEY_FILE cannot be replaced in place: --new-key-file writes the 
 
 Examples:
   $ flowkeys rotate-key
-  $ FLOWKEYS_SECRET_KEY_FILE=/run/secrets/old flowkeys rotate-key --new-key-file /run/secrets/flowkeys-key-2`
+  $ FLOWKEYS_SECRET_KEY_FILE=/run/secrets/key1 \\
+      flowkeys rotate-key --new-key-file /run/secrets/key2`
 
 /** `flowkeys init|backup|restore|recovery-key|recover|rotate-key`: never losing the vault, and replacing its key. */
 export function registerVault(program: Command, io: CliIO): void {
   program
     .command('init')
     .description('Create the store and its vault key, and show the recovery key once')
+    .addHelpText('after', INIT_EXAMPLES)
     .action((_options: unknown, command: Command) =>
       withCore(io, command, async (core) => {
         if (await hasRecoveryKey(core.store)) {
@@ -83,6 +101,7 @@ export function registerVault(program: Command, io: CliIO): void {
   program
     .command('recovery-key')
     .description('Make a new recovery key (the previous one stops working) and show it once')
+    .addHelpText('after', '\nExample:\n  $ flowkeys recovery-key')
     .action((_options: unknown, command: Command) =>
       withCore(io, command, async (core) => showRecoveryKey(io, await makeRecoveryKey(core)))
     )
@@ -96,6 +115,7 @@ export function registerVault(program: Command, io: CliIO): void {
       'write the vault key to this new file (0600) instead, for a server',
       nonEmpty
     )
+    .addHelpText('after', RECOVER_EXAMPLES)
     .action(async (options: { recoveryKeyStdin?: boolean; keyFile?: string }, command: Command) => {
       const typed = await readSecret(io, {
         fromStdin: options.recoveryKeyStdin === true,

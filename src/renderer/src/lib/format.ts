@@ -46,9 +46,3 @@ export function formatRelative(iso: string | null, now: number = Date.now(), fal
 export function formatCount(n: number): string {
   return numberFormat.format(n)
 }
-
-/** The masked key as the table shows it: its visible prefix and a few dots (the full mask is 46 characters). */
-export function shortMask(masked: string): string {
-  const visible = masked.replace(/\*+$/, '')
-  return `${visible}••••••••`
-}

@@ -2,17 +2,11 @@
 // dialog that reveals it, and it is gone when the dialog closes.
 import { create } from 'zustand'
 import type { ApiKeyView, RequestOf, ResponseOf } from '@shared/ipc'
+import { keyStatus, type KeyStatus } from '@shared/api-key-display'
 import { api, call, messageOf } from '../lib/ipc'
 
-export type KeyStatus = 'active' | 'expired' | 'inactive'
 export type KeySortColumn = 'name' | 'created_at' | 'last_used_at' | 'total_uses' | 'expires_at' | 'status'
 export type SortDirection = 'asc' | 'desc'
-
-export function keyStatus(key: ApiKeyView, now: number): KeyStatus {
-  if (!key.is_active) return 'inactive'
-  if (key.expires_at && Date.parse(key.expires_at) <= now) return 'expired'
-  return 'active'
-}
 
 interface KeysState {
   keys: ApiKeyView[]
