@@ -74,6 +74,20 @@ async function waitForPorts(...ports: number[]): Promise<void> {
   throw new Error(`ports ${ports.join(', ')} stayed in use`)
 }
 
+/** Sends `signal` to the process group; false when there is none left. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function groupGone(pgid: number): Promise<void> {
+  for (let i = 0; i < 100 && signalGroup(pgid, 0); i++) await new Promise((r) => setTimeout(r, 50))
+}
+
 function runBlock(
   code: string,
   env: NodeJS.ProcessEnv
@@ -86,14 +100,13 @@ function runBlock(
   child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c))
   child.stdin.end()
   // At the shell's exit, whatever it left running (and holding its output open) ends too.
-  child.on('exit', () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL')
-    } catch {
-      // the group is gone already
-    }
-  })
-  return new Promise((done) => child.on('close', (exit) => done({ code: exit, out, err })))
+  child.on('exit', () => signalGroup(child.pid!, 'SIGKILL'))
+  return new Promise((done) =>
+    child.on('close', (exit) => {
+      // Nothing of the block may still write in its home when the test folder is removed.
+      void groupGone(child.pid!).then(() => done({ code: exit, out, err }))
+    })
+  )
 }
 
 /** The top-level JSON objects in `text`, in order, whatever surrounds them. */
@@ -182,7 +195,9 @@ describe('the README', () => {
       expect(run?.globalVarHeaders).toEqual({ OPENAI_API_KEY: 'sk-readme-openai-canary' })
       expect(run?.auth).toMatchObject({ key: standin.apiKey, accepted: true })
     } finally {
-      server.kill('SIGTERM')
+      const exited = new Promise((done) => server.once('exit', done))
+      if (server.exitCode === null) server.kill('SIGTERM')
+      await exited
       await standin.close()
     }
   })
