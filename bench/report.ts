@@ -69,7 +69,8 @@ ${details}
 npm ci
 npm run bench            # about 11 minutes on a 2-core machine; rewrites docs/BENCHMARKS.md
 BENCH_ROUNDS=3 BENCH_SECONDS=2 npm run bench   # a quicker, noisier run
-BENCH_ONLY=throughput,keys npm run bench      # some sections only (throughput, instructions, keys, import, startup, memory, writes, postgres, gateway)
+BENCH_ONLY=throughput,keys npm run bench      # some sections only (throughput, instructions, keys, import, startup, memory, writes, postgres, gateway, variables-page)
+BENCH_ONLY=variables-page BENCH_OUTPUT=/tmp/bench.md npm run bench   # one section, written elsewhere
 \`\`\`
 
 Close other programs first: the server and the load generator compete for the same cores.

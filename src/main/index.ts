@@ -9,6 +9,8 @@ import { oneLine } from './base/errors'
 import { openCore, type Core } from './core/open'
 import { createHandlerTable, type HandlerTable } from './ipc/handlers'
 import { keyServerController } from './ipc/key-server'
+import { pushService, wirePushes } from './ipc/pushes'
+import { observeServer } from './ipc/server-controller'
 import type { ServerController } from './ipc/services'
 import { gatedHandlerTable } from './ipc/startup-gate'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './shell/app-protocol'
@@ -16,6 +18,7 @@ import { hardenApp } from './shell/harden'
 import { openInBrowser } from './shell/open-in-browser'
 import { registerIpcHandlers } from './shell/ipc-register'
 import { loadPage } from './shell/page-load'
+import { windowPushes } from './shell/push-send'
 import { openPreferences, type AppPreferences, type PreferencesReset } from './shell/preferences'
 import { quitDeadlineMs, quitGuard } from './shell/quit-guard'
 import { rendererSource } from './shell/renderer-source'
@@ -41,6 +44,9 @@ const source = rendererSource(
 )
 if (source.warning) console.warn(`FlowKeys: ${source.warning}`)
 const appOrigin = source.appOrigin
+// Main → window pushes (server status, requests, other processes' store changes), to the app's window only.
+const pushes = windowPushes(appOrigin)
+const push = pushService(pushes.send)
 
 // Before ready: app:// is a standard, secure scheme, so the renderer has a real origin for 'self' in its CSP.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }])
@@ -68,6 +74,7 @@ function createWindow(preferences: AppPreferences): BrowserWindow {
     }
   })
   trackWindowBounds(window, preferences)
+  pushes.track(window)
   showWhenReady(window, maximized)
   void loadPage(window, source.url, { quit: () => app.quit(), warn })
   return window
@@ -90,6 +97,8 @@ interface Running {
   core: Core
   server: ServerController
   table: HandlerTable
+  /** Stops the pushes' sources (the access log listener, the store file watcher). */
+  unwire: () => void
 }
 
 /** Opens the core (which may wait for the user to unlock the OS keychain), then the key server. */
@@ -98,12 +107,16 @@ async function start(preferences: AppPreferences, startup: StartupTracker): Prom
     keychain: startup.watch(osKeychain(KEYCHAIN_SERVICE, APP_KEYCHAIN_WAIT_MS)),
     warn: (message) => warn(`FlowKeys: ${message}`)
   })
-  const server = keyServerController(core, {
-    port: () => preferences.get().serverPort,
-    version: app.getVersion(),
-    echo: (line) => console.error(`FlowKeys key server: ${line}`),
-    warn
-  })
+  const server = observeServer(
+    keyServerController(core, {
+      port: () => preferences.get().serverPort,
+      version: app.getVersion(),
+      echo: (line) => console.error(`FlowKeys key server: ${line}`),
+      warn
+    }),
+    (status) => push('server:changed', status)
+  )
+  const unwire = wirePushes(core, push, { warn })
   const table = createHandlerTable(core, {
     server,
     clipboard,
@@ -117,11 +130,12 @@ async function start(preferences: AppPreferences, startup: StartupTracker): Prom
     const status = await server.start()
     if (status.lastError) warn(`FlowKeys: the key server did not start: ${status.lastError}`)
   }
-  return { core, server, table }
+  return { core, server, table, unwire }
 }
 
 /** Stops the server (in-flight requests get a few seconds), then flushes usage counters and closes the core. */
 async function shutdown(running: Running): Promise<void> {
+  running.unwire()
   await running.server.stop()
   await running.core.close()
 }

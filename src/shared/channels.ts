@@ -6,10 +6,13 @@ export const CHANNELS = [
   'keys:list',
   'keys:create',
   'keys:revoke',
+  'keys:rename',
   'variables:list',
   'variables:create',
   'variables:update',
   'variables:delete',
+  'variables:deleteMany',
+  'variables:reveal',
   'envImport:preview',
   'envImport:apply',
   'server:status',
@@ -49,6 +52,22 @@ export type MethodOf<A extends Area> = Channel extends infer C
   : never
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)
+
+/**
+ * The pushes main sends to the window, unasked: `on(event, listener)` on window.flowkeys subscribes to one of
+ * them. src/shared/ipc.ts gives each its payload schema (main validates every payload before sending).
+ */
+export const EVENTS = ['server:changed', 'access:entry', 'store:changed'] as const
+export type EventName = (typeof EVENTS)[number]
+
+/** The one ipcRenderer channel every push travels on, as `(event, payload)`; never a request channel. */
+export const PUSH_CHANNEL = 'flowkeys:push'
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(EVENTS)
+
+export function isEvent(value: unknown): value is EventName {
+  return typeof value === 'string' && KNOWN_EVENTS.has(value)
+}
 
 export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && KNOWN.has(value)

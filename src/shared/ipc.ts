@@ -3,12 +3,22 @@
 // which also strips any field the schema does not name, so nothing unlisted can reach the renderer).
 //
 // No response carries a stored secret: a new API key's plaintext appears once, in `keys:create`, and a new
-// recovery key once, in `vault:recovery-key`; a Credential variable's value never (it is null in every variable
-// response).
+// recovery key once, in `vault:recovery-key`; a Credential variable's value only in `variables:reveal`, after the
+// user typed the password of the account the app acts as (it is null in every other variable response).
 import { z } from 'zod'
-import type { Channel } from './channels'
+import type { Channel, EventName } from './channels'
 
-export { CHANNELS, isChannel, type Area, type Channel, type MethodOf } from './channels'
+export {
+  CHANNELS,
+  EVENTS,
+  PUSH_CHANNEL,
+  isChannel,
+  isEvent,
+  type Area,
+  type Channel,
+  type EventName,
+  type MethodOf
+} from './channels'
 
 // ---- shared shapes ----------------------------------------------------------------------------------------
 
@@ -80,14 +90,19 @@ export const VARIABLE_TYPES = ['Credential', 'Generic'] as const
 export const VariableType = z.enum(VARIABLE_TYPES)
 export type VariableType = z.infer<typeof VariableType>
 
-/** Langflow's VariableRead. `value` is always null for a Credential. */
+/**
+ * Langflow's VariableRead, with FlowKeys' created/updated times (the app's view only: the HTTP shape has none).
+ * `value` is always null for a Credential.
+ */
 export const VariableView = z
   .object({
     id: Id,
     name: z.string(),
     type: VariableType,
     value: z.string().nullable(),
-    default_fields: z.array(z.string())
+    default_fields: z.array(z.string()),
+    created_at: IsoDate,
+    updated_at: IsoDate
   })
   .transform((v) => (v.type === 'Credential' ? { ...v, value: null } : v))
 export type VariableView = z.output<typeof VariableView>
@@ -112,15 +127,32 @@ export const VariableUpdateRequest = z.strictObject({
   default_fields: DefaultFields.optional()
 })
 
+/** Deletes several of the user's variables in one write: all of them, or none if one is not found. */
+export const VariableDeleteManyRequest = z.strictObject({ ids: z.array(Id).min(1).max(10_000) })
+
+export const REVEAL_PASSWORD_MAX = 1024
+/**
+ * Shows one Credential's value, on explicit request: the user proves presence with the password of the account
+ * the app acts as (the configured superuser). Every attempt is recorded in the access log.
+ */
+export const VariableRevealRequest = z.strictObject({
+  id: Id,
+  password: z.string().min(1, 'Type your password').max(REVEAL_PASSWORD_MAX)
+})
+
 // ---- .env import ----------------------------------------------------------------------------------------------
 
 export const ENV_TEXT_MAX = 1_000_000
 const EnvText = z.string().max(ENV_TEXT_MAX, 'The file is larger than 1 MB')
 
+/** A type per name of the file (the app's choice per row); a name left out gets the guess from its name. */
+const EnvTypes = z.record(z.string(), VariableType).default({})
+
 export const EnvImportPreviewRequest = z.strictObject({
   text: EnvText,
-  /** The type given to new variables. */
-  type: VariableType.default('Credential')
+  /** One type for every line; without it, each new variable's type is guessed from its name. */
+  type: VariableType.optional(),
+  types: EnvTypes
 })
 
 export const ENV_ENTRY_STATUSES = ['new', 'changed', 'unchanged', 'invalid'] as const
@@ -132,16 +164,28 @@ export const EnvEntryView = z.object({
   /** Why an invalid line cannot be imported. */
   message: z.string().nullable(),
   /** Earlier lines setting the same name (the last one wins, as in dotenv). */
-  duplicateLines: z.array(z.int())
+  duplicateLines: z.array(z.int()),
+  /** The type it will have (new: the requested type, else the guess from its name; unchanged: the stored one). */
+  type: VariableType
 })
 export type EnvEntryView = z.infer<typeof EnvEntryView>
 
-export const EnvImportPreview = z.object({ entries: z.array(EnvEntryView) })
+/** A line dotenv reads as nothing (no `=`…): its number and why, never its content. */
+export const EnvSkippedLine = z.object({ line: z.int(), reason: z.string() })
+export type EnvSkippedLine = z.infer<typeof EnvSkippedLine>
+
+export const EnvImportPreview = z.object({
+  entries: z.array(EnvEntryView),
+  skippedLines: z.array(EnvSkippedLine)
+})
 
 export const ENV_CHOICES = ['overwrite', 'skip'] as const
 export const EnvImportApplyRequest = z.strictObject({
   text: EnvText,
-  type: VariableType.default('Credential'),
+  /** One type for every line (also replacing the stored type of an overwritten variable). */
+  type: VariableType.optional(),
+  /** The type chosen per name, for new and overwritten variables; a name left out: the guess, or the stored type. */
+  types: EnvTypes,
   /** For each `changed` name: replace the stored value, or keep it. A conflict without a choice refuses the
    * whole import (Conflict), so nothing is overwritten by accident. */
   choices: z.record(z.string(), z.enum(ENV_CHOICES)).default({})
@@ -152,7 +196,9 @@ export const EnvImportSummary = z.object({
   updated: z.array(z.string()),
   unchanged: z.array(z.string()),
   skipped: z.array(z.string()),
-  invalid: z.array(z.object({ line: z.int(), message: z.string() }))
+  invalid: z.array(z.object({ line: z.int(), message: z.string() })),
+  /** Lines dotenv read as nothing (no `=`…), not imported. */
+  skippedLines: z.array(EnvSkippedLine)
 })
 export type EnvImportSummary = z.infer<typeof EnvImportSummary>
 
@@ -318,6 +364,8 @@ export const AppSettings = z.object({
   serverPort: z.int().min(1).max(65_535),
   /** Start the key server with the app. */
   autostart: z.boolean(),
+  /** How long a copied secret stays on the clipboard, in seconds; 0: it is not cleared. */
+  clipboardClearSeconds: z.int().min(0),
   dataDir: z.string(),
   version: z.string()
 })
@@ -336,10 +384,20 @@ export type StoreLocationView = z.infer<typeof StoreLocationView>
 
 export const AppSettingsUpdate = z.strictObject({
   serverPort: z.int().min(1024, 'Use a port from 1024 to 65535').max(65_535).optional(),
-  autostart: z.boolean().optional()
+  autostart: z.boolean().optional(),
+  clipboardClearSeconds: z
+    .int()
+    .refine(
+      (n) => (CLIPBOARD_CLEAR_CHOICES as readonly number[]).includes(n),
+      'Choose 30 s, 2 min, 10 min or never'
+    )
+    .optional()
 })
 
+/** The default delay before a copied secret leaves the clipboard, in seconds. */
 export const CLIPBOARD_CLEAR_SECONDS = 30
+/** The delays the app offers (seconds); 0: never cleared. */
+export const CLIPBOARD_CLEAR_CHOICES = [30, 120, 600, 0] as const
 
 // ---- the contract -------------------------------------------------------------------------------------------------
 
@@ -363,10 +421,18 @@ export const contract = {
       failed: z.array(z.object({ id: Id, message: z.string() }))
     })
   },
+  /** A new name for one of the desktop user's keys; answers the key as listed. */
+  'keys:rename': { request: z.strictObject({ id: Id, name: KeyName }), response: ApiKeyView },
   'variables:list': { request: NoPayload, response: z.array(VariableView) },
   'variables:create': { request: VariableCreateRequest, response: VariableView },
   'variables:update': { request: VariableUpdateRequest, response: VariableView },
   'variables:delete': { request: IdRequest, response: Ok },
+  'variables:deleteMany': { request: VariableDeleteManyRequest, response: z.object({ deleted: z.int() }) },
+  /** The only response that carries a Credential's value: after the password check, to show in the dialog. */
+  'variables:reveal': {
+    request: VariableRevealRequest,
+    response: z.object({ id: Id, name: z.string(), value: z.string() })
+  },
   'envImport:preview': { request: EnvImportPreviewRequest, response: EnvImportPreview },
   'envImport:apply': { request: EnvImportApplyRequest, response: EnvImportSummary },
   'server:status': { request: NoPayload, response: ServerStatus },
@@ -420,7 +486,7 @@ export const contract = {
   'app:store': { request: NoPayload, response: StoreLocationView },
   'app:openExternal': { request: z.strictObject({ url: z.string().max(2048) }), response: Ok },
   'clipboard:copy': {
-    /** `secret`: clear the clipboard CLIPBOARD_CLEAR_SECONDS later if it still holds this text. */
+    /** `secret`: clear the clipboard later (the clipboardClearSeconds setting) if it still holds this text. */
     request: z.strictObject({ text: z.string().min(1).max(65_536), secret: z.boolean().default(false) }),
     response: z.object({ clearsInSeconds: z.int().nullable() })
   }
@@ -435,6 +501,32 @@ export type ParsedRequestOf<C extends Channel> = z.output<Contract[C]['request']
 export type ResponseInputOf<C extends Channel> = z.input<Contract[C]['response']>
 /** What the renderer receives. */
 export type ResponseOf<C extends Channel> = z.output<Contract[C]['response']>
+
+// ---- pushes (main → renderer) ---------------------------------------------------------------------------------
+
+export const STORE_CHANGE_SCOPES = ['keys', 'variables', 'users', 'all'] as const
+/** Another process (the CLI, another key server) changed the store: what to load again. */
+export const StoreChanged = z.object({ what: z.enum(STORE_CHANGE_SCOPES) })
+export type StoreChanged = z.infer<typeof StoreChanged>
+
+/**
+ * The payload of each push (./channels EVENTS). Main parses every payload through its schema before sending it,
+ * as it parses every response: an unlisted field (an access entry's key id, user id) never reaches the window.
+ */
+export const events = {
+  /** The key server started, stopped or failed to start: its new status. */
+  'server:changed': ServerStatus,
+  /** One request the key server answered, as `server:accessLog` lists it (never a key). */
+  'access:entry': AccessLogEntry,
+  /** Another process changed the JSON store (none for PostgreSQL: nothing watches a database). */
+  'store:changed': StoreChanged
+} as const satisfies { [E in EventName]: z.ZodType }
+
+export type Events = typeof events
+/** What main passes to push (before the schema strips unlisted fields). */
+export type EventInputOf<E extends EventName> = z.input<Events[E]>
+/** What a renderer listener receives. */
+export type EventPayloadOf<E extends EventName> = z.output<Events[E]>
 
 /** A readable one-line message for a failed validation (paths and rules, never the offending values). */
 export function describeIssues(error: z.ZodError): string {

@@ -9,6 +9,7 @@ const COMMANDS = [
   ['api-key'],
   ['keys'],
   ['keys', 'list'],
+  ['keys', 'rename'],
   ['keys', 'revoke'],
   ['users'],
   ['users', 'list'],

@@ -35,6 +35,7 @@ const PREVIEW_FILE = [
 interface Row {
   name: string
   line: string
+  type: string
   status: string
   reason: string
 }
@@ -43,16 +44,17 @@ interface Row {
 function rows(stdout: string): Row[] {
   const lines = stdout.trimEnd().split('\n')
   const header = lines[0]!
-  expect(header).toMatch(/^NAME\s+LINE\s+STATUS\s+REASON$/)
-  const at = ['LINE', 'STATUS', 'REASON'].map((h) => header.indexOf(h))
+  expect(header).toMatch(/^NAME\s+LINE\s+TYPE\s+STATUS\s+REASON$/)
+  const at = ['LINE', 'TYPE', 'STATUS', 'REASON'].map((h) => header.indexOf(h))
   return lines
     .slice(1)
-    .filter((l) => !/^(Imported|Dry run)/.test(l))
+    .filter((l) => !/^(Imported|Dry run|line \d+:)/.test(l))
     .map((l) => ({
       name: l.slice(0, at[0]).trim(),
       line: l.slice(at[0], at[1]).trim(),
-      status: l.slice(at[1], at[2]).trim(),
-      reason: l.slice(at[2]).trim()
+      type: l.slice(at[1], at[2]).trim(),
+      status: l.slice(at[2], at[3]).trim(),
+      reason: l.slice(at[3]).trim()
     }))
 }
 
@@ -147,7 +149,8 @@ describe('flowkeys import-env', () => {
       /Imported for langflow: 2 created, 0 updated, 1 skipped; 1 unchanged, 2 invalid\./
     )
     expect((await valueOf(dataDir, 'CHANGE'))?.value).toBe(V.old)
-    expect(await valueOf(dataDir, 'NEW_ONE')).toEqual({ name: 'NEW_ONE', type: 'Credential', value: V.fresh })
+    // NEW_ONE's name does not say it is a secret: Generic, as guessed.
+    expect(await valueOf(dataDir, 'NEW_ONE')).toEqual({ name: 'NEW_ONE', type: 'Generic', value: V.fresh })
     expect((await valueOf(dataDir, 'MULTI'))?.value).toBe(V.multi)
     expect(await valueOf(dataDir, '1BAD')).toBeNull()
     expect(await valueOf(dataDir, 'EMPTY')).toBeNull()
@@ -188,6 +191,8 @@ describe('flowkeys import-env', () => {
     expect(result.code).toBe(0)
     const printed = JSON.parse(result.stdout)
     expect(Object.keys(printed).sort()).toEqual(['dry_run', 'preview', 'result', 'user_id'])
+    expect(printed.preview.skippedLines).toEqual([])
+    expect(printed.result.skippedLines).toEqual([])
     expect(printed.dry_run).toBe(false)
     expect(printed.preview.counts).toEqual({ new: 4, changed: 0, unchanged: 0, invalid: 2, duplicates: 0 })
     expect(printed.preview.entries[0]).toEqual({
@@ -218,6 +223,53 @@ describe('flowkeys import-env', () => {
       (await run(dataDir, ['import-env', '-', '--dry-run', '--json'], `X_${tag}=1\n`)).stdout
     )
     expect(dry).toMatchObject({ dry_run: true, result: null, preview: { counts: { new: 1 } } })
+  })
+
+  it('guesses a type per line, says so for duplicates, and reports a line without `=` by number only', async () => {
+    const dataDir = await seeded()
+    const file = envFile(
+      [
+        `SERVICE_API_KEY=${V.fresh}`, // 1
+        'ASTRA_DB_API_ENDPOINT=https://db.example', // 2
+        V.bad, // 3: a value pasted without a name
+        'LANGFLOW_PORT=7860', // 4
+        `SERVICE_API_KEY=${V.changed}`, // 5
+        ''
+      ].join('\n')
+    )
+    const result = await run(dataDir, ['import-env', file])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(rows(result.stdout).map(({ name, line, type, status }) => [name, line, type, status])).toEqual([
+      ['ASTRA_DB_API_ENDPOINT', '2', 'Generic', 'new'],
+      ['LANGFLOW_PORT', '4', 'Generic', 'new'],
+      ['SERVICE_API_KEY', '5', 'Credential', 'new']
+    ])
+    expect(rows(result.stdout).find((r) => r.name === 'SERVICE_API_KEY')!.reason).toBe(
+      'also set on line 1 (the last wins)'
+    )
+    expect(result.stdout).toContain('\nline 3: no `=`; skipped\n')
+    expect(result.stdout).toMatch(/3 created, 0 updated, 0 skipped; 0 unchanged, 0 invalid, 1 line skipped\./)
+    expect(await valueOf(dataDir, 'ASTRA_DB_API_ENDPOINT')).toMatchObject({ type: 'Generic' })
+    expect(await valueOf(dataDir, 'SERVICE_API_KEY')).toEqual({
+      name: 'SERVICE_API_KEY',
+      type: 'Credential',
+      value: V.changed
+    })
+
+    // --type still forces one type for every line; --json carries the skipped lines in preview and result.
+    const forced = JSON.parse(
+      (await run(dataDir, ['import-env', '-', '--type', 'Credential', '--json'], `MY_PORT=1\n${V.bad}\n`))
+        .stdout
+    )
+    expect(forced.preview.entries.map((e: { type: string }) => e.type)).toEqual(['Credential'])
+    expect(forced.preview.skippedLines).toEqual([{ line: 2, reason: 'no `=`' }])
+    expect(forced.result.skippedLines).toEqual([{ line: 2, reason: 'no `=`' }])
+    expect(await valueOf(dataDir, 'MY_PORT')).toMatchObject({ type: 'Credential' })
+
+    // A file of skipped lines only says so too.
+    const none = await run(dataDir, ['import-env', envFile('just words\n')])
+    expect(none.stdout).toMatch(/^No variables in .*\.env\.\nline 1: no `=`; skipped\n$/)
   })
 
   it('a binary, non-UTF-8, missing or unreadable file is one line, exit 1, and changes nothing', async () => {

@@ -145,6 +145,29 @@ describe('error mapping', () => {
     })
   })
 
+  it('renames a key: answers the key as listed, trimmed; refuses an empty name and an unknown id', async () => {
+    const { key } = await ok<{ key: { id: string; api_key: string } }>('keys:create', { name: 'old name' })
+    const renamed = await ok<{ id: string; name: string; api_key: string }>('keys:rename', {
+      id: key.id,
+      name: '  new name  '
+    })
+    expect(renamed).toMatchObject({ id: key.id, name: 'new name', api_key: key.api_key })
+    const { api_keys } = await ok<{ api_keys: { id: string; name: string }[] }>('keys:list')
+    expect(api_keys.find((k) => k.id === key.id)?.name).toBe('new name')
+    expect(await send('keys:rename', { id: key.id, name: '   ' })).toMatchObject({
+      ok: false,
+      error: { kind: 'Invalid' }
+    })
+    expect(await send('keys:rename', { id: key.id, name: 'x', extra: 1 })).toMatchObject({
+      ok: false,
+      error: { kind: 'Invalid' }
+    })
+    expect(await send('keys:rename', { id: '00000000-0000-4000-8000-000000000002', name: 'x' })).toEqual({
+      ok: false,
+      error: { kind: 'NotFound', message: 'API Key not found' }
+    })
+  })
+
   it("reports revoking an unknown key per id, with Langflow's message", async () => {
     const { key } = await ok<{ key: { id: string } }>('keys:create', { name: 'to revoke' })
     const unknown = '00000000-0000-4000-8000-000000000001'
@@ -237,9 +260,39 @@ describe('secrets', () => {
       updated: ['OPENAI_KEY'],
       unchanged: ['MODEL'],
       skipped: [],
-      invalid: [{ line: 5, message: expect.any(String) }]
+      invalid: [{ line: 5, message: expect.any(String) }],
+      skippedLines: []
     })
     expect((await core.variables.get(core.desktopActor().id, 'OPENAI_KEY')).value).toBe(FROM_ENV_FILE)
+  })
+
+  it('a .env import: a guessed type per line, chosen types applied, skipped lines by number only', async () => {
+    const text = [
+      'IPC_API_KEY=ipc-key-value',
+      'IPC_PORT=7860',
+      `${FROM_ENV_FILE}-pasted`,
+      'IPC_PORT=7861',
+      ''
+    ].join('\n')
+    const preview = await ok<{
+      entries: { name: string; type: string; duplicateLines: number[] }[]
+      skippedLines: unknown[]
+    }>('envImport:preview', { text })
+    expect(preview.entries.map((e) => [e.name, e.type, e.duplicateLines])).toEqual([
+      ['IPC_API_KEY', 'Credential', []],
+      ['IPC_PORT', 'Generic', [2]]
+    ])
+    expect(preview.skippedLines).toEqual([{ line: 3, reason: 'no `=`' }])
+    expect((await send('envImport:preview', { text, types: { IPC_PORT: 'Secret' } })).ok).toBe(false)
+    const summary = await ok<{ created: string[]; skippedLines: unknown[] }>('envImport:apply', {
+      text,
+      types: { IPC_API_KEY: 'Generic', IPC_PORT: 'Credential' }
+    })
+    expect(summary.created).toEqual(['IPC_API_KEY', 'IPC_PORT'])
+    expect(summary.skippedLines).toEqual([{ line: 3, reason: 'no `=`' }])
+    const user = core.desktopActor().id
+    expect(await core.variables.get(user, 'IPC_API_KEY')).toMatchObject({ type: 'Generic' })
+    expect(await core.variables.get(user, 'IPC_PORT')).toMatchObject({ type: 'Credential', value: '7861' })
   })
 
   it('lists users without password hashes or store keys', async () => {
@@ -385,6 +438,7 @@ describe('app', () => {
     expect(await ok('app:settings')).toEqual({
       serverPort: services.preferencesData.serverPort,
       autostart: true,
+      clipboardClearSeconds: 30,
       dataDir: core.dataDir,
       version: '0.1.0'
     })
@@ -472,6 +526,35 @@ describe('clipboard', () => {
     expect(services.clipboard.text).toBe('something the user copied later')
   })
 
+  it('clears after the delay the settings name (2 min here), or never when it is 0', async () => {
+    try {
+      expect(await ok('app:updateSettings', { clipboardClearSeconds: 120 })).toMatchObject({
+        clipboardClearSeconds: 120
+      })
+      expect(services.preferencesData.clipboardClearSeconds).toBe(120)
+      vi.useFakeTimers()
+      expect(await ok('clipboard:copy', { text: 'sk-two-minutes', secret: true })).toEqual({
+        clearsInSeconds: 120
+      })
+      await vi.advanceTimersByTimeAsync(119_000)
+      expect(services.clipboard.text).toBe('sk-two-minutes')
+      await vi.advanceTimersByTimeAsync(1_000)
+      expect(services.clipboard.text).toBe('')
+
+      await ok('app:updateSettings', { clipboardClearSeconds: 0 })
+      expect(await ok('clipboard:copy', { text: 'sk-kept', secret: true })).toEqual({ clearsInSeconds: null })
+      await vi.advanceTimersByTimeAsync(3_600_000)
+      expect(services.clipboard.text).toBe('sk-kept')
+      // Only the offered delays: not a typo'd 5 s that would wipe a key before it is pasted.
+      expect(await send('app:updateSettings', { clipboardClearSeconds: 5 })).toMatchObject({
+        ok: false,
+        error: { kind: 'Invalid' }
+      })
+    } finally {
+      services.preferencesData.clipboardClearSeconds = 30
+    }
+  })
+
   it('never clears a copy that is not a secret', async () => {
     vi.useFakeTimers()
     expect(await ok('clipboard:copy', { text: 'http://127.0.0.1:7861' })).toEqual({ clearsInSeconds: null })
@@ -506,6 +589,9 @@ describe('the key server', () => {
     const status = await second.start()
     expect(status).toMatchObject({ running: false, url: null, port: first.port })
     expect(status.lastError).toMatch(/already in use/)
+    // The app's words: its Port field, not the CLI's --port.
+    expect(status.lastError).toMatch(/change the Port below/)
+    expect(status.lastError).not.toContain('--port')
     await ok('server:stop')
   })
 })
@@ -899,5 +985,113 @@ describe('the vault', () => {
   it('no vault response carried the passphrase or a stored value', () => {
     const all = JSON.stringify(responses)
     for (const secret of [PASSPHRASE, SEALED]) expect(all).not.toContain(secret)
+  })
+})
+
+describe("a Credential's reveal", () => {
+  const VALUE = 'sk-proj-REVEALED-after-password-d41c'
+  const OTHERS = 'sk-proj-OTHER-users-value-8b2e'
+  let revealCore: Core
+  let reveal: HandlerTable
+  let id: string
+
+  beforeAll(async () => {
+    revealCore = await testCore({ LANGFLOW_SUPERUSER_PASSWORD: 'the superuser password' })
+    reveal = createHandlerTable(revealCore, await testServices(revealCore))
+    const created = await reveal['variables:create']({ name: 'STRIPE_KEY', value: VALUE })
+    if (!created.ok) throw new Error(created.error.message)
+    id = created.value.id
+  })
+
+  const reads = (): { variable?: string; outcome?: string; keyName?: string | null }[] =>
+    revealCore.accessLog
+      .recent(100, (e) => e.kind === 'credential')
+      .map((e) => ({ variable: e.variable, outcome: e.outcome, keyName: e.keyName }))
+
+  it('lists created and updated times in the app view only, never over HTTP', async () => {
+    const listed = await reveal['variables:list'](undefined)
+    expect(listed.ok && listed.value[0]).toMatchObject({
+      name: 'STRIPE_KEY',
+      value: null,
+      created_at: expect.any(String),
+      updated_at: expect.any(String)
+    })
+    const http = await revealCore.variables.list(revealCore.desktopActor().id)
+    expect(Object.keys(http[0]!).sort()).toEqual(['default_fields', 'id', 'name', 'type', 'value'])
+  })
+
+  it('refuses without a password, before anything is read', async () => {
+    for (const payload of [{ id }, { id, password: '' }, { password: 'the superuser password' }]) {
+      const result = await reveal['variables:reveal'](payload)
+      expect(result).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
+      expect(JSON.stringify(result)).not.toContain(VALUE)
+    }
+    expect(reads()).toEqual([])
+  })
+
+  it('refuses a wrong password in one clear line, and logs the refused read', async () => {
+    const result = await reveal['variables:reveal']({ id, password: 'langflow' })
+    expect(result).toEqual({
+      ok: false,
+      error: { kind: 'Unauthorized', message: 'Incorrect password. The value stays hidden.' }
+    })
+    expect(reads()).toEqual([{ variable: 'STRIPE_KEY', outcome: 'refused', keyName: 'desktop app' }])
+  })
+
+  it("answers the value for the superuser's password, and logs the read", async () => {
+    const result = await reveal['variables:reveal']({ id, password: 'the superuser password' })
+    expect(result).toEqual({ ok: true, value: { id, name: 'STRIPE_KEY', value: VALUE } })
+    expect(reads()[0]).toEqual({ variable: 'STRIPE_KEY', outcome: 'served', keyName: 'desktop app' })
+    // Every other answer keeps it hidden.
+    const listed = await reveal['variables:list'](undefined)
+    expect(JSON.stringify(listed)).not.toContain(VALUE)
+  })
+
+  it("does not reach another user's variable, even with the right password", async () => {
+    const other = await revealCore.users.create(revealCore.desktopActor(), {
+      username: 'mallory',
+      password: 'a long password'
+    })
+    const theirs = await revealCore.variables.create(other.id, { name: 'THEIRS', value: OTHERS })
+    const result = await reveal['variables:reveal']({ id: theirs.id, password: 'the superuser password' })
+    expect(result).toMatchObject({ ok: false, error: { kind: 'NotFound' } })
+    expect(JSON.stringify(result)).not.toContain(OTHERS)
+    expect(reads()[0]).toMatchObject({ outcome: 'not_found' })
+  })
+
+  it('after 5 wrong passwords in a minute, refuses even the right one for a while', async () => {
+    for (let i = 0; i < 4; i++) {
+      // One wrong try is already counted by the test above.
+      expect(await reveal['variables:reveal']({ id, password: `wrong-${i}` })).toMatchObject({
+        ok: false,
+        error: { kind: 'Unauthorized' }
+      })
+    }
+    const limited = await reveal['variables:reveal']({ id, password: 'the superuser password' })
+    expect(limited).toMatchObject({ ok: false, error: { kind: 'RateLimited' } })
+    expect(JSON.stringify(limited)).not.toContain(VALUE)
+    expect(reads()[0]).toMatchObject({ variable: 'STRIPE_KEY', outcome: 'refused' })
+  })
+
+  it('deletes several variables in one request: all of them, or none when one is unknown', async () => {
+    const userId = revealCore.desktopActor().id
+    const made = await Promise.all(
+      ['A_ONE', 'A_TWO', 'A_THREE'].map((name) => revealCore.variables.create(userId, { name, value: 'x' }))
+    )
+    const missing = '00000000-0000-4000-8000-000000000000'
+    expect(await reveal['variables:deleteMany']({ ids: [made[0]!.id, missing] })).toMatchObject({
+      ok: false,
+      error: { kind: 'NotFound' }
+    })
+    expect((await revealCore.variables.list(userId)).map((v) => v.name)).toContain('A_ONE')
+    expect(await reveal['variables:deleteMany']({ ids: made.map((v) => v.id) })).toEqual({
+      ok: true,
+      value: { deleted: 3 }
+    })
+    expect((await revealCore.variables.list(userId)).map((v) => v.name)).not.toContain('A_ONE')
+    expect(await reveal['variables:deleteMany']({ ids: [] })).toMatchObject({
+      ok: false,
+      error: { kind: 'Invalid' }
+    })
   })
 })

@@ -97,7 +97,7 @@ describe('API keys', () => {
     await dialog().getByRole('button', { name: 'Create key' }).click()
 
     await dialog().getByText('You will not see it again').waitFor()
-    plaintext = (await page.getByTestId('new-api-key').textContent()) ?? ''
+    plaintext = await page.getByTestId('new-api-key').inputValue()
     expect(plaintext).toMatch(/^sk-[A-Za-z0-9_-]{43}$/)
 
     await dialog().getByRole('button', { name: 'Copy the API key' }).click()
@@ -297,7 +297,7 @@ describe('key server', () => {
     await expect.poll(() => page.getByTestId('server-state').textContent()).toBe('Running')
     expect(await page.getByTestId('server-url').textContent()).toBe(serverUrl())
     expect(await page.getByTestId('curl-example').textContent()).toBe(
-      `curl -H "x-api-key: $FLOWKEYS_API_KEY" ${serverUrl()}/api/v1/users/whoami`
+      `curl \\\n  -H "x-api-key: $LANGFLOW_API_KEY" \\\n  ${serverUrl()}/api/v1/users/whoami`
     )
   })
 
@@ -447,7 +447,7 @@ describe('10,000 keys', () => {
     const rendered = page.locator('[role="row"][data-key-id]')
     expect(await rendered.count()).toBeLessThan(60)
 
-    await page.getByRole('button', { name: 'Name' }).click()
+    await page.getByRole('button', { name: 'Name', exact: true }).click()
     const scroller = page.getByTestId('keys-scroll')
     await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }))
     await page.getByRole('row').filter({ hasText: 'bulk-09999' }).waitFor()

@@ -1,7 +1,9 @@
 // Runs the BUILT renderer (out/renderer) in Debian's Chromium, with window.flowkeys bound to the same handler
 // table the Electron shell registers, over a real core (store in a temp folder, vault key in the real OS
 // keychain) and the real key server. The substitutes are the platform services: the clipboard (in memory: no
-// desktop session) and the native save dialog (it answers a temp path, or what a test queued).
+// desktop session) and the native save dialog (it answers a temp path, or what a test queued). Main's pushes come
+// from the same sources and push service the shell wires (src/main/ipc/pushes.ts), sent to the page's dispatcher
+// (fixtures/bridge-init.ts) instead of webContents.send.
 import { buildSync } from 'esbuild'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
@@ -12,11 +14,13 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { openCore, type Core } from '../../src/main/core/open'
 import { createHandlerTable, type HandlerTable } from '../../src/main/ipc/handlers'
 import { keyServerController } from '../../src/main/ipc/key-server'
+import { pushService, wirePushes } from '../../src/main/ipc/pushes'
+import { observeServer } from '../../src/main/ipc/server-controller'
 import { makeRecoveryKey } from '../../src/main/recovery/recovery'
 import type { Preferences, ServerController } from '../../src/main/ipc/services'
 import { UNTRUSTED_SENDER } from '../../src/main/shell/ipc-register'
 import { isTrustedSender } from '../../src/main/shell/security'
-import { isChannel, type Channel, type StartupState } from '../../src/shared/ipc'
+import { isChannel, type Channel, type EventName, type StartupState } from '../../src/shared/ipc'
 import { memoryClipboard } from '../helpers/clipboard'
 import { fakeSaveDialog } from '../ipc/services'
 
@@ -98,6 +102,14 @@ export interface Exchange {
   result: unknown
 }
 
+/** The page-side dispatcher fixtures/bridge-init.ts installs (the preload's ipcRenderer.on in the app). */
+type PageDispatch = (event: unknown, payload: unknown) => void
+
+export interface Push {
+  event: EventName
+  payload: unknown
+}
+
 export interface App {
   core: Core
   table: HandlerTable
@@ -105,6 +117,8 @@ export interface App {
   clipboard: ReturnType<typeof memoryClipboard>
   /** Every IPC request and response of the session, in order. */
   exchanges: Exchange[]
+  /** Every push main sent to the page (validated), in order. */
+  pushes: Push[]
   openedExternally: string[]
   /** What the save dialog answers next (null: the user cancelled); when empty, a new temp path. */
   backupPaths: (string | null)[]
@@ -156,7 +170,30 @@ async function launch(
   opened.push(() => core.close())
   if (options.recoveryKey !== false) await makeRecoveryKey(core)
   const preferences: Preferences = { serverPort: await freePort(), autostart: true }
-  const server = keyServerController(core, { port: () => preferences.serverPort, version: '0.1.0' })
+  // Main → page: in order, each through page.evaluate to the page-side dispatcher; none before the page opens
+  // (as the app's window hears nothing before it loads), none after it closed.
+  const pushes: Push[] = []
+  const target: { page: Page | null } = { page: null }
+  let delivering: Promise<unknown> = Promise.resolve()
+  const push = pushService((event, payload) => {
+    const page = target.page
+    if (!page) return
+    pushes.push({ event, payload })
+    delivering = delivering.then(() =>
+      page
+        .evaluate(
+          ([e, p]) => (window as unknown as { __flowkeysPush?: PageDispatch }).__flowkeysPush?.(e, p),
+          [event, payload] as const
+        )
+        .catch(() => undefined)
+    )
+  })
+  const server = observeServer(
+    keyServerController(core, { port: () => preferences.serverPort, version: '0.1.0' }),
+    (status) => push('server:changed', status)
+  )
+  const unwire = wirePushes(core, push)
+  opened.push(async () => unwire())
   const clipboard = memoryClipboard()
   const openedExternally: string[] = []
   const state = { startupOverride: null as StartupState | null }
@@ -198,6 +235,10 @@ async function launch(
       console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline')))`
   })
   const page = await context.newPage()
+  target.page = page
+  opened.push(async () => {
+    target.page = null
+  })
   // Fail a step in seconds, with Playwright's message, rather than at the test's timeout.
   page.setDefaultTimeout(8_000)
   const errors: string[] = []
@@ -214,6 +255,7 @@ async function launch(
     server,
     clipboard,
     exchanges,
+    pushes,
     openedExternally,
     backupPaths: saveDialog.backupPaths,
     saveDialogs: saveDialog.saveDialogs,

@@ -230,6 +230,21 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(sorted(await store.deleteKeys(ids(keys)))).toEqual(sorted(ids(keys)))
     })
 
+    it('renames a key in place, keeping the rest of it and its place, and says when there is none', async () => {
+      const { store, user, key } = await populated()
+      const second = keyRecord(user)
+      await store.insertKey(second)
+      expect(await store.renameKey(key.id, 'renamed')).toBe(true)
+      const renamed = { ...key, name: 'renamed' }
+      expect(await store.keyById(key.id)).toEqual(renamed)
+      expect(await store.keyByHash(key.hash)).toEqual({ key: renamed, user })
+      expect(await store.keysOf(user.id)).toEqual([renamed, second])
+      expect(await store.renameKey(key.id, null)).toBe(true)
+      expect((await store.keyById(key.id))?.name).toBeNull()
+      expect(await store.renameKey(randomUUID(), 'ghost')).toBe(false)
+      expect(await store.keyById(second.id)).toEqual(second)
+    })
+
     it('refuses a key for an unknown user or with a taken hash', async () => {
       const { store, user, key } = await populated()
       await expectMissingUser(() => store.insertKey(keyRecord(userRecord('ghost'))))

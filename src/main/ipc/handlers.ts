@@ -9,6 +9,7 @@ import { API_KEY_NOT_FOUND } from '../keys/service'
 import { normalizeExternalUrl } from '../config/urls'
 import {
   CHANNELS,
+  CLIPBOARD_CLEAR_SECONDS,
   contract,
   describeIssues,
   type Channel,
@@ -25,6 +26,7 @@ import { probeUpstream } from '../upstream/probe'
 import type { UpstreamView } from '../upstream/service'
 import { requireSuperuser } from '../users/actor'
 import { applyEnvImport, previewEnvImport } from '../variables/dotenv-import'
+import { CredentialReveal } from '../variables/reveal'
 import { copyToClipboard } from './clipboard'
 import { toIpcError } from './errors'
 import type { Services } from './services'
@@ -70,12 +72,14 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
   const log = services.log ?? ((message: string) => console.error(message))
   const actor = (): ReturnType<Core['desktopActor']> => core.desktopActor()
   const variables = core.variables
+  const reveal = new CredentialReveal(core)
 
   const settings = (): ResponseInputOf<'app:settings'> => {
     const preferences = services.preferences.get()
     return {
       serverPort: preferences.serverPort,
       autostart: preferences.autostart,
+      clipboardClearSeconds: preferences.clipboardClearSeconds ?? CLIPBOARD_CLEAR_SECONDS,
       dataDir: core.dataDir,
       version: services.appVersion
     }
@@ -108,25 +112,42 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
       const { revoked, missing } = await core.keys.revokeMany(actor(), ids, { skipMissing: true })
       return { revoked, failed: missing.map((id) => ({ id, message: API_KEY_NOT_FOUND })) }
     },
+    'keys:rename': ({ id, name }) => core.keys.rename(actor(), id, name),
 
-    'variables:list': async () => [...(await variables.list(actor().id))],
-    'variables:create': (input) => variables.create(actor().id, input),
-    'variables:update': ({ id, ...patch }) => variables.update(actor().id, id, patch),
+    'variables:list': () => variables.listDetailed(actor().id),
+    'variables:create': async (input) => {
+      const created = await variables.create(actor().id, input)
+      return variables.detail(actor().id, created.id)
+    },
+    'variables:update': async ({ id, ...patch }) => {
+      await variables.update(actor().id, id, patch)
+      return variables.detail(actor().id, id)
+    },
     'variables:delete': async ({ id }) => {
       await variables.delete(actor().id, id)
       return { ok: true as const }
     },
-    'envImport:preview': async ({ text, type }) => ({
-      entries: (await previewEnvImport(variables, actor().id, text, { type })).entries.map((entry) => ({
-        line: entry.line,
-        name: entry.name,
-        status: entry.status,
-        message: entry.reason ?? null,
-        duplicateLines: entry.duplicateLines
-      }))
-    }),
-    'envImport:apply': async ({ text, type, choices }) => {
-      const result = await applyEnvImport(variables, actor().id, text, { type, choices })
+    'variables:deleteMany': async ({ ids }) => {
+      await variables.deleteMany(actor().id, ids)
+      return { deleted: new Set(ids).size }
+    },
+    'variables:reveal': ({ id, password }) => reveal.reveal(actor(), id, password),
+    'envImport:preview': async ({ text, type, types }) => {
+      const preview = await previewEnvImport(variables, actor().id, text, { type, types })
+      return {
+        entries: preview.entries.map((entry) => ({
+          line: entry.line,
+          name: entry.name,
+          status: entry.status,
+          message: entry.reason ?? null,
+          duplicateLines: entry.duplicateLines,
+          type: entry.type
+        })),
+        skippedLines: preview.skippedLines
+      }
+    },
+    'envImport:apply': async ({ text, type, types, choices }) => {
+      const result = await applyEnvImport(variables, actor().id, text, { type, types, choices })
       return {
         ...result,
         invalid: result.invalid.map((entry) => ({ line: entry.line, message: entry.reason ?? '' }))
@@ -211,7 +232,12 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
     },
 
     'clipboard:copy': async ({ text, secret }) => ({
-      clearsInSeconds: await copyToClipboard(services.clipboard, text, secret)
+      clearsInSeconds: await copyToClipboard(
+        services.clipboard,
+        text,
+        secret,
+        services.preferences.get().clipboardClearSeconds ?? CLIPBOARD_CLEAR_SECONDS
+      )
     })
   }
 

@@ -19,6 +19,28 @@ export function keyServerController(core: Core, options: KeyServerControllerOpti
     port: options.port,
     accessLog: core.accessLog,
     problems,
-    start: (port) => startKeyServer(core, { port, version: options.version, log: problems.sink })
+    start: async (port) => {
+      try {
+        return await startKeyServer(core, { port, version: options.version, log: problems.sink })
+      } catch (err) {
+        throw inAppWords(err)
+      }
+    }
   })
+}
+
+const CLI_PORT_HINT = /:? (?:stop the other server or )?pick another with --port$/
+
+/**
+ * The server's own messages speak to `flowkeys serve` ("pick another with --port"); the app has a Port field on
+ * the same page, so its message points there.
+ */
+export function inAppWords(err: unknown): unknown {
+  if (!(err instanceof Error) || !CLI_PORT_HINT.test(err.message)) return err
+  const inUse = err.message.includes('already in use')
+  const hint = inUse
+    ? ': stop the other server, or change the Port below, save, and start again'
+    : ': change the Port below (1024 or higher), save, and start again'
+  err.message = err.message.replace(CLI_PORT_HINT, hint)
+  return err
 }

@@ -22,7 +22,8 @@ export interface ServerControllerOptions {
   problems?: { recent(limit: number): ServerProblem[] }
 }
 
-function toView(entry: AccessEntry): AccessLogEntry {
+/** A request's access-log entry as the app shows it (`server:accessLog`, the `access:entry` push): never a key. */
+export function accessEntryView(entry: AccessEntry): AccessLogEntry {
   return {
     time: entry.time,
     method: entry.method ?? '',
@@ -71,7 +72,39 @@ export function createServerController(options: ServerControllerOptions): Server
         if (server) await server.close()
         return status()
       }),
-    accessLog: (limit) => options.accessLog.recent(limit, (entry) => entry.kind === 'request').map(toView),
+    accessLog: (limit) =>
+      options.accessLog.recent(limit, (entry) => entry.kind === 'request').map(accessEntryView),
     errors: (limit) => options.problems?.recent(limit) ?? []
+  }
+}
+
+/**
+ * The same controller, telling `changed` the new status after every start and stop, whether it succeeded or not
+ * (a failed start's reason is in `lastError`): the app pushes it to the window as `server:changed`.
+ */
+export function observeServer(
+  controller: ServerController,
+  changed: (status: ServerStatus) => void
+): ServerController {
+  const tell = (): void => {
+    try {
+      changed(controller.status())
+    } catch {
+      /* a listener's failure is not the server's */
+    }
+  }
+  const observed = (step: () => Promise<ServerStatus>) => async (): Promise<ServerStatus> => {
+    try {
+      return await step()
+    } finally {
+      tell()
+    }
+  }
+  return {
+    status: () => controller.status(),
+    start: observed(() => controller.start()),
+    stop: observed(() => controller.stop()),
+    accessLog: (limit) => controller.accessLog(limit),
+    errors: (limit) => controller.errors(limit)
   }
 }

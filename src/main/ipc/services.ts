@@ -26,6 +26,8 @@ export interface Clipboard {
 export interface Preferences {
   serverPort: number
   autostart: boolean
+  /** Seconds before a copied secret is cleared (0: never); absent: CLIPBOARD_CLEAR_SECONDS. */
+  clipboardClearSeconds?: number
 }
 
 export interface PreferencesStore {

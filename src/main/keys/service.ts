@@ -189,6 +189,30 @@ export class ApiKeyService {
   }
 
   /**
+   * Gives a key a new name (Langflow's clients tell keys apart by it). The same rules as revoke: a user renames
+   * its own keys (another user's is "not found"); `acrossUsers` lets a superuser rename anyone's. The name is
+   * checked as at creation: trimmed, not empty, at most LIMITS.keyName characters.
+   */
+  async rename(
+    actor: Actor,
+    id: string,
+    name: string,
+    options: { acrossUsers?: boolean } = {}
+  ): Promise<ApiKeyRead> {
+    if (options.acrossUsers) requireSuperuser(actor)
+    const trimmed = name.trim()
+    if (trimmed === '') throw new BadRequest('Give the key a name')
+    checkLength('Key name', trimmed, LIMITS.keyName)
+    const renamed = await this.store.transaction(async (tx) => {
+      const key = await tx.keyById(id)
+      if (!key || (!options.acrossUsers && key.user_id !== actor.id)) throw new NotFound(API_KEY_NOT_FOUND)
+      await tx.renameKey(id, trimmed)
+      return { ...key, name: trimmed }
+    })
+    return this.toRead(renamed)
+  }
+
+  /**
    * The key and its user when `apiKey` is a known, active, unexpired key; null otherwise. An indexed lookup by
    * HMAC; sees revocations by other processes and servers on the next call. Counts the use unless tracking is
    * off. The user may be inactive: the caller decides what that means.

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { oneLine } from '../base/errors'
 import type { Preferences, PreferencesStore } from '../ipc/services'
 import { DEFAULT_PORT } from '../server/defaults'
+import { CLIPBOARD_CLEAR_CHOICES, CLIPBOARD_CLEAR_SECONDS } from '../../shared/ipc'
 
 export interface WindowBounds {
   width: number
@@ -15,7 +16,7 @@ export interface WindowBounds {
   y?: number
 }
 
-interface PreferencesFile extends Preferences {
+interface PreferencesFile extends Required<Preferences> {
   window: WindowBounds & { maximized: boolean }
 }
 
@@ -23,6 +24,7 @@ const DEFAULTS: PreferencesFile = {
   // The key server's own default (next to Langflow's 7860, so both can run), as `flowkeys serve` uses.
   serverPort: DEFAULT_PORT,
   autostart: true,
+  clipboardClearSeconds: CLIPBOARD_CLEAR_SECONDS,
   window: { width: 1180, height: 760, maximized: false }
 }
 
@@ -77,6 +79,7 @@ function createStore(cwd: string): ElectronStore<PreferencesFile> {
     schema: {
       serverPort: { type: 'integer', minimum: 1, maximum: 65535 },
       autostart: { type: 'boolean' },
+      clipboardClearSeconds: { type: 'integer', enum: [...CLIPBOARD_CLEAR_CHOICES] },
       window: {
         type: 'object',
         properties: {
@@ -94,12 +97,19 @@ function createStore(cwd: string): ElectronStore<PreferencesFile> {
 }
 
 function preferencesOver(store: ElectronStore<PreferencesFile>): AppPreferences {
+  const get = (): Required<Preferences> => ({
+    serverPort: store.get('serverPort'),
+    autostart: store.get('autostart'),
+    clipboardClearSeconds: store.get('clipboardClearSeconds')
+  })
   return {
-    get: () => ({ serverPort: store.get('serverPort'), autostart: store.get('autostart') }),
+    get,
     update(patch) {
       if (patch.serverPort !== undefined) store.set('serverPort', patch.serverPort)
       if (patch.autostart !== undefined) store.set('autostart', patch.autostart)
-      return { serverPort: store.get('serverPort'), autostart: store.get('autostart') }
+      if (patch.clipboardClearSeconds !== undefined)
+        store.set('clipboardClearSeconds', patch.clipboardClearSeconds)
+      return get()
     },
     windowBounds: () => ({ ...DEFAULTS.window, ...store.get('window') }),
     saveWindowBounds: (bounds, maximized) => store.set('window', { ...bounds, maximized })

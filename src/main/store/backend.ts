@@ -61,6 +61,8 @@ export interface StoreOps {
   insertKey(key: ApiKeyRecord): Promise<void>
   /** Deletes the keys that exist; returns their ids. */
   deleteKeys(ids: readonly string[]): Promise<string[]>
+  /** Gives the key a new name, in place (its place in creation order kept); false when there is none. */
+  renameKey(id: string, name: string | null): Promise<boolean>
   /** Adds counted uses to the keys that still exist, without losing another server's counts. */
   addUsage(counts: ReadonlyMap<string, UsageCount>): Promise<void>
 

@@ -107,6 +107,27 @@ export interface StoreOptions {
   lockTimeoutMs?: number
 }
 
+/** How many of its own latest write_ids this process remembers per store file. */
+const OWN_WRITES_KEPT = 16
+/** Per store file: the write_ids this process wrote, newest last (see wroteWriteId). */
+const ownWrites = new Map<string, string[]>()
+
+/**
+ * Whether this process wrote the store file version with this write_id (one of its latest writes). Read-only: the
+ * app's store watcher (src/main/ipc/pushes.ts) uses it so that the app's own writes do not echo as another
+ * process's change.
+ */
+export function wroteWriteId(file: string, writeId: string): boolean {
+  return ownWrites.get(file)?.includes(writeId) ?? false
+}
+
+function rememberOwnWrite(file: string, writeId: string): void {
+  const ids = ownWrites.get(file) ?? []
+  ids.push(writeId)
+  if (ids.length > OWN_WRITES_KEPT) ids.shift()
+  ownWrites.set(file, ids)
+}
+
 /**
  * The JSON store's file, shared by the app, the CLI and the server. Reads are served from memory and re-read when
  * the file changed on disk (another process wrote it); every write is a locked read-modify-write of fresh data.
@@ -246,6 +267,7 @@ export class DataFile {
       // `changed` says fn left the data as it was (an import that changes nothing): the file is not rewritten.
       if (!changed()) return result
       this.data.write_id = randomBytes(16).toString('hex')
+      rememberOwnWrite(this.file, this.data.write_id)
       const started = performance.now()
       this.adapter.write(this.data)
       this.lastWriteMs = performance.now() - started

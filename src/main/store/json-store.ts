@@ -168,6 +168,14 @@ class MemoryOps implements StoreOps {
     return deleted
   }
 
+  async renameKey(id: string, name: string | null): Promise<boolean> {
+    const at = this.data.api_keys.findIndex((k) => k.id === id)
+    if (at === -1) return false
+    this.data.api_keys = this.data.api_keys.with(at, { ...this.data.api_keys[at]!, name })
+    this.changed()
+    return true
+  }
+
   async addUsage(counts: ReadonlyMap<string, UsageCount>): Promise<void> {
     let counted = 0
     const keys = this.data.api_keys.map((key) => {
@@ -324,6 +332,7 @@ export class JsonStore implements Store {
   deleteUser = ownTransaction(this, 'deleteUser')
   insertKey = ownTransaction(this, 'insertKey')
   deleteKeys = ownTransaction(this, 'deleteKeys')
+  renameKey = ownTransaction(this, 'renameKey')
   addUsage = ownTransaction(this, 'addUsage')
   insertVariables = ownTransaction(this, 'insertVariables')
   saveVariables = ownTransaction(this, 'saveVariables')

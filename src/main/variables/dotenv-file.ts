@@ -52,54 +52,198 @@ export function decodeEnvFile(input: string | Uint8Array): string {
  */
 const KEY_START = /^\s*(?:export\s+)?([\w.-]+)/gm
 
+/** A line of the file that dotenv reads as nothing: reported (never its content, which may be a secret). */
+export interface EnvSkippedLine {
+  /** 1-based. */
+  line: number
+  /** Why dotenv skips it, in a few words (`no \`=\``). */
+  reason: string
+}
+
+export interface EnvFile {
+  entries: EnvFileEntry[]
+  /** Lines that are neither blank, a comment, nor part of an assignment: dotenv drops them silently. */
+  skippedLines: EnvSkippedLine[]
+}
+
 interface KeyToken {
   name: string
+  /** Offset of the key in the text. */
+  start: number
+  /** Line of the key. */
   line: number
+  /** Line where the assignment's text starts (an `export` may sit on an earlier line than its key). */
+  firstLine: number
+}
+
+/** Offsets where each line starts; line n (1-based) starts at `starts[n - 1]`. */
+function lineStarts(text: string): number[] {
+  const starts = [0]
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
+  return starts
+}
+
+function lineAt(starts: readonly number[], offset: number): number {
+  let low = 0
+  let high = starts.length - 1
+  while (low < high) {
+    const mid = (low + high + 1) >> 1
+    if ((starts[mid] as number) <= offset) low = mid
+    else high = mid - 1
+  }
+  return low + 1
+}
+
+/**
+ * The text with each candidate key renamed to `fk<nonce>_<index>` and, at the start of each line in `tags`, that
+ * tag inserted. Markers only ever replace `[\w.-]+` with `\w+`, and tags are made of Unicode blanks that dotenv's
+ * pattern reads as blanks, so dotenv reads the marked text exactly as it reads the file.
+ */
+function marked(
+  text: string,
+  tokens: readonly KeyToken[],
+  nonce: string,
+  tags: ReadonlyMap<number, string> = new Map()
+): string {
+  const edits: { at: number; length: number; text: string }[] = []
+  for (const [at, tag] of tags) edits.push({ at, length: 0, text: tag })
+  tokens.forEach((token, i) =>
+    edits.push({ at: token.start, length: token.name.length, text: `fk${nonce}_${i}` })
+  )
+  // At the same offset, the tag (inserted at the line start) goes before the key.
+  edits.sort((a, b) => a.at - b.at || a.length - b.length)
+  const parts: string[] = []
+  let copied = 0
+  for (const edit of edits) {
+    parts.push(text.slice(copied, edit.at), edit.text)
+    copied = edit.at + edit.length
+  }
+  parts.push(text.slice(copied))
+  return parts.join('')
 }
 
 /**
  * Finds the line of every assignment without parsing values ourselves: each candidate key in the text is
- * renamed to a unique marker and dotenv parses the result. Markers only ever replace `[\w.-]+` with `\w+`, so
- * dotenv reads the marked text exactly as it reads the file; the markers it returns as keys are the real
+ * renamed to a unique marker and dotenv parses the result. The markers it returns as keys are the real
  * assignments (look-alikes inside quoted values stay values), in order, duplicates included.
  */
-function locateAssignments(text: string): KeyToken[] {
+function locateAssignments(
+  text: string,
+  starts: readonly number[]
+): { all: KeyToken[]; found: number[]; nonce: string } {
   const nonce = randomBytes(6).toString('hex')
-  const tokens: KeyToken[] = []
-  const parts: string[] = []
-  let copied = 0
-  let line = 1
-  let counted = 0
+  const all: KeyToken[] = []
   for (const match of text.matchAll(KEY_START)) {
     const name = match[1] as string
-    const start = (match.index ?? 0) + match[0].length - name.length
-    for (let i = text.indexOf('\n', counted); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) line++
-    counted = start
-    parts.push(text.slice(copied, start), `fk${nonce}_${tokens.length}`)
-    copied = start + name.length
-    tokens.push({ name, line })
+    const index = match.index ?? 0
+    const start = index + match[0].length - name.length
+    const first = index + match[0].length - match[0].trimStart().length
+    all.push({ name, start, line: lineAt(starts, start), firstLine: lineAt(starts, first) })
   }
-  parts.push(text.slice(copied))
   const marker = new RegExp(`^fk${nonce}_(\\d+)$`)
-  const found: KeyToken[] = []
-  for (const key of Object.keys(parse(parts.join('')))) {
+  const found: number[] = []
+  for (const key of Object.keys(parse(marked(text, all, nonce)))) {
     const index = marker.exec(key)?.[1]
-    const token = index === undefined ? undefined : tokens[Number(index)]
-    if (token) found.push(token)
+    if (index !== undefined && all[Number(index)]) found.push(Number(index))
   }
-  return found
+  return { all, found, nonce }
+}
+
+// Tags are written with the Unicode blanks U+2000..U+2007 as octal digits and end with U+2008.
+const TAG_DIGITS = 8
+const TAG_END = '\u2008'
+
+function tagDigits(n: number, width = 0): string {
+  let out = ''
+  do {
+    out = String.fromCharCode(0x2000 + (n % TAG_DIGITS)) + out
+    n = Math.floor(n / TAG_DIGITS)
+  } while (n > 0 || out.length < width)
+  return out
+}
+
+function skipReason(content: string): string {
+  if (!content.includes('=')) return 'no `=`'
+  if (content.startsWith('=')) return 'no name before `=`'
+  return 'not a NAME=value line'
+}
+
+/**
+ * The lines dotenv reads as nothing. A line holding an assignment (its `export` and key) is read; so is a line
+ * inside a multi-line value. To tell, without parsing values ourselves, each other line gets a tag of Unicode
+ * blanks at its start and dotenv parses the tagged text: a line whose tag comes back inside a value is part of
+ * it. A tag is trimmed away only where a value starts at the start of a line (`KEY=` then `"value"` on the next
+ * line, or `KEY:`, or `KEY` then `=value`): there the line right after such an assignment is read when dotenv
+ * gave that assignment a value (or found its `=` there).
+ */
+function findSkippedLines(
+  text: string,
+  starts: readonly number[],
+  located: { all: KeyToken[]; found: number[]; nonce: string }
+): EnvSkippedLine[] {
+  const lines = text.split('\n')
+  const assignmentLines = new Set<number>()
+  const keyOnLine = new Map<number, number>()
+  for (const i of located.found) {
+    const token = located.all[i] as KeyToken
+    for (let l = token.firstLine; l <= token.line; l++) assignmentLines.add(l)
+    keyOnLine.set(token.line, i)
+  }
+  const candidates: number[] = []
+  lines.forEach((content, i) => {
+    const trimmed = content.trim()
+    if (trimmed !== '' && !trimmed.startsWith('#') && !assignmentLines.has(i + 1)) candidates.push(i + 1)
+  })
+  if (candidates.length === 0) return []
+
+  const tagNonce = tagDigits(parseInt(randomBytes(4).toString('hex'), 16), 11)
+  const tags = new Map<number, string>()
+  for (const line of candidates) tags.set(starts[line - 1] as number, tagNonce + tagDigits(line) + TAG_END)
+  const values = parse(marked(text, located.all, located.nonce, tags))
+  const seen = new Set<number>()
+  const tag = new RegExp(`${tagNonce}([\u2000-\u2007]+)${TAG_END}`, 'g')
+  for (const value of Object.values(values)) {
+    for (const m of value.matchAll(tag)) {
+      let line = 0
+      for (const digit of m[1] as string) line = line * TAG_DIGITS + (digit.charCodeAt(0) - 0x2000)
+      seen.add(line)
+    }
+  }
+  const valueOf = (i: number): string => values[`fk${located.nonce}_${i}`] ?? ''
+
+  const skipped: EnvSkippedLine[] = []
+  for (const line of candidates) {
+    if (seen.has(line)) continue
+    const content = (lines[line - 1] as string).trim()
+    // The line right before, blanks aside: a value may start here when that line's assignment left it open.
+    let before = line - 1
+    while (before > 0 && (lines[before - 1] as string).trim() === '') before--
+    const i = keyOnLine.get(before)
+    if (i !== undefined) {
+      const token = located.all[i] as KeyToken
+      const rest = text.slice(token.start + token.name.length, starts[before] ?? text.length).trim()
+      if (rest === '' && content.startsWith('=')) continue
+      if ((rest === '=' || rest === ':') && valueOf(i) !== '') continue
+    }
+    skipped.push({ line, reason: skipReason(content) })
+  }
+  return skipped
 }
 
 /**
  * Reads a .env file the way dotenv does (its own parser decides every value) and says, for each name, on which
- * line it is set, whether it is set more than once, and whether FlowKeys can store it.
+ * line it is set, whether it is set more than once, and whether FlowKeys can store it; and which lines dotenv
+ * skips (neither blank, a comment, nor an assignment).
  */
-export function readEnvFile(input: string | Uint8Array): EnvFileEntry[] {
+export function parseEnvFile(input: string | Uint8Array): EnvFile {
   // dotenv turns CRLF and lone CR into LF before parsing; doing it first keeps line numbers in step with it.
   const text = decodeEnvFile(input).replace(/\r\n?/g, '\n')
   const values = parse(text)
+  const starts = lineStarts(text)
+  const located = locateAssignments(text, starts)
   const lines = new Map<string, number[]>()
-  for (const { name, line } of locateAssignments(text)) {
+  for (const i of located.found) {
+    const { name, line } = located.all[i] as KeyToken
     const seen = lines.get(name)
     if (seen) seen.push(line)
     else lines.set(name, [line])
@@ -113,7 +257,13 @@ export function readEnvFile(input: string | Uint8Array): EnvFileEntry[] {
     if (invalid) entry.invalid = invalid
     entries.push(entry)
   }
-  return entries.sort((a, b) => a.line - b.line)
+  entries.sort((a, b) => a.line - b.line)
+  return { entries, skippedLines: findSkippedLines(text, starts, located) }
+}
+
+/** The entries of a .env file (see parseEnvFile). */
+export function readEnvFile(input: string | Uint8Array): EnvFileEntry[] {
+  return parseEnvFile(input).entries
 }
 
 function invalidReason(name: string, value: string | undefined): string | undefined {

@@ -2,15 +2,22 @@ import { randomUUID } from 'node:crypto'
 import { Conflict } from '../base/errors'
 import type { VariableRecord, VariableType } from '../store/schema'
 import type { Vault } from '../vault/vault'
-import { readEnvFile, type EnvFileEntry } from './dotenv-file'
+import { parseEnvFile, type EnvFile, type EnvFileEntry, type EnvSkippedLine } from './dotenv-file'
 import { providerDefaultFields } from './providers'
+import { guessVariableType } from './type-guess'
 import { requireUser, variableWrite, type VariableContext } from './model'
 
 export type ConflictChoice = 'overwrite' | 'skip'
 
 export interface EnvImportOptions {
-  /** Type of the variables created (Credential by default); when overwriting, replaces the stored type. */
+  /**
+   * One type for every line: of the variables created and, when overwriting, replacing the stored type. Without
+   * it, a new variable gets its type from `types`, else the guess from its name (guessVariableType), and an
+   * overwritten one keeps its stored type unless `types` names it.
+   */
   type?: VariableType
+  /** A type per name, for new and overwritten variables; wins over `type`. */
+  types?: Record<string, VariableType>
   /** What to do with names that already hold a different value; without it (or a choice) they are a Conflict. */
   mode?: 'overwrite' | 'skip-existing'
   /** A choice per conflicting name; wins over `mode`. */
@@ -38,16 +45,25 @@ export interface EnvPreview {
   counts: Record<EnvEntryStatus, number> & { duplicates: number }
   /** Names that exist with a different value. */
   conflicts: string[]
+  /** Lines dotenv reads as nothing (no `=`…): skipped, and said so. */
+  skippedLines: EnvSkippedLine[]
 }
 
 /**
- * The file to import: its bytes or text, or its entries as readEnvFile read them, so that a caller showing a
- * preview before importing reads the file once.
+ * The file to import: its bytes or text, or the file as parseEnvFile read it (or its entries alone), so that a
+ * caller showing a preview before importing reads the file once.
  */
-export type EnvImportInput = string | Uint8Array | readonly EnvFileEntry[]
+export type EnvImportInput = string | Uint8Array | EnvFile | readonly EnvFileEntry[]
 
-function entriesOf(input: EnvImportInput): readonly EnvFileEntry[] {
-  return typeof input === 'string' || ArrayBuffer.isView(input) ? readEnvFile(input) : input
+function fileOf(input: EnvImportInput): EnvFile {
+  if (typeof input === 'string' || ArrayBuffer.isView(input)) return parseEnvFile(input)
+  if (Array.isArray(input)) return { entries: [...(input as readonly EnvFileEntry[])], skippedLines: [] }
+  return input as EnvFile
+}
+
+function typeFor(name: string, options: EnvImportOptions): VariableType | undefined {
+  if (options.types && Object.hasOwn(options.types, name)) return options.types[name]
+  return options.type
 }
 
 export interface EnvImportResult {
@@ -58,12 +74,14 @@ export interface EnvImportResult {
   unchanged: string[]
   /** Reported and not stored. */
   invalid: EnvPreviewEntry[]
+  /** Lines dotenv reads as nothing (no `=`…): not stored. */
+  skippedLines: EnvSkippedLine[]
 }
 
 function previewAgainst(
   existing: ReadonlyMap<string, VariableRecord>,
   vault: Vault,
-  file: readonly EnvFileEntry[],
+  { entries: file, skippedLines }: EnvFile,
   options: EnvImportOptions
 ): EnvPreview {
   const counts = { new: 0, changed: 0, unchanged: 0, invalid: 0, duplicates: 0 }
@@ -76,7 +94,7 @@ function previewAgainst(
         name: f.name,
         line: f.line,
         status: f.invalid ? 'invalid' : 'new',
-        type: options.type ?? 'Credential',
+        type: typeFor(f.name, options) ?? guessVariableType(f.name),
         default_fields: providerDefaultFields(f.name),
         duplicateLines: f.duplicateLines
       }
@@ -95,7 +113,7 @@ function previewAgainst(
         name: f.name,
         line: f.line,
         status: 'changed',
-        type: options.type ?? record.type,
+        type: typeFor(f.name, options) ?? record.type,
         default_fields:
           record.default_fields.length > 0 ? [...record.default_fields] : providerDefaultFields(f.name),
         duplicateLines: f.duplicateLines
@@ -106,7 +124,7 @@ function previewAgainst(
     if (entry.duplicateLines.length > 0) counts.duplicates++
     return entry
   })
-  return { entries, counts, conflicts }
+  return { entries, counts, conflicts, skippedLines: [...skippedLines] }
 }
 
 /**
@@ -119,7 +137,7 @@ export async function previewEnvImport(
   input: EnvImportInput,
   options: EnvImportOptions = {}
 ): Promise<EnvPreview> {
-  const file = entriesOf(input)
+  const file = fileOf(input)
   return ctx.vault.reading(async () =>
     previewAgainst(byName(await ctx.store.variablesOf(userId)), ctx.vault, file, options)
   )
@@ -155,8 +173,10 @@ export async function applyEnvImport(
   input: EnvImportInput,
   options: EnvImportOptions = {}
 ): Promise<EnvImportResult> {
-  const file = entriesOf(input)
-  const toSeal = file.flatMap((f) => (!f.invalid && f.value ? [{ name: f.name, value: f.value }] : []))
+  const file = fileOf(input)
+  const toSeal = file.entries.flatMap((f) =>
+    !f.invalid && f.value ? [{ name: f.name, value: f.value }] : []
+  )
   return ctx.vault.writing(() => {
     // Sealing is the slow part; do it before taking the lock (the lock's holder checks the key is still current).
     const tokens = ctx.vault.encryptAll(toSeal.map((f) => f.value))
@@ -169,7 +189,14 @@ export async function applyEnvImport(
         const preview = previewAgainst(existing, ctx.vault, file, options)
         const undecided = preview.conflicts.filter((name) => choiceFor(name, options) === undefined)
         if (undecided.length > 0) throw new Conflict(conflictMessage(undecided), { conflicts: undecided })
-        const result: EnvImportResult = { created: [], updated: [], skipped: [], unchanged: [], invalid: [] }
+        const result: EnvImportResult = {
+          created: [],
+          updated: [],
+          skipped: [],
+          unchanged: [],
+          invalid: [],
+          skippedLines: preview.skippedLines
+        }
         const created: VariableRecord[] = []
         const updated: VariableRecord[] = []
         const now = new Date().toISOString()

@@ -14,6 +14,12 @@ export interface VariableRead {
   default_fields: string[]
 }
 
+/** The app's view (IPC only, never the HTTP shape): VariableRead with the record's times. */
+export interface VariableDetail extends VariableRead {
+  created_at: string
+  updated_at: string
+}
+
 /** What the privileged read returns (the credential endpoint, `flowkeys run`, the resolver). */
 export interface VariableValue {
   name: string
@@ -84,6 +90,10 @@ export function toVariableRead(record: VariableRecord, vault: Pick<Vault, 'decry
     value: record.type === 'Credential' ? null : vault.decrypt(record.value),
     default_fields: [...record.default_fields]
   }
+}
+
+export function toVariableDetail(record: VariableRecord, read: VariableRead): VariableDetail {
+  return { ...read, created_at: record.created_at, updated_at: record.updated_at }
 }
 
 /** The store and the vault: all the variable functions outside this class need. */

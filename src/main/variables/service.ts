@@ -10,10 +10,12 @@ import {
   checkVariableSize,
   isHiddenName,
   normalizeType,
+  toVariableDetail,
   toVariableRead,
   variableNotFound,
   variableWrite,
   type VariableCreate,
+  type VariableDetail,
   type VariableRead,
   type VariableContext,
   type VariableUpdate,
@@ -81,17 +83,50 @@ export class VariableService implements VariableContext {
     const listing: VariableRead[] = []
     for (const record of records) {
       if (isHiddenName(record.name)) continue
-      let read = this.reads.get(record)
-      if (!read) {
-        read = toVariableRead(record, this.vault)
-        Object.freeze(read.default_fields)
-        this.reads.set(record, Object.freeze(read))
-      }
-      listing.push(read)
+      listing.push(this.readOf(record))
     }
     Object.freeze(listing)
     this.listings.set(userId, { records, listing })
     return listing
+  }
+
+  /** The record's read, made once per record object (see `reads`). */
+  private readOf(record: VariableRecord): VariableRead {
+    let read = this.reads.get(record)
+    if (!read) {
+      read = toVariableRead(record, this.vault)
+      Object.freeze(read.default_fields)
+      this.reads.set(record, Object.freeze(read))
+    }
+    return read
+  }
+
+  /** The listing with each record's created/updated times: the app's view (the HTTP listing has no times). */
+  listDetailed(userId: string): Promise<VariableDetail[]> {
+    return this.vault.reading(async () => {
+      const details: VariableDetail[] = []
+      for (const record of await this.store.variablesOf(userId))
+        if (!isHiddenName(record.name)) details.push(toVariableDetail(record, this.readOf(record)))
+      return details
+    })
+  }
+
+  /** One of the user's variables in the app's view (Credential value null). */
+  async detail(userId: string, id: string): Promise<VariableDetail> {
+    return this.vault.reading(async () => {
+      const record = await this.store.variableById(userId, id)
+      if (!record || isHiddenName(record.name)) throw new NotFound(VARIABLE_NOT_FOUND)
+      return toVariableDetail(record, toVariableRead(record, this.vault))
+    })
+  }
+
+  /** The privileged read by id, whatever the type (the app's reveal, after its password check). */
+  async getById(userId: string, id: string): Promise<VariableValue & { id: string }> {
+    return this.vault.reading(async () => {
+      const record = await this.store.variableById(userId, id)
+      if (!record || isHiddenName(record.name)) throw new NotFound(VARIABLE_NOT_FOUND)
+      return { id: record.id, name: record.name, type: record.type, value: this.vault.decrypt(record.value) }
+    })
   }
 
   async update(userId: string, id: string, patch: VariableUpdate): Promise<VariableRead> {

@@ -10,6 +10,7 @@ import { UsersPage } from './pages/UsersPage'
 import { VariablesPage } from './pages/VariablesPage'
 import { VaultPage } from './pages/VaultPage'
 import { api, call, messageOf } from './lib/ipc'
+import { subscribeToPushes } from './stores/live'
 import { useServer } from './stores/server'
 import { useUi, type Page } from './stores/ui'
 
@@ -33,15 +34,18 @@ const PAGES: Record<Page, () => ReactElement> = {
 
 function ServerPill(): ReactElement {
   const status = useServer((s) => s.status)
-  const refresh = useServer((s) => s.refresh)
+  const loadStatus = useServer((s) => s.loadStatus)
+  // Once: the `server:changed` pushes (subscribed by Workspace) keep it current.
   useEffect(() => {
-    void refresh()
-    const timer = setInterval(() => void refresh(), 5000)
-    return () => clearInterval(timer)
-  }, [refresh])
+    void loadStatus()
+  }, [loadStatus])
   const running = status?.running ?? false
   return (
-    <div className="sidebar__server" aria-live="polite">
+    <div
+      className="sidebar__server"
+      aria-live="polite"
+      title={status === null ? 'Key server' : running ? `Serving on :${status.port}` : 'Server stopped'}
+    >
       <span className={running ? 'status-dot status-dot--on' : 'status-dot'} aria-hidden="true" />
       <span>
         {status === null ? 'Key server' : running ? `Serving on :${status.port}` : 'Server stopped'}
@@ -139,6 +143,8 @@ function Workspace(): ReactElement {
   useEffect(() => {
     void loadMe()
   }, [loadMe])
+  // Main's pushes, once for the window (in the same commit as the pages' first fetches: none is missed).
+  useEffect(() => subscribeToPushes(), [])
 
   const items = NAV.filter((item) => !item.superuserOnly || me?.is_superuser)
   const Current = PAGES[page]
@@ -159,6 +165,8 @@ function Workspace(): ReactElement {
                 type="button"
                 className={page === item.page ? 'nav__item nav__item--active' : 'nav__item'}
                 aria-current={page === item.page ? 'page' : undefined}
+                aria-label={item.label}
+                title={item.label}
                 onClick={() => go(item.page)}
               >
                 <Icon name={item.icon} />

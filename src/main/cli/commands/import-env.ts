@@ -10,7 +10,12 @@ import {
   type EnvPreview,
   type EnvPreviewEntry
 } from '../../variables/dotenv-import'
-import { MAX_ENV_FILE_BYTES, readEnvFile, type EnvFileEntry } from '../../variables/dotenv-file'
+import {
+  MAX_ENV_FILE_BYTES,
+  parseEnvFile,
+  type EnvFile,
+  type EnvSkippedLine
+} from '../../variables/dotenv-file'
 import { nonEmpty } from '../args'
 import { CliError } from '../exit'
 import type { CliIO } from '../io'
@@ -32,11 +37,16 @@ type Mode = EnvImportOptions['mode']
 
 const EXAMPLES = `
 The file is read with dotenv's own parser (quotes, escapes, multi-line values, \`export \`, comments). The
-preview lists every name with its line and status (new, changed, unchanged, invalid) and never a value.
+preview lists every name with its line, type and status (new, changed, unchanged, invalid) and never a value;
+a line that is not NAME=value (no \`=\`…) is reported by its number and skipped, and a name set on several
+lines says so (the last one wins, as in dotenv).
 Names that already hold a different value (changed) need --overwrite or --skip-existing; without one,
 nothing is imported (exit 1). The import is all or nothing; a file that cannot be read changes nothing.
 --dry-run shows the preview and exits as the import would, storing nothing. FILE "-" reads stdin.
-Known provider names (OPENAI_API_KEY…) get Langflow's default fields; the type is Credential unless --type.
+Known provider names (OPENAI_API_KEY…) get Langflow's default fields. Each new variable's type is guessed
+from its name: Credential (hidden) for *_KEY, *_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD, *_PASS,
+*_CREDENTIALS…, Generic (visible) otherwise (ASTRA_DB_API_ENDPOINT, LANGFLOW_PORT); --type forces one type
+for every line (and replaces the stored type of overwritten variables, which otherwise keep theirs).
 
 Examples:
   $ flowkeys import-env .env --dry-run
@@ -124,14 +134,29 @@ function reason(entry: EnvPreviewEntry, mode: Mode, dryRun: boolean): string {
 
 function previewTable(preview: EnvPreview, mode: Mode, dryRun: boolean): string {
   return table(
-    ['NAME', 'LINE', 'STATUS', 'REASON'],
-    preview.entries.map((e) => [e.name, e.line > 0 ? String(e.line) : '?', e.status, reason(e, mode, dryRun)])
+    ['NAME', 'LINE', 'TYPE', 'STATUS', 'REASON'],
+    preview.entries.map((e) => [
+      e.name,
+      e.line > 0 ? String(e.line) : '?',
+      e.status === 'invalid' ? '-' : e.type,
+      e.status,
+      reason(e, mode, dryRun)
+    ])
   )
+}
+
+/** `line 7: no \`=\`; skipped`: the line's number and why, never its content (it may hold a secret). */
+function skippedLineText(skipped: EnvSkippedLine): string {
+  return `line ${skipped.line}: ${skipped.reason}; skipped`
+}
+
+function linesSkipped(n: number): string {
+  return n === 0 ? '' : `, ${n} line${n === 1 ? '' : 's'} skipped`
 }
 
 function summary(preview: EnvPreview, result: EnvImportResult | null, mode: Mode, who: string): string {
   const { counts } = preview
-  const rest = `${counts.unchanged} unchanged, ${counts.invalid} invalid`
+  const rest = `${counts.unchanged} unchanged, ${counts.invalid} invalid${linesSkipped(preview.skippedLines.length)}`
   if (!result) {
     const skipped = mode === 'skip-existing' ? counts.changed : 0
     return (
@@ -166,7 +191,7 @@ export function registerImportEnv(program: Command, io: CliIO): void {
     .option('--user <user>', 'import for this user (username or id) instead of the superuser', nonEmpty)
     .option(
       '--type <type>',
-      'type of the imported variables: Credential (default) or Generic',
+      'one type for every line, Credential or Generic (default: guessed from each name)',
       parseVariableType
     )
     .addOption(
@@ -185,11 +210,11 @@ export function registerImportEnv(program: Command, io: CliIO): void {
         const who = (await usernames(core)).get(userId) ?? userId
         const importOptions: EnvImportOptions = { type: options.type, mode }
         // Read once: the preview and the import take the same entries.
-        let entries: EnvFileEntry[]
+        let envFile: EnvFile
         let preview: EnvPreview
         try {
-          entries = readEnvFile(input)
-          preview = await previewEnvImport(core.variables, userId, entries, importOptions)
+          envFile = parseEnvFile(input)
+          preview = await previewEnvImport(core.variables, userId, envFile, importOptions)
         } catch (err) {
           throw asRefusal(err)
         }
@@ -197,7 +222,7 @@ export function registerImportEnv(program: Command, io: CliIO): void {
         let result: EnvImportResult | null = null
         if (!dryRun && !refusal) {
           try {
-            result = await applyEnvImport(core.variables, userId, entries, importOptions)
+            result = await applyEnvImport(core.variables, userId, envFile, importOptions)
           } catch (err) {
             // Another process changed a value between the preview and the import.
             const conflicts = conflictsOf(err)
@@ -206,10 +231,12 @@ export function registerImportEnv(program: Command, io: CliIO): void {
           }
         }
         if (options.json) io.out(json({ dry_run: dryRun, user_id: userId, preview, result }))
-        else if (preview.entries.length === 0)
+        else if (preview.entries.length === 0) {
           io.out(terminalText(`No variables in ${file === '-' ? 'stdin' : file}.`))
-        else {
+          for (const skipped of preview.skippedLines) io.out(skippedLineText(skipped))
+        } else {
           io.out(previewTable(preview, mode, dryRun))
+          for (const skipped of preview.skippedLines) io.out(skippedLineText(skipped))
           if (!refusal) io.out(terminalText(summary(preview, result, mode, who)))
         }
         if (refusal) throw refusal

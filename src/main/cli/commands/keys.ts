@@ -17,6 +17,10 @@ interface ListOptions {
   json?: boolean
 }
 
+interface RenameOptions {
+  user?: string
+}
+
 interface RevokeOptions {
   user?: string
   yes?: boolean
@@ -75,7 +79,8 @@ async function resolveKeys(
   core: Core,
   actor: Actor,
   args: string[],
-  userId: string | undefined
+  userId: string | undefined,
+  action: 'revoke' | 'rename' = 'revoke'
 ): Promise<ApiKeyRead[]> {
   const owners = await usernames(core)
   const found = new Map<string, ApiKeyRead>()
@@ -88,7 +93,7 @@ async function resolveKeys(
     if (chosen.length === 0) throw new CliError(`API Key not found: ${safeArg(arg)}`)
     if (chosen.length > 1) {
       throw new CliError(
-        `${chosen.length} API keys are named "${arg}"; nothing was revoked. Revoke by id:`,
+        `${chosen.length} API keys are named "${arg}"; nothing was ${action}d. ${action === 'revoke' ? 'Revoke' : 'Rename'} by id:`,
         undefined,
         chosen.map((k) => `${k.id}  ${shortMask(k.api_key)}  ${owners.get(k.user_id) ?? k.user_id}`)
       )
@@ -99,16 +104,25 @@ async function resolveKeys(
   return [...found.values()]
 }
 
-/** `flowkeys keys list|revoke`. */
+const RENAME_EXAMPLES = `
+The key goes on working under its new name; clients that use it notice nothing.
+
+Examples:
+  $ flowkeys keys rename 3f2b9c1e-7d4a-4b7e-9a51-0c2d8e6f1a23 "CI (GitHub)"
+  $ flowkeys keys rename ci "ci deploy"
+  $ flowkeys keys rename ci ci-old --user alice`
+
+/** `flowkeys keys list|rename|revoke`. */
 export function registerKeys(program: Command, io: CliIO): void {
   const keys = program
     .command('keys')
-    .description('List and revoke Langflow API keys')
+    .description('List, rename and revoke Langflow API keys')
     .addHelpText(
       'after',
       `
 Examples:
   $ flowkeys keys list
+  $ flowkeys keys rename ci "ci (GitHub Actions)"
   $ flowkeys keys revoke ci`
     )
 
@@ -126,6 +140,27 @@ Examples:
         if (options.json) io.out(json(list))
         else if (list.length === 0) io.out('No API keys.')
         else io.out(keyTable(list, options.user ? null : await usernames(core)))
+      })
+    )
+
+  keys
+    .command('rename')
+    .description('Give an API key a new name (the key itself does not change)')
+    .argument('<key>', 'the key id or its current name')
+    .argument('<new-name>', 'the new name (at most 255 characters)')
+    .option('--user <user>', "only look among this user's keys (username or id)", nonEmpty)
+    .addHelpText('after', RENAME_EXAMPLES)
+    .action((arg: string, name: string, options: RenameOptions, command: Command) =>
+      withCore(io, command, async (core, actor) => {
+        const userId = options.user ? (await resolveUser(core, options.user)).id : undefined
+        const [key] = await resolveKeys(core, actor, [arg], userId, 'rename')
+        const renamed = await core.keys.rename(actor, key!.id, name, { acrossUsers: true })
+        const before = key!.name ? `"${key!.name}" ` : ''
+        io.out(
+          terminalText(
+            `Renamed API key ${before}${shortMask(renamed.api_key)} (${renamed.id}) to "${renamed.name}"`
+          )
+        )
       })
     )
 

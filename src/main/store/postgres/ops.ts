@@ -313,6 +313,13 @@ export class PgOps implements StoreOps {
     })
   }
 
+  renameKey(id: string, name: string | null): Promise<boolean> {
+    return this.op(async () => {
+      const result = await this.query('UPDATE api_keys SET name = $2 WHERE id = $1', [id, name])
+      return (result.rowCount ?? 0) > 0
+    })
+  }
+
   addUsage(counts: ReadonlyMap<string, UsageCount>): Promise<void> {
     return this.op(async () => {
       if (counts.size === 0) return

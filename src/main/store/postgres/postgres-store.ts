@@ -112,6 +112,7 @@ class PostgresStore implements Store {
   deleteUser = ownTransaction(this, 'deleteUser')
   insertKey = ownTransaction(this, 'insertKey')
   deleteKeys = ownTransaction(this, 'deleteKeys')
+  renameKey = ownTransaction(this, 'renameKey')
   insertVariables = ownTransaction(this, 'insertVariables')
   saveVariables = ownTransaction(this, 'saveVariables')
   deleteVariables = ownTransaction(this, 'deleteVariables')

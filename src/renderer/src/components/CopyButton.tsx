@@ -1,16 +1,19 @@
 import { useEffect, useState, type ReactElement } from 'react'
+import { formatDelay } from '../lib/format'
 import { api, call, messageOf } from '../lib/ipc'
 import { useUi } from '../stores/ui'
 import { Icon } from './Icon'
 
 interface CopyButtonProps {
   text: string
-  /** A secret is cleared from the clipboard 30 s later (if it is still there). */
+  /** A secret is cleared from the clipboard later (the app's setting), if it is still there. */
   secret?: boolean
   label?: string
   /** What the copied thing is, for screen readers ("Copy the API key"). */
   what: string
   primary?: boolean
+  /** Told once the text is on the clipboard. */
+  onCopied?(): void
 }
 
 export function CopyButton({
@@ -18,7 +21,8 @@ export function CopyButton({
   secret = false,
   label = 'Copy',
   what,
-  primary
+  primary,
+  onCopied
 }: CopyButtonProps): ReactElement {
   const [copied, setCopied] = useState(false)
   const toast = useUi((s) => s.toast)
@@ -32,9 +36,10 @@ export function CopyButton({
     try {
       const { clearsInSeconds } = await call(api().clipboard.copy({ text, secret }))
       setCopied(true)
+      onCopied?.()
       toast(
         clearsInSeconds
-          ? `Copied. The clipboard is cleared in ${clearsInSeconds} s.`
+          ? `Copied. The clipboard is cleared in ${formatDelay(clearsInSeconds)}.`
           : 'Copied to the clipboard.'
       )
     } catch (error) {

@@ -1,5 +1,12 @@
 import { useEffect, useId, useRef, type ReactElement, type ReactNode } from 'react'
+import { create } from 'zustand'
 import { Icon } from './Icon'
+
+/**
+ * The open modal dialogs, last opened last. A modal sits in the browser's top layer, above any z-index, with the
+ * page behind it inert: Toasts renders inside the topmost one so a toast stays visible (and dismissable).
+ */
+export const useOpenDialogs = create<{ dialogs: HTMLDialogElement[] }>()(() => ({ dialogs: [] }))
 
 interface DialogProps {
   title: string
@@ -47,6 +54,7 @@ export function Dialog({
     if (!dialog) return
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null
     if (!dialog.open) dialog.showModal()
+    useOpenDialogs.setState((s) => ({ dialogs: [...s.dialogs, dialog] }))
     const initial = dialog.querySelector<HTMLElement>('[data-autofocus]') ?? tabbable(dialog)[0]
     initial?.focus()
     const cancel = (event: Event): void => {
@@ -68,11 +76,21 @@ export function Dialog({
         first.focus()
       }
     }
+    // Chromium lets a second Escape (with no click or key in between) close a modal without a cancelable
+    // cancel event: open it again and ask as for the first, so a dialog that must ask before closing does.
+    const closed = (): void => {
+      if (!dialog.isConnected) return
+      dialog.showModal()
+      onCloseRef.current()
+    }
     dialog.addEventListener('cancel', cancel)
     dialog.addEventListener('keydown', keydown)
+    dialog.addEventListener('close', closed)
     return () => {
       dialog.removeEventListener('cancel', cancel)
       dialog.removeEventListener('keydown', keydown)
+      dialog.removeEventListener('close', closed)
+      useOpenDialogs.setState((s) => ({ dialogs: s.dialogs.filter((d) => d !== dialog) }))
       if (dialog.open) dialog.close()
       if (previous?.isConnected) previous.focus()
     }

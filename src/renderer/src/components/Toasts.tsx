@@ -1,13 +1,20 @@
 import type { ReactElement } from 'react'
+import { createPortal } from 'react-dom'
 import { useUi } from '../stores/ui'
+import { useOpenDialogs } from './Dialog'
 import { Icon } from './Icon'
 
-/** Short confirmations, announced politely to screen readers. */
+/**
+ * Short confirmations, announced politely to screen readers, at the bottom left (away from the page header's
+ * main button). While a modal dialog is open they render inside it: the dialog is in the top layer, above any
+ * z-index, and the page behind it is inert.
+ */
 export function Toasts(): ReactElement {
   const toasts = useUi((s) => s.toasts)
   const dismiss = useUi((s) => s.dismiss)
-  return (
-    <div className="toasts" role="status" aria-live="polite">
+  const top = useOpenDialogs((s) => s.dialogs.at(-1))
+  const list = (
+    <div className="toasts" role="status" aria-live="polite" data-testid="toasts">
       {toasts.map((toast) => (
         <div key={toast.id} className={`toast toast--${toast.tone}`}>
           <Icon name={toast.tone === 'error' ? 'alert' : 'check'} />
@@ -24,4 +31,5 @@ export function Toasts(): ReactElement {
       ))}
     </div>
   )
+  return top ? createPortal(list, top) : list
 }

@@ -4,6 +4,8 @@ const timeFormat = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
   second: '2-digit'
 })
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+const hourMinuteFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
 const numberFormat = new Intl.NumberFormat()
 
@@ -16,6 +18,18 @@ function parse(iso: string | null): Date | null {
 export function formatDate(iso: string | null, fallback = '—'): string {
   const date = parse(iso)
   return date ? dateFormat.format(date) : fallback
+}
+
+/** The full local date and time, for a tooltip or a table: "Mar 4, 2025, 14:05". */
+export function formatDateTime(iso: string | null, fallback = '—'): string {
+  const date = parse(iso)
+  return date ? dateTimeFormat.format(date) : fallback
+}
+
+/** Only the hour and minute: "14:05" (the date is beside it). */
+export function formatHourMinute(iso: string | null, fallback = ''): string {
+  const date = parse(iso)
+  return date ? hourMinuteFormat.format(date) : fallback
 }
 
 export function formatTime(iso: string): string {
@@ -45,4 +59,11 @@ export function formatRelative(iso: string | null, now: number = Date.now(), fal
 
 export function formatCount(n: number): string {
   return numberFormat.format(n)
+}
+
+/** A delay as the app shows it: "30 s", "2 min", "never" (0). */
+export function formatDelay(seconds: number): string {
+  if (seconds <= 0) return 'never'
+  if (seconds < 60 || seconds % 60 !== 0) return `${seconds} s`
+  return `${seconds / 60} min`
 }

@@ -1,10 +1,10 @@
-import { useState, type FormEvent, type ReactElement } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
 import { KeyCreateRequest, describeIssues, type ResponseOf } from '@shared/ipc'
-import { CopyButton } from '../components/CopyButton'
 import { Dialog } from '../components/Dialog'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Field } from '../components/Field'
 import { Icon } from '../components/Icon'
+import { OnceShownSecret } from '../components/OnceShownSecret'
 import { formatDate } from '../lib/format'
 import { messageOf } from '../lib/ipc'
 import { useKeys } from '../stores/keys'
@@ -70,51 +70,7 @@ export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement 
     }
   }
 
-  if (created) {
-    return (
-      <Dialog
-        title="Your new API key"
-        onClose={onClose}
-        wide
-        footer={
-          <button type="button" className="button" onClick={onClose}>
-            Done
-          </button>
-        }
-      >
-        <div className="banner banner--warning" role="note">
-          <Icon name="lock" />
-          <span className="banner__text">
-            <strong>Copy this key now. You will not see it again.</strong> FlowKeys keeps only a fingerprint
-            of it, so it cannot show it to you later.
-          </span>
-        </div>
-        <div className="reveal">
-          <div className="reveal__meta">
-            <span className="reveal__name">{created.key.name}</span>
-            <span className="muted">
-              {created.key.expires_at ? `Expires ${formatDate(created.key.expires_at)}` : 'Never expires'}
-            </span>
-          </div>
-          {created.key.allowed_flows && (
-            <p className="hint" data-testid="new-key-flows">
-              Runs only: {created.key.allowed_flows.join(', ')}
-            </p>
-          )}
-          <div className="secret-box">
-            <code className="secret-box__value" data-testid="new-api-key" aria-label="The new API key">
-              {created.api_key}
-            </code>
-            <CopyButton text={created.api_key} secret what="Copy the API key" primary />
-          </div>
-          <p className="hint">
-            Send it in the <code>x-api-key</code> header. The clipboard is cleared 30 seconds after you copy,
-            if it still holds the key.
-          </p>
-        </div>
-      </Dialog>
-    )
-  }
+  if (created) return <NewKeyDialog created={created} onClose={onClose} />
 
   return (
     <Dialog
@@ -174,6 +130,92 @@ export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement 
           </button>
         </div>
       </form>
+    </Dialog>
+  )
+}
+
+/**
+ * Shows the new key once, in a focused field. Closing (×, Escape, Done) before the key was copied asks first,
+ * inside the dialog: the key cannot be shown again.
+ */
+function NewKeyDialog({
+  created,
+  onClose
+}: {
+  created: ResponseOf<'keys:create'>
+  onClose(): void
+}): ReactElement {
+  const [copied, setCopied] = useState(false)
+  const [asking, setAsking] = useState(false)
+  const stay = useRef<HTMLButtonElement>(null)
+  const close = (): void => {
+    if (copied) return onClose()
+    setAsking(true)
+  }
+  useEffect(() => {
+    if (asking) stay.current?.focus()
+  }, [asking])
+
+  return (
+    <Dialog
+      title="Your new API key"
+      onClose={close}
+      wide
+      footer={
+        asking ? (
+          <div className="confirm-close" role="alert" data-testid="confirm-close">
+            <span className="confirm-close__text">
+              You have not copied this key. It will not be shown again. Close anyway?
+            </span>
+            <button type="button" className="button" ref={stay} onClick={() => setAsking(false)}>
+              Go back
+            </button>
+            <button type="button" className="button button--danger" onClick={onClose}>
+              Close anyway
+            </button>
+          </div>
+        ) : (
+          <button type="button" className="button" onClick={close}>
+            Done
+          </button>
+        )
+      }
+    >
+      <div className="banner banner--warning" role="note">
+        <Icon name="lock" />
+        <span className="banner__text">
+          <strong>Copy this key now. You will not see it again.</strong> FlowKeys keeps only a fingerprint of
+          it, so it cannot show it to you later.
+        </span>
+      </div>
+      <div className="reveal">
+        <div className="reveal__meta">
+          <span className="reveal__name">{created.key.name}</span>
+          <span className="muted">
+            {created.key.expires_at ? `Expires ${formatDate(created.key.expires_at)}` : 'Never expires'}
+          </span>
+        </div>
+        {created.key.allowed_flows && (
+          <p className="hint" data-testid="new-key-flows">
+            Runs only: {created.key.allowed_flows.join(', ')}
+          </p>
+        )}
+        <OnceShownSecret
+          value={created.api_key}
+          label="The new API key"
+          testId="new-api-key"
+          copyWhat="Copy the API key"
+          primary
+          onCopied={() => {
+            setCopied(true)
+            setAsking(false)
+          }}
+        />
+        <p className="hint">
+          Send it in the <code>x-api-key</code> header. A copy leaves the clipboard after the delay above, if
+          the clipboard still holds it.
+        </p>
+      </div>
     </Dialog>
   )
 }

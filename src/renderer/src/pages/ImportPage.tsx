@@ -1,10 +1,10 @@
 import { useRef, useState, type DragEvent, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import type { EnvEntryView, VariableType } from '@shared/ipc'
+import type { EnvEntryView, EnvSkippedLine, VariableType } from '@shared/ipc'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Icon } from '../components/Icon'
 import { PageHeader } from '../components/PageHeader'
-import { useEnvImport, type EnvChoice } from '../stores/envImport'
+import { hasTypeChoice, useEnvImport, type EnvChoice } from '../stores/envImport'
 import { useUi } from '../stores/ui'
 
 const STATUS_LABEL: Record<EnvEntryView['status'], string> = {
@@ -16,6 +16,17 @@ const STATUS_LABEL: Record<EnvEntryView['status'], string> = {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** `line 7: no \`=\`; skipped`: the number and the reason, never the line's content (it may be a secret). */
+function skippedLineText(skipped: EnvSkippedLine): string {
+  return `line ${skipped.line}: ${skipped.reason}; skipped`
+}
+
+/** `Also set on line 2; the last one (line 9) wins`, as dotenv keeps the last assignment. */
+function duplicateText(entry: EnvEntryView): string {
+  const lines = entry.duplicateLines
+  return `Also set on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}; the last one (line ${entry.line}) wins`
 }
 
 export function ImportPage(): ReactElement {
@@ -34,23 +45,29 @@ export function ImportPage(): ReactElement {
   )
 }
 
-function TypeChoice(): ReactElement {
-  const { type, setType, busy } = useEnvImport(
-    useShallow((s) => ({ type: s.type, setType: s.setType, busy: s.busy }))
+const TYPE_LABEL: Record<VariableType, string> = {
+  Credential: 'Credential (hidden)',
+  Generic: 'Generic (visible)'
+}
+
+function TypeSelect({ entry, disabled }: { entry: EnvEntryView; disabled: boolean }): ReactElement {
+  const { type, setType } = useEnvImport(
+    useShallow((s) => ({ type: s.types[entry.name] ?? entry.type, setType: s.setType }))
   )
   return (
-    <label className="inline-field">
-      <span>Import new variables as</span>
-      <select
-        className="input input--compact"
-        value={type}
-        disabled={busy}
-        onChange={(e) => void setType(e.target.value as VariableType)}
-      >
-        <option value="Credential">Credentials (hidden)</option>
-        <option value="Generic">Generic (visible)</option>
-      </select>
-    </label>
+    <select
+      className="input input--compact"
+      aria-label={`Type of ${entry.name}`}
+      value={type}
+      disabled={disabled}
+      onChange={(e) => setType(entry.name, e.target.value as VariableType)}
+    >
+      {(['Credential', 'Generic'] as const).map((option) => (
+        <option key={option} value={option}>
+          {TYPE_LABEL[option]}
+        </option>
+      ))}
+    </select>
   )
 }
 
@@ -84,7 +101,10 @@ function Picker(): ReactElement {
           <Icon name="upload" size={28} />
         </div>
         <p className="dropzone__title">Drop a .env file here</p>
-        <p className="muted">Lines like NAME=value. Comments and blank lines are skipped.</p>
+        <p className="muted">
+          Lines like NAME=value. Comments and blank lines are skipped. Each name gets a type you can change in
+          the preview: Credential (hidden) for names like *_KEY or *_TOKEN, Generic (visible) otherwise.
+        </p>
         <button
           type="button"
           className="button button--primary"
@@ -108,26 +128,26 @@ function Picker(): ReactElement {
           }}
         />
       </div>
-      <div className="import-options">
-        <TypeChoice />
-      </div>
     </>
   )
 }
 
 function Preview(): ReactElement {
-  const { fileName, entries, choices, busy, choose, chooseAll, apply, reset } = useEnvImport(
-    useShallow((s) => ({
-      fileName: s.fileName,
-      entries: s.entries ?? [],
-      choices: s.choices,
-      busy: s.busy,
-      choose: s.choose,
-      chooseAll: s.chooseAll,
-      apply: s.apply,
-      reset: s.reset
-    }))
-  )
+  const { fileName, entries, skippedLines, choices, busy, choose, chooseAll, setAllTypes, apply, reset } =
+    useEnvImport(
+      useShallow((s) => ({
+        fileName: s.fileName,
+        entries: s.entries ?? [],
+        skippedLines: s.skippedLines,
+        choices: s.choices,
+        busy: s.busy,
+        choose: s.choose,
+        chooseAll: s.chooseAll,
+        setAllTypes: s.setAllTypes,
+        apply: s.apply,
+        reset: s.reset
+      }))
+    )
   const count = (status: EnvEntryView['status']): number => entries.filter((e) => e.status === status).length
   const conflicts = count('changed')
   const overwriting = Object.values(choices).filter((c) => c === 'overwrite').length
@@ -145,10 +165,22 @@ function Preview(): ReactElement {
           <span className="badge badge--changed">{plural(conflicts, 'conflict')}</span>
           <span className="badge badge--unchanged">{count('unchanged')} unchanged</span>
           <span className="badge badge--invalid">{count('invalid')} invalid</span>
+          {skippedLines.length > 0 && (
+            <span className="badge badge--invalid">{plural(skippedLines.length, 'line')} skipped</span>
+          )}
         </div>
       </div>
       <div className="card__toolbar">
-        <TypeChoice />
+        {entries.some(hasTypeChoice) && (
+          <span className="button-group" role="group" aria-label="Type of every row">
+            <button type="button" className="button button--small" onClick={() => setAllTypes('Credential')}>
+              All Credential
+            </button>
+            <button type="button" className="button button--small" onClick={() => setAllTypes('Generic')}>
+              All Generic
+            </button>
+          </span>
+        )}
         {conflicts > 0 && (
           <span className="button-group" role="group" aria-label="All conflicts">
             <button type="button" className="button button--small" onClick={() => chooseAll('skip')}>
@@ -171,7 +203,8 @@ function Preview(): ReactElement {
               </th>
               <th scope="col">Name</th>
               <th scope="col">Status</th>
-              <th scope="col">What happens</th>
+              <th scope="col">Type</th>
+              <th scope="col">What will happen</th>
             </tr>
           </thead>
           <tbody>
@@ -183,16 +216,40 @@ function Preview(): ReactElement {
                   <span className={`badge badge--${entry.status}`}>{STATUS_LABEL[entry.status]}</span>
                 </td>
                 <td>
+                  {hasTypeChoice(entry) ? (
+                    <TypeSelect
+                      entry={entry}
+                      disabled={busy || (entry.status === 'changed' && choices[entry.name] !== 'overwrite')}
+                    />
+                  ) : entry.status === 'unchanged' ? (
+                    <span className="muted">{entry.type}</span>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+                <td>
                   <Outcome
                     entry={entry}
                     choice={choices[entry.name]}
                     onChoose={(c) => choose(entry.name, c)}
                   />
+                  {entry.duplicateLines.length > 0 && (
+                    <div className="hint" data-testid="env-duplicate">
+                      {duplicateText(entry)}
+                    </div>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {skippedLines.length > 0 && (
+        <ul className="hint" aria-label="Skipped lines">
+          {skippedLines.map((skipped) => (
+            <li key={skipped.line}>{skippedLineText(skipped)}</li>
+          ))}
+        </ul>
       )}
       <div className="card__footer">
         <button type="button" className="button" onClick={reset} disabled={busy}>
@@ -222,29 +279,44 @@ function Outcome({
 }): ReactElement {
   switch (entry.status) {
     case 'new':
-      return <span>Created</span>
+      return <span data-testid="env-outcome">Will create</span>
     case 'unchanged':
-      return <span className="muted">Already up to date</span>
+      return (
+        <span className="muted" data-testid="env-outcome">
+          Unchanged (already up to date)
+        </span>
+      )
     case 'invalid':
-      return <span className="error-text">{entry.message ?? 'This line cannot be read.'}</span>
+      return (
+        <span className="error-text" data-testid="env-outcome">
+          Skipped: {entry.message ?? 'this line cannot be read'}
+        </span>
+      )
     case 'changed':
       return (
-        <span className="segmented" role="radiogroup" aria-label={`What to do with ${entry.name}`}>
-          {(['skip', 'overwrite'] as const).map((option) => (
-            <label
-              key={option}
-              className={choice === option ? 'segmented__option segmented__option--on' : 'segmented__option'}
-            >
-              <input
-                type="radio"
-                name={`choice-${entry.name}`}
-                value={option}
-                checked={choice === option}
-                onChange={() => onChoose(option)}
-              />
-              {option === 'skip' ? 'Keep current' : 'Overwrite'}
-            </label>
-          ))}
+        <span className="stack">
+          <span className="segmented" role="radiogroup" aria-label={`What to do with ${entry.name}`}>
+            {(['skip', 'overwrite'] as const).map((option) => (
+              <label
+                key={option}
+                className={
+                  choice === option ? 'segmented__option segmented__option--on' : 'segmented__option'
+                }
+              >
+                <input
+                  type="radio"
+                  name={`choice-${entry.name}`}
+                  value={option}
+                  checked={choice === option}
+                  onChange={() => onChoose(option)}
+                />
+                {option === 'skip' ? 'Keep current' : 'Overwrite'}
+              </label>
+            ))}
+          </span>
+          <span className="hint" data-testid="env-outcome">
+            {choice === 'overwrite' ? 'Will update' : 'Skipped (keeps the current value)'}
+          </span>
         </span>
       )
   }
@@ -286,6 +358,15 @@ function Summary(): ReactElement {
             <strong>{summary.invalid.length}</strong>
             {summary.invalid.length > 0 && (
               <span className="muted"> {summary.invalid.map((i) => `line ${i.line}`).join(', ')}</span>
+            )}
+          </dd>
+        </div>
+        <div className="summary__row">
+          <dt>Skipped lines</dt>
+          <dd>
+            <strong>{summary.skippedLines.length}</strong>
+            {summary.skippedLines.length > 0 && (
+              <span className="muted"> {summary.skippedLines.map(skippedLineText).join(', ')}</span>
             )}
           </dd>
         </div>

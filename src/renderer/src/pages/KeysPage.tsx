@@ -1,4 +1,3 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { ApiKeyView } from '@shared/ipc'
@@ -8,23 +7,47 @@ import { ErrorBanner } from '../components/ErrorBanner'
 import { Icon } from '../components/Icon'
 import { PageHeader } from '../components/PageHeader'
 import { keyStatus, shortMask, type KeyStatus } from '@shared/api-key-display'
-import { formatCount, formatDate, formatRelative } from '../lib/format'
+import { formatCount, formatDate, formatDateTime, formatHourMinute, formatRelative } from '../lib/format'
+import { useVirtualRows } from '../lib/virtual'
 import { useKeys, visibleKeys, type KeySortColumn } from '../stores/keys'
 import { useUi } from '../stores/ui'
 import { CreateKeyDialog } from './CreateKeyDialog'
+import { RenameKeyDialog } from './RenameKeyDialog'
 
 const ROW_HEIGHT = 48
 const STATUS_LABEL: Record<KeyStatus, string> = { active: 'Active', expired: 'Expired', inactive: 'Inactive' }
 
-const COLUMNS: { id: KeySortColumn | 'key'; label: string; sortable: boolean; numeric?: boolean }[] = [
+/** `wide`: shown only when the window is wide enough; narrower, its value is in the name's tooltip and the
+ * toolbar's "Sort by" still sorts by it, so no action needs a sideways scroll. */
+const COLUMNS: {
+  id: KeySortColumn | 'key'
+  label: string
+  sortable: boolean
+  numeric?: boolean
+  wide?: boolean
+}[] = [
   { id: 'name', label: 'Name', sortable: true },
-  { id: 'key', label: 'Key', sortable: false },
+  { id: 'key', label: 'Key', sortable: false, wide: true },
   { id: 'created_at', label: 'Created', sortable: true },
-  { id: 'last_used_at', label: 'Last used', sortable: true },
-  { id: 'total_uses', label: 'Uses', sortable: true, numeric: true },
-  { id: 'expires_at', label: 'Expires', sortable: true },
+  { id: 'last_used_at', label: 'Last used', sortable: true, wide: true },
+  { id: 'total_uses', label: 'Uses', sortable: true, numeric: true, wide: true },
+  { id: 'expires_at', label: 'Expires', sortable: true, wide: true },
   { id: 'status', label: 'Status', sortable: true }
 ]
+const SORTABLE = COLUMNS.filter((c) => c.sortable) as { id: KeySortColumn; label: string }[]
+
+/** Everything about a key in a few lines: the tooltip of its name (and all a narrow window leaves out). */
+function keyDetails(key: ApiKeyView, now: number): string {
+  return [
+    key.name ?? 'Unnamed key',
+    `Key: ${shortMask(key.api_key)}`,
+    `Created: ${formatDateTime(key.created_at)}`,
+    `Last used: ${key.last_used_at ? `${formatRelative(key.last_used_at, now)} (${formatDateTime(key.last_used_at)})` : 'never'}`,
+    `Uses: ${formatCount(key.total_uses)}`,
+    `Expires: ${key.expires_at ? formatDateTime(key.expires_at) : 'never'}`,
+    ...(key.allowed_flows ? [`Runs only: ${key.allowed_flows.join(', ')}`] : [])
+  ].join('\n')
+}
 
 /** Re-renders every minute so "3 minutes ago" and expiries stay true. */
 function useNow(): number {
@@ -122,6 +145,7 @@ export function KeysPage(): ReactElement {
               <option value="expired">Expired</option>
               <option value="inactive">Inactive</option>
             </select>
+            <SortSelect />
             <span className="toolbar__count" aria-live="polite">
               {rows.length === keys.length
                 ? `${formatCount(keys.length)} ${keys.length === 1 ? 'key' : 'keys'}`
@@ -186,16 +210,11 @@ function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): ReactEle
       setSelected: s.setSelected
     }))
   )
+  const [renaming, setRenaming] = useState<ApiKeyView | null>(null)
   const scrollRef = useRef<HTMLDivElement>(null)
   const selectAllRef = useRef<HTMLInputElement>(null)
   // Only the rows in view (plus a few) are in the DOM, so 10,000 keys scroll as smoothly as 10.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10
-  })
+  const virtualizer = useVirtualRows(rows.length, scrollRef, ROW_HEIGHT)
 
   const visibleSelected = rows.filter((r) => selected.has(r.id)).length
   const allSelected = rows.length > 0 && visibleSelected === rows.length
@@ -231,7 +250,7 @@ function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): ReactEle
               return (
                 <div
                   key={column.id}
-                  className={`table__cell${column.numeric ? ' table__cell--numeric' : ''}`}
+                  className={`table__cell${column.numeric ? ' table__cell--numeric' : ''}${column.wide ? ' table__cell--wide' : ''}`}
                   role="columnheader"
                   aria-sort={column.sortable ? ariaSort : undefined}
                 >
@@ -253,6 +272,9 @@ function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): ReactEle
                 </div>
               )
             })}
+            <div className="table__cell table__cell--action" role="columnheader">
+              <span className="visually-hidden">Actions</span>
+            </div>
           </div>
         </div>
         <div className="table__body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
@@ -281,11 +303,7 @@ function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): ReactEle
                 <div
                   className="table__cell table__cell--strong table__cell--stack"
                   role="cell"
-                  title={
-                    key.allowed_flows
-                      ? `${key.name ?? 'Unnamed'}\nRuns only: ${key.allowed_flows.join(', ')}`
-                      : (key.name ?? undefined)
-                  }
+                  title={keyDetails(key, now)}
                 >
                   <span className="table__cell-line">
                     {key.name ?? <span className="muted">Unnamed</span>}
@@ -296,29 +314,80 @@ function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): ReactEle
                     </span>
                   )}
                 </div>
-                <div className="table__cell" role="cell">
+                <div className="table__cell table__cell--wide" role="cell">
                   <code className="mono">{shortMask(key.api_key)}</code>
                 </div>
-                <div className="table__cell" role="cell">
-                  {formatDate(key.created_at)}
+                <div
+                  className="table__cell table__cell--stack"
+                  role="cell"
+                  title={formatDateTime(key.created_at)}
+                  data-testid="key-created"
+                >
+                  <span className="table__cell-line">{formatDate(key.created_at)}</span>
+                  <span className="table__note">{formatHourMinute(key.created_at)}</span>
                 </div>
-                <div className="table__cell" role="cell">
+                <div
+                  className="table__cell table__cell--wide"
+                  role="cell"
+                  title={key.last_used_at ? formatDateTime(key.last_used_at) : undefined}
+                >
                   {formatRelative(key.last_used_at, now)}
                 </div>
-                <div className="table__cell table__cell--numeric" role="cell">
+                <div className="table__cell table__cell--numeric table__cell--wide" role="cell">
                   {formatCount(key.total_uses)}
                 </div>
-                <div className="table__cell" role="cell">
+                <div
+                  className="table__cell table__cell--wide"
+                  role="cell"
+                  title={key.expires_at ? formatDateTime(key.expires_at) : undefined}
+                >
                   {key.expires_at ? formatDate(key.expires_at) : <span className="muted">Never</span>}
                 </div>
                 <div className="table__cell" role="cell">
                   <span className={`badge badge--${state}`}>{STATUS_LABEL[state]}</span>
+                </div>
+                <div className="table__cell table__cell--action" role="cell">
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Rename ${key.name ?? 'unnamed key'}`}
+                    title="Rename"
+                    onClick={() => setRenaming(key)}
+                  >
+                    <Icon name="edit" size={16} />
+                  </button>
                 </div>
               </div>
             )
           })}
         </div>
       </div>
+      {renaming && <RenameKeyDialog apiKey={renaming} onClose={() => setRenaming(null)} />}
     </div>
+  )
+}
+
+/** Sorting by any column, also those a narrow window leaves out (the headers sort by the ones shown). */
+function SortSelect(): ReactElement {
+  const { sort, setSort } = useKeys(useShallow((s) => ({ sort: s.sort, setSort: s.setSort })))
+  return (
+    <select
+      className="input input--compact"
+      aria-label="Sort keys by"
+      value={`${sort.column}:${sort.direction}`}
+      onChange={(e) => {
+        const [column, direction] = e.target.value.split(':') as [KeySortColumn, 'asc' | 'desc']
+        setSort({ column, direction })
+      }}
+    >
+      {SORTABLE.flatMap((column) => [
+        <option key={`${column.id}:asc`} value={`${column.id}:asc`}>
+          {column.label} {column.id === 'name' ? 'A–Z' : '↑'}
+        </option>,
+        <option key={`${column.id}:desc`} value={`${column.id}:desc`}>
+          {column.label} {column.id === 'name' ? 'Z–A' : '↓'}
+        </option>
+      ])}
+    </select>
   )
 }

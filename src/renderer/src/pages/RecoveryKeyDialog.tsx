@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
-import { CopyButton } from '../components/CopyButton'
 import { Dialog } from '../components/Dialog'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Icon } from '../components/Icon'
+import { OnceShownSecret } from '../components/OnceShownSecret'
 import { messageOf } from '../lib/ipc'
 import { useVault } from '../stores/vault'
 
@@ -46,29 +46,22 @@ export function RecoveryKeyDialog({
         </span>
       </div>
       <div className="reveal">
-        <div className="secret-box">
-          <input
-            className="secret-box__value recovery-key mono"
-            aria-label="Recovery key"
-            data-testid="recovery-key"
-            value={recoveryKey}
-            readOnly
-            spellCheck={false}
-            autoComplete="off"
-            data-autofocus
-            onFocus={(e) => e.currentTarget.select()}
-          />
-        </div>
-        <div className="recovery-actions">
-          <CopyButton text={recoveryKey} secret what="Copy the recovery key" />
-          <button type="button" className="button" onClick={() => window.print()}>
-            <Icon name="file" />
-            <span>Print</span>
-          </button>
-          <span className="hint">
-            A copy leaves the clipboard 30 seconds later. Paper is safer than a file on this computer.
-          </span>
-        </div>
+        <OnceShownSecret
+          value={recoveryKey}
+          label="Recovery key"
+          testId="recovery-key"
+          copyWhat="Copy the recovery key"
+          className="recovery-key"
+          // Copying is not enough here: "I have written it down" decides (a clipboard is cleared).
+          onCopied={() => undefined}
+          actions={
+            <button type="button" className="button" onClick={() => window.print()}>
+              <Icon name="file" />
+              <span>Print</span>
+            </button>
+          }
+        />
+        <p className="hint">Paper is safer than a file on this computer.</p>
         <label className="checkbox">
           <input
             ref={checkbox}

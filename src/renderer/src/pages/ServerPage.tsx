@@ -18,10 +18,12 @@ import { useServer } from '../stores/server'
 import { useUi } from '../stores/ui'
 import { SetUpstreamDialog } from './UpstreamDialog'
 
-const POLL_MS = 2000
-
+/**
+ * The first request to try, as the README and Langflow's docs write it (the key in LANGFLOW_API_KEY): one
+ * argument a line with ` \` continuations, so it never wraps inside the URL and pastes as one command.
+ */
 export function curlExample(baseUrl: string): string {
-  return `curl -H "x-api-key: $FLOWKEYS_API_KEY" ${baseUrl}/api/v1/users/whoami`
+  return ['curl \\', '  -H "x-api-key: $LANGFLOW_API_KEY" \\', `  ${baseUrl}/api/v1/users/whoami`].join('\n')
 }
 
 function statusTone(status: number): string {
@@ -52,13 +54,12 @@ export function ServerPage(): ReactElement {
     }))
   )
 
+  // Once on opening: then main's pushes keep the status and the request log current (stores/live.ts).
   useEffect(() => {
     void load()
-    // Apart from load: the probe may take seconds when the upstream does not answer, and is never polled.
+    // Apart from load: the probe may take seconds when the upstream does not answer.
     void loadUpstream()
-    const timer = setInterval(() => void refresh(), POLL_MS)
-    return () => clearInterval(timer)
-  }, [load, refresh, loadUpstream])
+  }, [load, loadUpstream])
 
   const running = status?.running ?? false
   const baseUrl = status?.url ?? `http://127.0.0.1:${status?.port ?? settings?.serverPort ?? 7861}`
@@ -111,7 +112,13 @@ export function ServerPage(): ReactElement {
               <code className="secret-box__value" aria-labelledby="base-url-label" data-testid="server-url">
                 {baseUrl}
               </code>
-              <CopyButton text={baseUrl} what="Copy the base URL" />
+              {running ? (
+                <CopyButton text={baseUrl} what="Copy the base URL" />
+              ) : (
+                <span className="muted nowrap" data-testid="server-url-stopped">
+                  Start the server to use it
+                </span>
+              )}
             </div>
           </div>
           {store && <StoreLocation store={store} />}
@@ -124,9 +131,9 @@ export function ServerPage(): ReactElement {
             <h2 className="card__title">Try it</h2>
           </div>
           <p className="muted">
-            Put one of your API keys in <code>FLOWKEYS_API_KEY</code>, then run:
+            Put one of your API keys in <code>LANGFLOW_API_KEY</code>, then run:
           </p>
-          <pre className="code-block" data-testid="curl-example">
+          <pre className="code-block code-block--shell" data-testid="curl-example">
             <code>{curlExample(baseUrl)}</code>
           </pre>
           <div className="row-end">

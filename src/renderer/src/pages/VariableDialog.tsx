@@ -19,7 +19,7 @@ const TYPES: { type: VariableType; title: string; text: string }[] = [
   {
     type: 'Credential',
     title: 'Credential',
-    text: 'An API key or password. Encrypted and never shown again.'
+    text: 'An API key or password. Encrypted, and shown only on request, after your password.'
   },
   {
     type: 'Generic',
@@ -142,7 +142,8 @@ export function VariableDialog({
           hint={
             replacingSecret ? (
               <>
-                <Icon name="lock" size={12} /> The current value is never shown. A new value replaces it.
+                <Icon name="lock" size={12} /> The current value is never shown here (its eye button in the
+                list shows it, after your password). A new value replaces it.
               </>
             ) : undefined
           }

@@ -23,6 +23,9 @@ interface KeysState {
   setQuery(query: string): void
   setStatus(status: 'all' | KeyStatus): void
   sortBy(column: KeySortColumn): void
+  setSort(sort: { column: KeySortColumn; direction: SortDirection }): void
+  /** A new name for a key (`keys:rename`); the list shows it at once. Throws (for the dialog) when refused. */
+  rename(id: string, name: string): Promise<ApiKeyView>
   toggle(id: string): void
   setSelected(ids: Iterable<string>): void
 }
@@ -69,6 +72,13 @@ export const useKeys = create<KeysState>()((set, get) => ({
     return result
   },
 
+  async rename(id, name) {
+    const key = await call(api().keys.rename({ id, name }))
+    set({ keys: get().keys.map((k) => (k.id === id ? key : k)) })
+    return key
+  },
+
+  setSort: (sort) => set({ sort }),
   setQuery: (query) => set({ query }),
   setStatus: (status) => set({ status }),
   sortBy(column) {

@@ -28,12 +28,20 @@ interface ServerState {
   upstreamChecking: boolean
   /** Why the upstream could not be shown (e.g. a broken FLOWKEYS_UPSTREAM_URL). */
   upstreamError: string | null
+  /** Everything the Server page shows: on opening it (the log is fetched once, then grows from pushes). */
   load(): Promise<void>
+  /** Status, log and problems again: the page's refresh button (nothing polls). */
   refresh(): Promise<void>
+  /** The status alone: once when the window opens; then the `server:changed` pushes keep it current. */
+  loadStatus(): Promise<void>
+  /** A `server:changed` push. */
+  applyStatus(status: ServerStatus): void
+  /** An `access:entry` push: prepended to the log (applied in small batches, capped as the fetch is). */
+  addEntry(entry: AccessLogEntry): void
   start(): Promise<void>
   stop(): Promise<void>
   saveSettings(patch: RequestOf<'app:updateSettings'>): Promise<void>
-  /** Shows and probes the upstream: on the page's load and on demand, never on the 2 s poll. */
+  /** Shows and probes the upstream: on the page's load and on demand, never pushed. */
   loadUpstream(): Promise<void>
   /** Saves the upstream; throws (for the dialog) when refused. The key is not kept here. */
   setUpstream(input: RequestOf<'upstream:set'>): Promise<UpstreamView>
@@ -42,6 +50,22 @@ interface ServerState {
 }
 
 const PROBLEMS_SHOWN = 20
+/** How many requests the log shows: the fetch's limit, and the cap of the pushed entries. */
+export const LOG_SHOWN = 100
+/** Pushed entries are applied together after this delay, so a burst of requests is one render. */
+const ENTRY_BATCH_MS = 50
+
+/**
+ * Pushed entries not yet in the log, oldest first. A fetched log already holds every entry pushed before its
+ * answer (main sends both in order), so a fetch's answer drops what is waiting here.
+ */
+let pendingEntries: AccessLogEntry[] = []
+let entryTimer: ReturnType<typeof setTimeout> | undefined
+
+function takeFetchedLog(log: AccessLogEntry[]): AccessLogEntry[] {
+  pendingEntries = []
+  return log
+}
 
 export const useServer = create<ServerState>()((set, get) => ({
   status: null,
@@ -61,26 +85,51 @@ export const useServer = create<ServerState>()((set, get) => ({
         call(api().server.status()),
         call(api().app.settings()),
         call(api().app.store()),
-        call(api().server.accessLog({ limit: 100 })),
+        call(api().server.accessLog({ limit: LOG_SHOWN })),
         call(api().server.errors({ limit: PROBLEMS_SHOWN }))
       ])
-      set({ status, settings, store, log, problems, error: null })
+      set({ status, settings, store, log: takeFetchedLog(log), problems, error: null })
     } catch (error) {
       set({ error: messageOf(error) })
     }
   },
-  /** Status and log only: cheap enough to poll while the Server page is open. */
   async refresh() {
     try {
       const [status, log, problems] = await Promise.all([
         call(api().server.status()),
-        call(api().server.accessLog({ limit: 100 })),
+        call(api().server.accessLog({ limit: LOG_SHOWN })),
         call(api().server.errors({ limit: PROBLEMS_SHOWN }))
       ])
-      set({ status, log, problems })
+      set({ status, log: takeFetchedLog(log), problems })
     } catch (error) {
       set({ error: messageOf(error) })
     }
+  },
+  async loadStatus() {
+    try {
+      set({ status: await call(api().server.status()) })
+    } catch (error) {
+      set({ error: messageOf(error) })
+    }
+  },
+  applyStatus(status) {
+    set({ status })
+    // A start or stop may have logged a problem (the port is taken…): the list follows the status.
+    if (get().settings !== null) {
+      void call(api().server.errors({ limit: PROBLEMS_SHOWN }))
+        .then((problems) => set({ problems }))
+        .catch(() => undefined)
+    }
+  },
+  addEntry(entry) {
+    pendingEntries.push(entry)
+    if (pendingEntries.length > LOG_SHOWN) pendingEntries.splice(0, pendingEntries.length - LOG_SHOWN)
+    entryTimer ??= setTimeout(() => {
+      entryTimer = undefined
+      const added = pendingEntries.reverse()
+      pendingEntries = []
+      if (added.length > 0) set({ log: [...added, ...get().log].slice(0, LOG_SHOWN) })
+    }, ENTRY_BATCH_MS)
   },
   async start() {
     set({ busy: true, error: null })

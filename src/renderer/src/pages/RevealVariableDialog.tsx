@@ -1,0 +1,124 @@
+import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
+import type { VariableView } from '@shared/ipc'
+import { CopyButton } from '../components/CopyButton'
+import { Dialog } from '../components/Dialog'
+import { ErrorBanner } from '../components/ErrorBanner'
+import { Field } from '../components/Field'
+import { Icon } from '../components/Icon'
+import { api, call, messageOf } from '../lib/ipc'
+import { useUi } from '../stores/ui'
+
+/**
+ * Shows a Credential's value on explicit request. The user first proves presence with the password of the account
+ * the app acts as; main checks it, limits wrong tries and records the read in the access log. The value lives in
+ * this dialog's state only (no store keeps it): closing the dialog drops it.
+ */
+export function RevealVariableDialog({
+  variable,
+  onClose
+}: {
+  variable: VariableView
+  onClose(): void
+}): ReactElement {
+  const me = useUi((s) => s.me)
+  const [password, setPassword] = useState('')
+  const [value, setValue] = useState<string | null>(null)
+  const [shown, setShown] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const valueRef = useRef<HTMLInputElement>(null)
+  // The form that had the focus is gone once the value shows: the focus moves to the value.
+  useEffect(() => {
+    if (value !== null) valueRef.current?.focus()
+  }, [value])
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault()
+    if (!password) {
+      setError('Type your password to show the value.')
+      return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      const revealed = await call(api().variables.reveal({ id: variable.id, password }))
+      setValue(revealed.value)
+    } catch (err) {
+      setError(messageOf(err))
+    } finally {
+      // The password is not kept once it was checked, right or wrong.
+      setPassword('')
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Dialog title={`Show ${variable.name}`} onClose={onClose}>
+      {value === null ? (
+        <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+          {error && <ErrorBanner message={error} />}
+          <p className="muted">
+            <Icon name="lock" size={12} /> This Credential is hidden. Type the password of{' '}
+            <strong>{me?.username ?? 'the account FlowKeys acts as'}</strong> to show it here once. The read
+            is recorded in the access log.
+          </p>
+          <Field label="Your password">
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                type="password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                autoComplete="current-password"
+                spellCheck={false}
+                data-autofocus
+              />
+            )}
+          </Field>
+          <div className="form__actions">
+            <button type="button" className="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {busy ? 'Checking…' : 'Show value'}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="form">
+          <Field label="Value" hint="Closing this dialog hides it again.">
+            {(control) => (
+              <span className="input-with-button">
+                <input
+                  {...control}
+                  ref={valueRef}
+                  className="input mono"
+                  type={shown ? 'text' : 'password'}
+                  value={value}
+                  readOnly
+                  spellCheck={false}
+                />
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={shown ? 'Hide the value' : 'Show the value'}
+                  aria-pressed={shown}
+                  onClick={() => setShown(!shown)}
+                >
+                  <Icon name={shown ? 'eyeOff' : 'eye'} />
+                </button>
+              </span>
+            )}
+          </Field>
+          <div className="form__actions">
+            <CopyButton text={value} secret what={`Copy the value of ${variable.name}`} />
+            <button type="button" className="button button--primary" onClick={onClose}>
+              Done
+            </button>
+          </div>
+        </div>
+      )}
+    </Dialog>
+  )
+}
