@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     // keytar is a native addon and several suites spawn processes: forks isolate them best.
     pool: 'forks',
+    // Two at once even on 2 cores (vitest's default is one fewer than the cores): most files wait on child
+    // processes, servers and Chromium rather than compute, and the suite must stay under 15 minutes.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
