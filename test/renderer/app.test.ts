@@ -64,10 +64,14 @@ async function screenshot(name: string): Promise<void> {
   const dismiss = page.getByRole('button', { name: 'Dismiss' })
   while ((await dismiss.count()) > 0) await dismiss.first().click()
   await page.mouse.move(0, 0)
+  // The smallest window the app supports, as the README shows it.
+  const size = page.viewportSize()
+  await page.setViewportSize({ width: 800, height: 600 })
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' })
     await page.screenshot({ path: join(screenshots, `${name}-${colorScheme}.png`) })
   }
+  if (size) await page.setViewportSize(size)
   const [light, dark] = (['light', 'dark'] as const).map((theme) =>
     readFileSync(join(screenshots, `${name}-${theme}.png`))
   )
@@ -405,7 +409,8 @@ describe('screenshots', () => {
       ['API keys', 'keys', page.getByRole('row').filter({ hasText: 'Notebook experiments' })],
       ['Global variables', 'variables', page.locator('tr[data-variable="OPENAI_API_KEY"]')],
       ['Key server', 'server', page.getByRole('row').filter({ hasText: '/api/v1/api_key/' })],
-      ['Users', 'users', page.locator('tr[data-user="grace"]')]
+      ['Users', 'users', page.locator('tr[data-user="grace"]')],
+      ['Vault', 'vault', page.getByRole('heading', { name: 'Backup' })]
     ] as const) {
       await nav('Import .env') // leave and come back: each page reloads its data when shown
       await nav(label)
