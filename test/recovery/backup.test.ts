@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { Conflict, Invalid } from '../../src/main/base/errors'
 import { SETTINGS_FILE, loadSettings } from '../../src/main/config/settings'
 import { ApiKeyService } from '../../src/main/keys/service'
@@ -15,9 +15,11 @@ import { UpstreamService } from '../../src/main/upstream/service'
 import { newUserRecord } from '../../src/main/users/record'
 import { UserService } from '../../src/main/users/service'
 import { VariableService } from '../../src/main/variables/service'
-import { osKeychain, type Keychain } from '../../src/main/vault/keychain'
+import type { Keychain } from '../../src/main/vault/keychain'
 import { Vault, keychainAccount } from '../../src/main/vault/vault'
 import { decodeVaultKey, encodeVaultKey } from '../../src/main/vault/vault-key'
+import { testKeychain } from '../helpers/keychain'
+import { caught } from '../helpers/errors'
 import { tempDir } from '../helpers/tmp'
 
 // Each backup written or opened runs scrypt at N=2^17 (about half a second): one backup serves most tests.
@@ -25,22 +27,8 @@ const root = tempDir('flowkeys-backup-')
 let n = 0
 const freshDir = (): string => join(root, `d${n++}`)
 
-const made = new Map<Keychain, Set<string>>()
-/** The real OS keychain under a service of this run only (one per "machine"); its items are removed at the end. */
-function machineKeychain(): Keychain {
-  const real = osKeychain(`flowkeys-test-backup-${randomUUID()}`)
-  const accounts = new Set<string>()
-  const keychain: Keychain = {
-    get: (account) => real.get(account),
-    set: (account, secret) => (accounts.add(account), real.set(account, secret)),
-    delete: (account) => real.delete(account)
-  }
-  made.set(real, accounts)
-  return keychain
-}
-afterAll(async () => {
-  for (const [real, accounts] of made) for (const account of accounts) await real.delete(account)
-})
+/** One keychain per "machine" (test/helpers/keychain.ts). */
+const machineKeychain = (): Keychain => testKeychain('backup')
 
 const PASSPHRASE = 'seven winding roads to Kraków'
 const WRONG = 'seven winding roads to Krakow'
@@ -94,14 +82,8 @@ async function source(): Promise<Source> {
 const storeOf = (dataDir: string): StoreData =>
   JSON.parse(readFileSync(join(dataDir, STORE_FILE), 'utf8')) as StoreData
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => null,
-    (err: unknown) => err as Error
-  )
-  expect(error, 'it succeeded').not.toBeNull()
-  return error!
-}
+/** What `promise` rejected with (test/helpers/errors.ts). */
+const failure = (promise: Promise<unknown>): Promise<Error> => caught(() => promise)
 
 let src: Source
 let backupPath: string

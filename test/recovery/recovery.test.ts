@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Conflict, Corrupt, Invalid, NotFound } from '../../src/main/base/errors'
 import { hasRecoveryKey, makeRecoveryKey, recoverVaultKey } from '../../src/main/recovery/recovery'
 import { STORE_FILE } from '../../src/main/store/data-file'
@@ -10,7 +10,6 @@ import { MIGRATIONS, migrate } from '../../src/main/store/migrations'
 import { SCHEMA_VERSION } from '../../src/main/store/schema'
 import { newUserRecord } from '../../src/main/users/record'
 import { VariableService } from '../../src/main/variables/service'
-import { osKeychain, type Keychain } from '../../src/main/vault/keychain'
 import {
   newRecoveryKey,
   openWithRecovery,
@@ -21,24 +20,15 @@ import {
 } from '../../src/main/vault/recovery-key'
 import { Vault, keychainAccount, masterOpens } from '../../src/main/vault/vault'
 import { decodeVaultKey, encodeVaultKey } from '../../src/main/vault/vault-key'
+import { testKeychain } from '../helpers/keychain'
+import { caught } from '../helpers/errors'
 import { tempDir } from '../helpers/tmp'
 
 const root = tempDir('flowkeys-recovery-')
 let n = 0
 const freshDir = (): string => join(root, `r${n++}`)
 
-// The real OS keychain (the private gnome-keyring of scripts/with-keyring.sh), under a service of this run only;
-// the items this file made are removed at its end.
-const realKeychain = osKeychain(`flowkeys-test-recovery-${randomUUID()}`)
-const accounts = new Set<string>()
-const keychain: Keychain = {
-  get: (account) => realKeychain.get(account),
-  set: (account, secret) => (accounts.add(account), realKeychain.set(account, secret)),
-  delete: (account) => realKeychain.delete(account)
-}
-afterAll(async () => {
-  for (const account of accounts) await realKeychain.delete(account)
-})
+const keychain = testKeychain('recovery')
 
 const KEY_SHAPE = /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){7}$/
 
@@ -79,14 +69,8 @@ async function vaultId(h: Home): Promise<string> {
 
 const storeBytes = (h: Home): Buffer => readFileSync(join(h.dir, STORE_FILE))
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => null,
-    (err: unknown) => err as Error
-  )
-  expect(error, 'it succeeded').not.toBeNull()
-  return error!
-}
+/** What `promise` rejected with (test/helpers/errors.ts). */
+const failure = (promise: Promise<unknown>): Promise<Error> => caught(() => promise)
 
 describe('makeRecoveryKey', () => {
   it('shows the key once and keeps only the vault key sealed to its public half', async () => {

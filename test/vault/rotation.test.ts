@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Conflict, Corrupt, Unavailable } from '../../src/main/base/errors'
 import { ApiKeyService } from '../../src/main/keys/service'
 import { makeRecoveryKey } from '../../src/main/recovery/recovery'
@@ -12,27 +12,18 @@ import { newUserRecord } from '../../src/main/users/record'
 import { UserService } from '../../src/main/users/service'
 import { VariableService } from '../../src/main/variables/service'
 import { InvalidToken } from '../../src/main/vault/fernet'
-import { osKeychain, type Keychain } from '../../src/main/vault/keychain'
 import { openWithRecovery, parseRecoveryKey, recipientOf } from '../../src/main/vault/recovery-key'
 import { Vault, keychainAccount, masterOpens } from '../../src/main/vault/vault'
 import { decodeVaultKey, encodeVaultKey } from '../../src/main/vault/vault-key'
+import { testKeychain } from '../helpers/keychain'
+import { caught } from '../helpers/errors'
 import { tempDir } from '../helpers/tmp'
 
 const root = tempDir('flowkeys-rotation-')
 let n = 0
 const freshDir = (): string => join(root, `r${n++}`)
 
-// The real OS keychain under a service of this run only; the items this file made are removed at its end.
-const realKeychain = osKeychain(`flowkeys-test-rotation-${randomUUID()}`)
-const accounts = new Set<string>()
-const keychain: Keychain = {
-  get: (account) => realKeychain.get(account),
-  set: (account, secret) => (accounts.add(account), realKeychain.set(account, secret)),
-  delete: (account) => realKeychain.delete(account)
-}
-afterAll(async () => {
-  for (const account of accounts) await realKeychain.delete(account)
-})
+const keychain = testKeychain('rotation')
 
 const VALUES = {
   OPENAI_API_KEY: `sk-openai-${randomBytes(12).toString('hex')}`,
@@ -101,14 +92,8 @@ async function reopen(h: Home, env: NodeJS.ProcessEnv = {}): Promise<{ store: Js
   return { store, vault: await Vault.open({ store, keychain, env }) }
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => null,
-    (err: unknown) => err as Error
-  )
-  expect(error, 'it succeeded').not.toBeNull()
-  return error!
-}
+/** What `promise` rejected with (test/helpers/errors.ts). */
+const failure = (promise: Promise<unknown>): Promise<Error> => caught(() => promise)
 
 describe('Vault.rotate', () => {
   it('re-seals every value under a new key and vault id, keeps API keys valid, changes the token key', async () => {
