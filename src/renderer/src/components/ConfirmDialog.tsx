@@ -1,5 +1,5 @@
-import { useState, type ReactElement, type ReactNode } from 'react'
-import { messageOf } from '../lib/ipc'
+import type { ReactElement, ReactNode } from 'react'
+import { useSubmit } from '../lib/use-submit'
 import { Dialog } from './Dialog'
 import { ErrorBanner } from './ErrorBanner'
 
@@ -22,19 +22,10 @@ export function ConfirmDialog({
   onConfirm,
   onClose
 }: ConfirmDialogProps): ReactElement {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const confirm = async (): Promise<void> => {
-    setBusy(true)
-    setError(null)
-    try {
-      await onConfirm()
-      onClose()
-    } catch (err) {
-      setError(messageOf(err))
-      setBusy(false)
-    }
-  }
+  const { busy, error, run } = useSubmit(async () => {
+    await onConfirm()
+    onClose()
+  })
   return (
     <Dialog
       title={title}
@@ -49,7 +40,7 @@ export function ConfirmDialog({
           <button
             type="button"
             className={danger ? 'button button--danger' : 'button button--primary'}
-            onClick={() => void confirm()}
+            onClick={() => void run()}
             disabled={busy}
           >
             {busy ? 'Working…' : confirmLabel}

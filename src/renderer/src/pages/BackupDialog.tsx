@@ -1,11 +1,10 @@
-import { useState, type FormEvent, type ReactElement } from 'react'
+import { useState, type ReactElement } from 'react'
 import type { VaultBackupResult } from '@shared/ipc'
 import { Dialog } from '../components/Dialog'
-import { ErrorBanner } from '../components/ErrorBanner'
+import { DialogForm } from '../components/DialogForm'
 import { Field } from '../components/Field'
-import { Icon } from '../components/Icon'
 import { formatCount } from '../lib/format'
-import { messageOf } from '../lib/ipc'
+import { useSubmit } from '../lib/use-submit'
 import { useVault } from '../stores/vault'
 
 type Saved = Extract<VaultBackupResult, { cancelled: false }>
@@ -20,30 +19,25 @@ export function BackupDialog({ onClose }: { onClose(): void }): ReactElement {
   const backup = useVault((s) => s.backup)
   const [passphrase, setPassphrase] = useState('')
   const [again, setAgain] = useState('')
-  const [error, setError] = useState<string | null>(null)
   const [note, setNote] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
   const [saved, setSaved] = useState<Saved | null>(null)
   // Live, as the user types the second one: the two differ.
   const differs = again !== '' && again !== passphrase
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault()
-    setNote(null)
-    if (passphrase === '') return setError('Give a passphrase.')
-    if (passphrase !== again) return setError('The two passphrases differ.')
-    setBusy(true)
-    setError(null)
-    try {
+  const submit = useSubmit(
+    async () => {
       const result = await backup(passphrase)
       if (result.cancelled) setNote('Nothing was saved: no file was chosen.')
       else setSaved(result)
-    } catch (err) {
-      setError(messageOf(err))
-    } finally {
-      setBusy(false)
+    },
+    {
+      check: () => {
+        setNote(null)
+        if (passphrase === '') return 'Give a passphrase.'
+        if (passphrase !== again) return 'The two passphrases differ.'
+      }
     }
-  }
+  )
 
   if (saved) {
     return (
@@ -82,8 +76,13 @@ export function BackupDialog({ onClose }: { onClose(): void }): ReactElement {
       description="An encrypted file with your users, API keys, variables, settings and the vault key. You choose where to save it next."
       onClose={onClose}
     >
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-        {error && <ErrorBanner message={error} />}
+      <DialogForm
+        submit={submit}
+        onCancel={onClose}
+        icon="file"
+        label="Choose where to save…"
+        busyLabel="Saving…"
+      >
         <Field
           label="Passphrase"
           hint="At least a few words that are not a common password. Without it the backup cannot be opened."
@@ -131,16 +130,7 @@ export function BackupDialog({ onClose }: { onClose(): void }): ReactElement {
             {note}
           </p>
         )}
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            <Icon name="file" />
-            <span>{busy ? 'Saving…' : 'Choose where to save…'}</span>
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   )
 }

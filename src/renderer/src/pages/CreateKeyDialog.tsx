@@ -1,12 +1,12 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
+import { useEffect, useRef, useState, type ReactElement } from 'react'
 import { KeyCreateRequest, describeIssues, type ResponseOf } from '@shared/ipc'
 import { Dialog } from '../components/Dialog'
-import { ErrorBanner } from '../components/ErrorBanner'
+import { DialogForm } from '../components/DialogForm'
 import { Field } from '../components/Field'
 import { Icon } from '../components/Icon'
 import { OnceShownSecret } from '../components/OnceShownSecret'
 import { formatDate } from '../lib/format'
-import { messageOf } from '../lib/ipc'
+import { useSubmit } from '../lib/use-submit'
 import { useKeys } from '../stores/keys'
 
 const EXPIRY_CHOICES = [
@@ -43,32 +43,19 @@ export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement 
   const [name, setName] = useState('')
   const [expiry, setExpiry] = useState('')
   const [flows, setFlows] = useState('')
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
   const [created, setCreated] = useState<ResponseOf<'keys:create'> | null>(null)
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault()
-    const request = {
-      name,
-      expiresInDays: expiry ? Number(expiry) : null,
-      allowed_flows: parseFlowList(flows)
-    }
-    const checked = KeyCreateRequest.safeParse(request)
-    if (!checked.success) {
-      setError(firstIssue(checked.error))
-      return
-    }
-    setBusy(true)
-    setError(null)
-    try {
-      setCreated(await create(request))
-    } catch (err) {
-      setError(messageOf(err))
-    } finally {
-      setBusy(false)
-    }
+  const request = {
+    name,
+    expiresInDays: expiry ? Number(expiry) : null,
+    allowed_flows: parseFlowList(flows)
   }
+  const submit = useSubmit(async () => setCreated(await create(request)), {
+    check: () => {
+      const checked = KeyCreateRequest.safeParse(request)
+      return checked.success ? null : firstIssue(checked.error)
+    }
+  })
 
   if (created) return <NewKeyDialog created={created} onClose={onClose} />
 
@@ -78,8 +65,7 @@ export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement 
       description="A key lets a flow, a script or Langflow's clients call the key server as you."
       onClose={onClose}
     >
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-        {error && <ErrorBanner message={error} />}
+      <DialogForm submit={submit} onCancel={onClose} label="Create key" busyLabel="Creating…">
         <Field label="Name" hint="So you can tell your keys apart later.">
           {(control) => (
             <input
@@ -121,15 +107,7 @@ export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement 
             />
           )}
         </Field>
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create key'}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   )
 }

@@ -1,10 +1,10 @@
-import { useState, type FormEvent, type ReactElement } from 'react'
+import { useState, type ReactElement } from 'react'
 import { UserSetPasswordRequest, UserUpdateRequest, describeIssues, type UserView } from '@shared/ipc'
 import { Dialog } from '../components/Dialog'
-import { ErrorBanner } from '../components/ErrorBanner'
+import { DialogForm } from '../components/DialogForm'
 import { Field } from '../components/Field'
 import { Icon } from '../components/Icon'
-import { messageOf } from '../lib/ipc'
+import { useSubmit } from '../lib/use-submit'
 import { useUi } from '../stores/ui'
 import { useUsers } from '../stores/users'
 
@@ -32,8 +32,6 @@ export function EditUserDialog({
   const [username, setUsername] = useState(user.username)
   const [active, setActive] = useState(user.is_active)
   const [superuser, setSuperuser] = useState(user.is_superuser)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
 
   const patch = {
     ...(username.trim() !== user.username ? { username } : {}),
@@ -42,31 +40,25 @@ export function EditUserDialog({
   }
   const dirty = Object.keys(patch).length > 0
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault()
-    if (!dirty) return
-    const request = { id: user.id, ...patch }
-    const checked = UserUpdateRequest.safeParse(request)
-    if (!checked.success) {
-      setError(firstIssue(checked.error))
-      return
-    }
-    setBusy(true)
-    setError(null)
-    try {
+  const request = { id: user.id, ...patch }
+  const submit = useSubmit(
+    async () => {
       const saved = await update(request)
       toast(`${saved.username} is saved.`)
       onClose()
-    } catch (err) {
-      setError(messageOf(err))
-      setBusy(false)
+    },
+    {
+      check: () => {
+        if (!dirty) return false
+        const checked = UserUpdateRequest.safeParse(request)
+        return checked.success ? null : firstIssue(checked.error)
+      }
     }
-  }
+  )
 
   return (
     <Dialog title={`Edit ${user.username}`} onClose={onClose}>
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-        {error && <ErrorBanner message={error} />}
+      <DialogForm submit={submit} onCancel={onClose} disabled={!dirty} label="Save" busyLabel="Saving…">
         <Field
           label="Username"
           hint={
@@ -123,15 +115,7 @@ export function EditUserDialog({
             </button>
           </span>
         </fieldset>
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={!dirty || busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   )
 }
@@ -145,9 +129,7 @@ export function ResetPasswordDialog({ user, onClose }: { user: UserView; onClose
   const toast = useUi((s) => s.toast)
   const [password, setPassword] = useState('')
   const [confirm, setConfirm] = useState('')
-  const [error, setError] = useState<string | null>(null)
   const [mismatch, setMismatch] = useState(false)
-  const [busy, setBusy] = useState(false)
 
   const close = (): void => {
     setPassword('')
@@ -155,31 +137,22 @@ export function ResetPasswordDialog({ user, onClose }: { user: UserView; onClose
     onClose()
   }
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault()
-    const checked = UserSetPasswordRequest.safeParse({ id: user.id, password })
-    if (!checked.success) {
-      setMismatch(false)
-      setError(firstIssue(checked.error))
-      return
-    }
-    if (password !== confirm) {
-      setMismatch(true)
-      setError('The passwords do not match. Type the same password twice.')
-      return
-    }
-    setBusy(true)
-    setMismatch(false)
-    setError(null)
-    try {
+  const submit = useSubmit(
+    async () => {
       await setUserPassword(user.id, password)
       toast(`The password of ${user.username} is changed.`)
       close()
-    } catch (err) {
-      setError(messageOf(err))
-      setBusy(false)
+    },
+    {
+      check: () => {
+        const checked = UserSetPasswordRequest.safeParse({ id: user.id, password })
+        const differs = checked.success && password !== confirm
+        setMismatch(differs)
+        if (!checked.success) return firstIssue(checked.error)
+        return differs ? 'The passwords do not match. Type the same password twice.' : null
+      }
     }
-  }
+  )
 
   return (
     <Dialog
@@ -187,8 +160,7 @@ export function ResetPasswordDialog({ user, onClose }: { user: UserView; onClose
       description="Their sessions end: they sign in again with the new password. Their API keys keep working."
       onClose={close}
     >
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-        {error && <ErrorBanner message={error} />}
+      <DialogForm submit={submit} onCancel={close} label="Set password" busyLabel="Saving…">
         <Field label="New password" hint="At least 8 characters. Stored only as a slow hash.">
           {(control) => (
             <input
@@ -218,15 +190,7 @@ export function ResetPasswordDialog({ user, onClose }: { user: UserView; onClose
             />
           )}
         </Field>
-        <div className="form__actions">
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Set password'}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   )
 }

@@ -1,10 +1,10 @@
-import { useState, type FormEvent, type ReactElement } from 'react'
+import { useState, type ReactElement } from 'react'
 import { contract, describeIssues, type ApiKeyView } from '@shared/ipc'
 import { shortMask } from '@shared/api-key-display'
 import { Dialog } from '../components/Dialog'
-import { ErrorBanner } from '../components/ErrorBanner'
+import { DialogForm } from '../components/DialogForm'
 import { Field } from '../components/Field'
-import { messageOf } from '../lib/ipc'
+import { useSubmit } from '../lib/use-submit'
 import { useKeys } from '../stores/keys'
 import { useUi } from '../stores/ui'
 
@@ -13,28 +13,21 @@ export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKeyView; onClo
   const rename = useKeys((s) => s.rename)
   const toast = useUi((s) => s.toast)
   const [name, setName] = useState(apiKey.name ?? '')
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
   const unchanged = name.trim() === (apiKey.name ?? '')
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault()
-    const checked = contract['keys:rename'].request.safeParse({ id: apiKey.id, name })
-    if (!checked.success) {
-      setError(describeIssues(checked.error).replace(/^name: /, ''))
-      return
-    }
-    setBusy(true)
-    setError(null)
-    try {
+  const submit = useSubmit(
+    async () => {
       const renamed = await rename(apiKey.id, name)
       toast(`Renamed to “${renamed.name ?? ''}”.`)
       onClose()
-    } catch (err) {
-      setError(messageOf(err))
-      setBusy(false)
+    },
+    {
+      check: () => {
+        const checked = contract['keys:rename'].request.safeParse({ id: apiKey.id, name })
+        return checked.success ? null : describeIssues(checked.error).replace(/^name: /, '')
+      }
     }
-  }
+  )
 
   return (
     <Dialog
@@ -46,8 +39,7 @@ export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKeyView; onClo
       }
       onClose={onClose}
     >
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-        {error && <ErrorBanner message={error} />}
+      <DialogForm submit={submit} onCancel={onClose} disabled={unchanged} label="Rename" busyLabel="Saving…">
         <Field label="Name">
           {(control) => (
             <input
@@ -63,15 +55,7 @@ export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKeyView; onClo
             />
           )}
         </Field>
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy || unchanged}>
-            {busy ? 'Saving…' : 'Rename'}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   )
 }

@@ -1,11 +1,12 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
+import { useEffect, useRef, useState, type ReactElement } from 'react'
 import type { VariableView } from '@shared/ipc'
 import { CopyButton } from '../components/CopyButton'
 import { Dialog } from '../components/Dialog'
-import { ErrorBanner } from '../components/ErrorBanner'
+import { DialogForm } from '../components/DialogForm'
 import { Field } from '../components/Field'
 import { Icon } from '../components/Icon'
-import { api, call, messageOf } from '../lib/ipc'
+import { api, call } from '../lib/ipc'
+import { useSubmit } from '../lib/use-submit'
 import { useUi } from '../stores/ui'
 
 /**
@@ -24,39 +25,29 @@ export function RevealVariableDialog({
   const [password, setPassword] = useState('')
   const [value, setValue] = useState<string | null>(null)
   const [shown, setShown] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
   const valueRef = useRef<HTMLInputElement>(null)
   // The form that had the focus is gone once the value shows: the focus moves to the value.
   useEffect(() => {
     if (value !== null) valueRef.current?.focus()
   }, [value])
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault()
-    if (!password) {
-      setError('Type your password to show the value.')
-      return
-    }
-    setBusy(true)
-    setError(null)
-    try {
-      const revealed = await call(api().variables.reveal({ id: variable.id, password }))
-      setValue(revealed.value)
-    } catch (err) {
-      setError(messageOf(err))
-    } finally {
-      // The password is not kept once it was checked, right or wrong.
-      setPassword('')
-      setBusy(false)
-    }
-  }
+  const submit = useSubmit(
+    async () => {
+      try {
+        const revealed = await call(api().variables.reveal({ id: variable.id, password }))
+        setValue(revealed.value)
+      } finally {
+        // The password is not kept once it was checked, right or wrong.
+        setPassword('')
+      }
+    },
+    { check: () => (password ? null : 'Type your password to show the value.') }
+  )
 
   return (
     <Dialog title={`Show ${variable.name}`} onClose={onClose}>
       {value === null ? (
-        <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-          {error && <ErrorBanner message={error} />}
+        <DialogForm submit={submit} onCancel={onClose} label="Show value" busyLabel="Checking…">
           <p className="muted">
             <Icon name="lock" size={12} /> This Credential is hidden. Type the password of{' '}
             <strong>{me?.username ?? 'the account FlowKeys acts as'}</strong> to show it here once. The read
@@ -76,15 +67,7 @@ export function RevealVariableDialog({
               />
             )}
           </Field>
-          <div className="form__actions">
-            <button type="button" className="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="button button--primary" disabled={busy}>
-              {busy ? 'Checking…' : 'Show value'}
-            </button>
-          </div>
-        </form>
+        </DialogForm>
       ) : (
         <div className="form">
           <Field label="Value" hint="Closing this dialog hides it again.">

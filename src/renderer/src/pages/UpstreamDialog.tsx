@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent, type ReactElement } from 'react'
+import { useId, useState, type ReactElement } from 'react'
 import { UpstreamSetRequest, UPSTREAM_KEY_MAX, UPSTREAM_URL_MAX, describeIssues } from '@shared/ipc'
 import { Dialog } from '../components/Dialog'
-import { ErrorBanner } from '../components/ErrorBanner'
+import { DialogForm } from '../components/DialogForm'
 import { Field } from '../components/Field'
 import { messageOf } from '../lib/ipc'
+import { useSubmit } from '../lib/use-submit'
 import { useServer } from '../stores/server'
 import { useUi } from '../stores/ui'
 
@@ -28,8 +29,6 @@ export function SetUpstreamDialog({
   const [url, setUrl] = useState(initialUrl)
   const [apiKey, setApiKey] = useState('')
   const [allowPlainHttp, setAllowPlainHttp] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
   const plainHttpHint = useId()
 
   const close = (): void => {
@@ -37,17 +36,9 @@ export function SetUpstreamDialog({
     onClose()
   }
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault()
-    const request = { url, api_key: apiKey, ...(allowPlainHttp ? { allow_plain_http: true } : {}) }
-    const checked = UpstreamSetRequest.safeParse(request)
-    if (!checked.success) {
-      setError(firstIssue(checked.error))
-      return
-    }
-    setBusy(true)
-    setError(null)
-    try {
+  const request = { url, api_key: apiKey, ...(allowPlainHttp ? { allow_plain_http: true } : {}) }
+  const submit = useSubmit(
+    async () => {
       const saved = await setUpstream(request)
       toast(
         saved.problem
@@ -56,12 +47,16 @@ export function SetUpstreamDialog({
         saved.problem ? 'info' : 'success'
       )
       close()
-    } catch (err) {
+    },
+    {
+      check: () => {
+        const checked = UpstreamSetRequest.safeParse(request)
+        return checked.success ? null : firstIssue(checked.error)
+      },
       // The core's refusal, one line (a bad URL, plain http to another host, a key a header cannot carry).
-      setError(messageOf(err).split('\n')[0] ?? '')
-      setBusy(false)
+      describe: (err) => messageOf(err).split('\n')[0] ?? ''
     }
-  }
+  )
 
   return (
     <Dialog
@@ -69,8 +64,7 @@ export function SetUpstreamDialog({
       description="The Langflow server that runs the flows called through FlowKeys, and FlowKeys' API key for it."
       onClose={close}
     >
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-        {error && <ErrorBanner message={error} />}
+      <DialogForm submit={submit} onCancel={close} label="Save upstream" busyLabel="Checking…">
         <Field label="URL" hint="Its address, as you would open it in a browser.">
           {(control) => (
             <input
@@ -119,15 +113,7 @@ export function SetUpstreamDialog({
             in clear.
           </span>
         </div>
-        <div className="form__actions">
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Checking…' : 'Save upstream'}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   )
 }

@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent, type ReactElement } from 'react'
+import { useEffect, useState, type ReactElement } from 'react'
 import { UserAddRequest, describeIssues, type UserView } from '@shared/ipc'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Dialog } from '../components/Dialog'
+import { DialogForm } from '../components/DialogForm'
 import { EmptyState } from '../components/EmptyState'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Field } from '../components/Field'
@@ -9,6 +10,7 @@ import { Icon } from '../components/Icon'
 import { PageHeader } from '../components/PageHeader'
 import { formatDate, formatRelative } from '../lib/format'
 import { messageOf } from '../lib/ipc'
+import { useSubmit } from '../lib/use-submit'
 import { useUi } from '../stores/ui'
 import { useUsers } from '../stores/users'
 import { EditUserDialog, ResetPasswordDialog } from './EditUserDialog'
@@ -192,32 +194,24 @@ function AddUserDialog({ onClose }: { onClose(): void }): ReactElement {
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [superuser, setSuperuserFlag] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault()
-    const request = { username, password, is_superuser: superuser }
-    const checked = UserAddRequest.safeParse(request)
-    if (!checked.success) {
-      setError(describeIssues(checked.error))
-      return
-    }
-    setBusy(true)
-    try {
+  const request = { username, password, is_superuser: superuser }
+  const submit = useSubmit(
+    async () => {
       const user = await add(request)
       toast(`${user.username} is added.`)
       onClose()
-    } catch (err) {
-      setError(messageOf(err))
-      setBusy(false)
+    },
+    {
+      check: () => {
+        const checked = UserAddRequest.safeParse(request)
+        return checked.success ? null : describeIssues(checked.error)
+      }
     }
-  }
+  )
 
   return (
     <Dialog title="Add a user" onClose={onClose}>
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-        {error && <ErrorBanner message={error} />}
+      <DialogForm submit={submit} onCancel={onClose} label="Add user" busyLabel="Adding…">
         <Field label="Username">
           {(control) => (
             <input
@@ -247,15 +241,7 @@ function AddUserDialog({ onClose }: { onClose(): void }): ReactElement {
           <input type="checkbox" checked={superuser} onChange={(e) => setSuperuserFlag(e.target.checked)} />
           <span>Superuser (can manage users)</span>
         </label>
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Adding…' : 'Add user'}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   )
 }

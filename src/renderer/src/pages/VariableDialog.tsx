@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactElement } from 'react'
+import { useState, type ReactElement } from 'react'
 import {
   VariableCreateRequest,
   VariableUpdateRequest,
@@ -8,10 +8,10 @@ import {
 } from '@shared/ipc'
 import { isEnvName } from '@shared/env-name'
 import { Dialog } from '../components/Dialog'
-import { ErrorBanner } from '../components/ErrorBanner'
+import { DialogForm } from '../components/DialogForm'
 import { Field } from '../components/Field'
 import { Icon } from '../components/Icon'
-import { messageOf } from '../lib/ipc'
+import { useSubmit } from '../lib/use-submit'
 import { useUi } from '../stores/ui'
 import { useVariables } from '../stores/variables'
 
@@ -58,28 +58,18 @@ export function VariableDialog({
   const [value, setValue] = useState(variable?.type === 'Generic' ? (variable.value ?? '') : '')
   const [showValue, setShowValue] = useState(false)
   const [fields, setFields] = useState(variable?.default_fields.join(', ') ?? '')
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
   const replacingSecret = editing && variable.type === 'Credential'
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault()
-    const default_fields = parseFields(fields)
-    const request = editing
-      ? { id: variable.id, name, type, default_fields, ...(value ? { value } : {}) }
-      : { name, type, value, default_fields }
-    const checked = (editing ? VariableUpdateRequest : VariableCreateRequest).safeParse(request)
-    if (!checked.success) {
-      setError(describeIssues(checked.error).replace(/^\w+: /, ''))
-      return
-    }
-    if (editing && type === 'Credential' && variable.type === 'Generic' && !value) {
-      // Turning a Generic into a Credential keeps its value, now hidden: say so rather than surprise.
-      toast('The value is kept and is now hidden.', 'info')
-    }
-    setBusy(true)
-    setError(null)
-    try {
+  const default_fields = parseFields(fields)
+  const request = editing
+    ? { id: variable.id, name, type, default_fields, ...(value ? { value } : {}) }
+    : { name, type, value, default_fields }
+  const submit = useSubmit(
+    async () => {
+      if (editing && type === 'Credential' && variable.type === 'Generic' && !value) {
+        // Turning a Generic into a Credential keeps its value, now hidden: say so rather than surprise.
+        toast('The value is kept and is now hidden.', 'info')
+      }
       if (editing) {
         await update(request as Parameters<typeof update>[0])
         toast(`${name.trim()} is saved.`)
@@ -88,16 +78,23 @@ export function VariableDialog({
         toast(`${name.trim()} is created.`)
       }
       onClose()
-    } catch (err) {
-      setError(messageOf(err))
-      setBusy(false)
+    },
+    {
+      check: () => {
+        const checked = (editing ? VariableUpdateRequest : VariableCreateRequest).safeParse(request)
+        return checked.success ? null : describeIssues(checked.error).replace(/^\w+: /, '')
+      }
     }
-  }
+  )
 
   return (
     <Dialog title={editing ? `Edit ${variable.name}` : 'New global variable'} onClose={onClose}>
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-        {error && <ErrorBanner message={error} />}
+      <DialogForm
+        submit={submit}
+        onCancel={onClose}
+        label={editing ? 'Save' : 'Create variable'}
+        busyLabel="Saving…"
+      >
         <Field
           label="Name"
           hint={
@@ -187,15 +184,7 @@ export function VariableDialog({
             />
           )}
         </Field>
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Saving…' : editing ? 'Save' : 'Create variable'}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Dialog>
   )
 }

@@ -4,9 +4,10 @@ import { create } from 'zustand'
 import type { ApiKeyView, RequestOf, ResponseOf } from '@shared/ipc'
 import { keyStatus, type KeyStatus } from '@shared/api-key-display'
 import { api, call, messageOf } from '../lib/ipc'
+import { keptIn, nextSort, toggled, type SortDirection } from '../lib/table'
 
 export type KeySortColumn = 'name' | 'created_at' | 'last_used_at' | 'total_uses' | 'expires_at' | 'status'
-export type SortDirection = 'asc' | 'desc'
+export type { SortDirection }
 
 interface KeysState {
   keys: ApiKeyView[]
@@ -44,13 +45,7 @@ export const useKeys = create<KeysState>()((set, get) => ({
     set({ loading: true })
     try {
       const { api_keys } = await call(api().keys.list())
-      const ids = new Set(api_keys.map((k) => k.id))
-      set({
-        keys: api_keys,
-        loaded: true,
-        error: null,
-        selected: new Set([...get().selected].filter((id) => ids.has(id)))
-      })
+      set({ keys: api_keys, loaded: true, error: null, selected: keptIn(get().selected, api_keys) })
     } catch (error) {
       set({ error: messageOf(error), loaded: true })
     } finally {
@@ -81,24 +76,8 @@ export const useKeys = create<KeysState>()((set, get) => ({
   setSort: (sort) => set({ sort }),
   setQuery: (query) => set({ query }),
   setStatus: (status) => set({ status }),
-  sortBy(column) {
-    const { sort } = get()
-    const direction: SortDirection =
-      sort.column === column
-        ? sort.direction === 'asc'
-          ? 'desc'
-          : 'asc'
-        : column === 'name'
-          ? 'asc'
-          : 'desc'
-    set({ sort: { column, direction } })
-  },
-  toggle(id) {
-    const selected = new Set(get().selected)
-    if (selected.has(id)) selected.delete(id)
-    else selected.add(id)
-    set({ selected })
-  },
+  sortBy: (column) => set({ sort: nextSort(get().sort, column, column === 'name') }),
+  toggle: (id) => set({ selected: toggled(get().selected, id) }),
   setSelected: (ids) => set({ selected: new Set(ids) })
 }))
 

@@ -3,9 +3,10 @@
 import { create } from 'zustand'
 import type { RequestOf, ResponseOf, VariableView } from '@shared/ipc'
 import { api, call, messageOf } from '../lib/ipc'
+import { keptIn, nextSort, toggled, type SortDirection } from '../lib/table'
 
 export type VariableSortColumn = 'name' | 'type' | 'created_at' | 'updated_at'
-export type SortDirection = 'asc' | 'desc'
+export type { SortDirection }
 export interface VariableSort {
   column: VariableSortColumn
   direction: SortDirection
@@ -47,12 +48,11 @@ export const useVariables = create<VariablesState>()((set, get) => ({
   async load() {
     try {
       const variables = await call(api().variables.list())
-      const ids = new Set(variables.map((v) => v.id))
       set({
         variables: variables.sort(byName),
         loaded: true,
         error: null,
-        selected: new Set([...get().selected].filter((id) => ids.has(id)))
+        selected: keptIn(get().selected, variables)
       })
     } catch (error) {
       set({ error: messageOf(error), loaded: true })
@@ -87,24 +87,8 @@ export const useVariables = create<VariablesState>()((set, get) => ({
     return result
   },
   setQuery: (query) => set({ query }),
-  sortBy(column) {
-    const { sort } = get()
-    const direction: SortDirection =
-      sort.column === column
-        ? sort.direction === 'asc'
-          ? 'desc'
-          : 'asc'
-        : column === 'name' || column === 'type'
-          ? 'asc'
-          : 'desc'
-    set({ sort: { column, direction } })
-  },
-  toggle(id) {
-    const selected = new Set(get().selected)
-    if (selected.has(id)) selected.delete(id)
-    else selected.add(id)
-    set({ selected })
-  },
+  sortBy: (column) => set({ sort: nextSort(get().sort, column, column === 'name' || column === 'type') }),
+  toggle: (id) => set({ selected: toggled(get().selected, id) }),
   setSelected: (ids) => set({ selected: new Set(ids) })
 }))
 
