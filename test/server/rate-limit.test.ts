@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RateLimited } from '../../src/main/base/errors'
-import { FailureLimiter, TOO_MANY_FAILURES } from '../../src/main/server/guards/rate-limit'
+import { FailureLimiter, TOO_MANY_FAILURES } from '../../src/main/base/failure-limiter'
 
 function limiterAt(start = 1_000_000) {
   const clock = { now: start }

@@ -20,7 +20,7 @@ const SUPERUSER = 'team-admin'
 const SUPERUSER_PASSWORD = 'team-admin-password-1'
 const INVALID_KEY = 'Invalid or missing API key'
 const TOO_MANY_FAILURES = 'Too many failed authentication attempts. Try again later.'
-/** The failed-attempt limit of a server (src/main/server/guards/rate-limit.ts): 20 per client per minute. */
+/** The failed-attempt limit of a server (src/main/base/failure-limiter.ts): 20 per client per minute. */
 const MAX_FAILURES = 20
 
 /** One team: a fresh database and the settings every server and CLI run of it shares. */

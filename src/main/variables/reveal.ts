@@ -1,6 +1,6 @@
 import type { AccessLog } from '../audit/access-log'
 import { isFlowKeysError, Unauthorized } from '../base/errors'
-import { FailureLimiter } from '../server/guards/rate-limit'
+import { FailureLimiter } from '../base/failure-limiter'
 import type { Store } from '../store/backend'
 import type { Actor } from '../users/actor'
 import { verifyPassword } from '../users/password'

@@ -3,7 +3,7 @@ import type { Core } from '../../core/open'
 import type { UserUpdate } from '../../users/service'
 import type { RoutePlugin } from '../app'
 import { actorOf, AUTH_SECURITY, clientOf, optionalUser, requireSuperuser, requireUser } from '../guards/auth'
-import { TOO_MANY_SIGNUPS } from '../guards/rate-limit'
+import { TOO_MANY_SIGNUPS } from '../../base/failure-limiter'
 import { uuidSchema } from '../http/uuid'
 
 /** Langflow's UserRead (sic: `create_at`); the component-store key only masked. */

@@ -1,4 +1,4 @@
-import { RateLimited } from '../../base/errors'
+import { RateLimited } from './errors'
 
 /**
  * One client's failure times, oldest first: `times[head]` onwards (the ones before `head` have left the window),
