@@ -11,6 +11,8 @@ import { fixture } from './setup'
 /** Each text and the lines dotenv skips in it, with why. */
 const SKIPPED: [string, string, [number, string][]][] = [
   ['nothing to skip', 'A=1\n# comment\n\n  \nB="x"\n', []],
+  // Found by the property below (seed 711878200): the key, its `=` and a quoted value on lines of their own.
+  ['a key, a lone `=` and a quoted value on the lines after it', '.\n=\n"\n"\n', []],
   [
     'a line without `=`, a line without a name, a name with a space',
     'A=1\njust words\n=nokey\nmy key=v\nB=2\n',

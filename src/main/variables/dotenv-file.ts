@@ -215,13 +215,14 @@ function findSkippedLines(
   for (const line of candidates) {
     if (seen.has(line)) continue
     const content = (lines[line - 1] as string).trim()
-    // The line right before, blanks aside: a value may start here when that line's assignment left it open.
+    // The assignment right before, blanks and a lone `=` or `:` aside (dotenv lets `KEY`, `=` and the value sit on
+    // lines of their own): a value may start here when that assignment left it open.
     let before = line - 1
-    while (before > 0 && (lines[before - 1] as string).trim() === '') before--
+    while (before > 0 && !keyOnLine.has(before) && /^\s*[=:]?\s*$/.test(lines[before - 1] as string)) before--
     const i = keyOnLine.get(before)
     if (i !== undefined) {
       const token = located.all[i] as KeyToken
-      const rest = text.slice(token.start + token.name.length, starts[before] ?? text.length).trim()
+      const rest = text.slice(token.start + token.name.length, starts[line - 1] ?? text.length).trim()
       if (rest === '' && content.startsWith('=')) continue
       if ((rest === '=' || rest === ':') && valueOf(i) !== '') continue
     }
