@@ -268,19 +268,43 @@ describe('store:changed from the JSON store file (the write_id echo filter)', ()
     expect(sent).toHaveLength(2)
   })
 
-  it('does not tell a rewrite of a version this process wrote (the same write_id at the head)', async () => {
+  it("tells another process's write that this process wrote over within the debounce", async () => {
+    const dir = tempDir('flowkeys-push-')
+    const file = DataFile.open(dir)
+    const { send, sent } = recorder()
+    stop = wirePushes(
+      { accessLog: new AccessLog(null), store: { location: { kind: 'file', where: file.file } } },
+      pushService(send, () => undefined),
+      { debounceMs: 1_000 }
+    )
+    await file.update((data) => {
+      data.variables = []
+    })
+    await sleep(1_200)
+    // The CLI writes, and the app writes right after (a key's usage): the head is the app's own write.
+    writeFromAnotherProcess(file.file, randomBytes(16).toString('hex'))
+    await file.update((data) => {
+      data.variables = []
+    })
+    expect(wroteWriteId(file.file, readWriteId(file.file)!)).toBe(true)
+    await eventually(() => sent.length === 1)
+    await sleep(1_200)
+    expect(sent).toEqual([{ event: 'store:changed', payload: { what: 'all' } }])
+  })
+
+  it("tells a version this process wrote copied back over another process's (the window shows the other)", async () => {
     const { file, sent } = watched(tempDir('flowkeys-push-'))
     await file.update((data) => {
       data.variables = []
     })
     await settle()
     const own = readWriteId(file.file)!
-    // Another version, then this process's own version copied back: only the first is another process's data.
     writeFromAnotherProcess(file.file, randomBytes(16).toString('hex'))
     await eventually(() => sent.length === 1)
     writeFromAnotherProcess(file.file, own)
+    await eventually(() => sent.length === 2)
     await settle()
-    expect(sent).toHaveLength(1)
+    expect(sent).toHaveLength(2)
   })
 
   it('ignores the other files of the data folder', async () => {

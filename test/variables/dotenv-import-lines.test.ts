@@ -34,6 +34,8 @@ const SKIPPED: [string, string, [number, string][]][] = [
     []
   ],
   ['an empty assignment does not read the next line', 'C=\njunk\n', [[2, 'no `=`']]],
+  // Found by the property below (seed 1762844986): an empty quoted value on the line after `KEY:` or `KEY=`.
+  ['an empty quoted value on the next line', "E:\n''\nD=\n\"\" # c\nF:\n''''\n", []],
   [
     'CRLF and CR line endings',
     'A=1\r\nstray\r\nB=2\rother\r',

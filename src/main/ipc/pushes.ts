@@ -5,7 +5,7 @@
 import { watch, type FSWatcher } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type { AccessLog } from '../audit/access-log'
-import { wroteWriteId } from '../store/data-file'
+import { replacedWriteId } from '../store/data-file'
 import { readWriteId } from '../store/store-json'
 import type { StoreLocation } from '../store/backend'
 import {
@@ -52,8 +52,8 @@ export function pushAccessEntries(accessLog: AccessLog, push: Push): () => void 
 export interface StoreWatchOptions {
   /** Events closer together than this are one change (an atomic write is several). */
   debounceMs?: number
-  /** Whether this process wrote the version with this write_id (default: data-file's record). */
-  ownWrite?: (file: string, writeId: string) => boolean
+  /** The write_id this process's write `writeId` replaced, undefined when not its own (default: data-file's). */
+  replacedBy?: (file: string, writeId: string) => string | null | undefined
   warn?: (message: string) => void
 }
 
@@ -61,9 +61,10 @@ export const STORE_WATCH_DEBOUNCE_MS = 100
 
 /**
  * Calls `changed` when ANOTHER process replaced the JSON store file (the CLI, a `flowkeys serve`): the data folder
- * is watched for the store file's name, and the write_id at the head of the new file is compared with the ones
- * this process wrote, so the app's own writes do not echo. A hand edit (no write_id, or one seen before under a
- * different one) counts as another process's change. Returns a function that stops watching.
+ * is watched for the store file's name, and the write_id at the head of the new file is followed back over the
+ * ones this process wrote, so the app's own writes do not echo and do not hide another process's write just before
+ * them. A hand edit (no write_id, or an older version copied back) counts as another process's change. Returns a
+ * function that stops watching.
  */
 export function watchStoreFile(
   file: string,
@@ -71,7 +72,7 @@ export function watchStoreFile(
   options: StoreWatchOptions = {}
 ): () => void {
   const debounceMs = options.debounceMs ?? STORE_WATCH_DEBOUNCE_MS
-  const ownWrite = options.ownWrite ?? wroteWriteId
+  const replacedBy = options.replacedBy ?? replacedWriteId
   const name = basename(file)
   /** The write_id of the version last looked at (at the start, or at the last change). */
   let seen = readWriteId(file)
@@ -81,10 +82,17 @@ export function watchStoreFile(
   const check = (): void => {
     timer = undefined
     const id = readWriteId(file)
-    if (id !== null && id === seen) return
+    // Back from the head over this process's own writes: reaching the version last looked at means no other
+    // process wrote in between (its write may sit under an own write that came within the debounce).
+    let at = id
+    for (let hops = 0; at !== null && at !== seen && hops < 64; hops++) {
+      const replaced = replacedBy(file, at)
+      if (replaced === undefined) break
+      at = replaced
+    }
+    const before = seen
     seen = id
-    if (id !== null && ownWrite(file, id)) return
-    changed()
+    if (id === null || at !== before) changed()
   }
   const schedule = (): void => {
     if (timer) clearTimeout(timer)

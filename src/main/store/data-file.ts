@@ -109,8 +109,8 @@ export interface StoreOptions {
 
 /** How many of its own latest write_ids this process remembers per store file. */
 const OWN_WRITES_KEPT = 16
-/** Per store file: the write_ids this process wrote, newest last (see wroteWriteId). */
-const ownWrites = new Map<string, string[]>()
+/** Per store file: each write_id this process wrote, with the write_id of the version it replaced (oldest first). */
+const ownWrites = new Map<string, Map<string, string | null>>()
 
 /**
  * Whether this process wrote the store file version with this write_id (one of its latest writes). Read-only: the
@@ -118,13 +118,22 @@ const ownWrites = new Map<string, string[]>()
  * process's change.
  */
 export function wroteWriteId(file: string, writeId: string): boolean {
-  return ownWrites.get(file)?.includes(writeId) ?? false
+  return ownWrites.get(file)?.has(writeId) ?? false
 }
 
-function rememberOwnWrite(file: string, writeId: string): void {
-  const ids = ownWrites.get(file) ?? []
-  ids.push(writeId)
-  if (ids.length > OWN_WRITES_KEPT) ids.shift()
+/**
+ * The write_id of the version this process's write `writeId` replaced (null: a file without one, or none), or
+ * undefined when this process did not write it (or no longer remembers). Following it back from the file's head
+ * over this process's writes tells whether another process wrote in between.
+ */
+export function replacedWriteId(file: string, writeId: string): string | null | undefined {
+  return ownWrites.get(file)?.get(writeId)
+}
+
+function rememberOwnWrite(file: string, writeId: string, replaced: string | null): void {
+  const ids = ownWrites.get(file) ?? new Map<string, string | null>()
+  ids.set(writeId, replaced)
+  if (ids.size > OWN_WRITES_KEPT) ids.delete(ids.keys().next().value as string)
   ownWrites.set(file, ids)
 }
 
@@ -255,7 +264,8 @@ export class DataFile {
       // write this process last read or made: same write_id at its head (another FlowKeys process writes a new
       // one) and same stat (a hand edit). Otherwise, and always when in doubt, the whole file is read again.
       const inMemory = this.data.write_id
-      if (this.changedOnDisk() || inMemory === null || readWriteId(this.file) !== inMemory) this.reload()
+      const head = readWriteId(this.file)
+      if (this.changedOnDisk() || inMemory === null || head !== inMemory) this.reload()
       let result: T
       try {
         result = await fn(this.data)
@@ -267,7 +277,7 @@ export class DataFile {
       // `changed` says fn left the data as it was (an import that changes nothing): the file is not rewritten.
       if (!changed()) return result
       this.data.write_id = randomBytes(16).toString('hex')
-      rememberOwnWrite(this.file, this.data.write_id)
+      rememberOwnWrite(this.file, this.data.write_id, head)
       const started = performance.now()
       this.adapter.write(this.data)
       this.lastWriteMs = performance.now() - started

@@ -162,6 +162,9 @@ function tagDigits(n: number, width = 0): string {
   return out
 }
 
+/** A line holding only an empty quoted value, maybe with a comment: dotenv reads it as the value ''. */
+const EMPTY_QUOTED = /^(['"`])\1\s*(?:#.*)?$/
+
 function skipReason(content: string): string {
   if (!content.includes('=')) return 'no `=`'
   if (content.startsWith('=')) return 'no name before `=`'
@@ -224,7 +227,8 @@ function findSkippedLines(
       const token = located.all[i] as KeyToken
       const rest = text.slice(token.start + token.name.length, starts[line - 1] ?? text.length).trim()
       if (rest === '' && content.startsWith('=')) continue
-      if ((rest === '=' || rest === ':') && valueOf(i) !== '') continue
+      // Read when it gave a value, or when the value it read here is an empty quoted one (`''`, `"" # c`).
+      if ((rest === '=' || rest === ':') && (valueOf(i) !== '' || EMPTY_QUOTED.test(content))) continue
     }
     skipped.push({ line, reason: skipReason(content) })
   }
