@@ -105,7 +105,8 @@ interface Running {
 async function start(preferences: AppPreferences, startup: StartupTracker): Promise<Running> {
   const core = await openCore({
     keychain: startup.watch(osKeychain(KEYCHAIN_SERVICE, APP_KEYCHAIN_WAIT_MS)),
-    warn: (message) => warn(`FlowKeys: ${message}`)
+    warn: (message) => warn(`FlowKeys: ${message}`),
+    followVaultKey: true
   })
   const server = observeServer(
     keyServerController(core, {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { openCore } from '../../src/main/core/open'
 import { testCore } from '../helpers/core'
+import { testKeychain } from '../helpers/keychain'
+import { tempDir } from '../helpers/tmp'
 
 describe('the core', () => {
   it('imports environment variables for the superuser (at start and at its login), never for another user; the app wins', async () => {
@@ -35,5 +38,22 @@ describe('the core', () => {
     const core = await testCore({ OPENAI_API_KEY: 'sk-x', LANGFLOW_STORE_ENVIRONMENT_VARIABLES: 'false' })
     await core.importEnvironment()
     expect(await core.variables.list(core.superuser().id)).toEqual([])
+  })
+
+  // A CLI command must not poll the OS keychain once a second while it waits at a prompt; a server and the app do.
+  it('follows a rotated vault key only when asked (serve, the app), never in a CLI command', async () => {
+    const open = (followVaultKey: boolean) =>
+      openCore({
+        dataDir: tempDir('flowkeys-follow-'),
+        env: {},
+        keychain: testKeychain('follow'),
+        followVaultKey
+      })
+    const [command, server] = await Promise.all([open(false), open(true)])
+    const checks = [vi.spyOn(command.vault, 'refresh'), vi.spyOn(server.vault, 'refresh')]
+    await new Promise((done) => setTimeout(done, 2_300))
+    await Promise.all([command.close(), server.close()])
+    expect(checks[0]).not.toHaveBeenCalled()
+    expect(checks[1]!.mock.calls.length).toBeGreaterThanOrEqual(2)
   })
 })

@@ -27,6 +27,11 @@ export interface CoreOptions {
   keychain?: Keychain
   /** Where the core reports warnings (never secrets). */
   warn?: (message: string) => void
+  /**
+   * Check once a second for a vault key rotated by another process (`flowkeys serve`, the app): a long-running
+   * process signs and seals outside the store too. A CLI command, over in moments, does not poll the keychain.
+   */
+  followVaultKey?: boolean
 }
 
 /** Everything the faces call: one instance per process, shared by the server, the IPC handlers and the CLI. */
@@ -109,20 +114,22 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   // The configured superuser, as made or found at start: its id never changes (it cannot be renamed or deleted).
   const superuserActor: Actor = Object.freeze({ id: owner.id, is_superuser: true })
   const superuser = (): Actor => superuserActor
-  // A key rotated by another process (the CLI, another server) is loaded within a second; reads and writes that
-  // meet a rotated value load it at once (vault.ts), this covers what only signs or seals outside the store.
+  // A key rotated by another process is loaded within a second; reads and writes that meet a rotated value load it
+  // at once (vault.ts), this covers what only signs or seals outside the store.
   let lastProblem = ''
-  const follow = setInterval(() => {
-    vault.refresh().then(
-      () => (lastProblem = ''),
-      (err: unknown) => {
-        const message = oneLine(err)
-        if (message !== lastProblem) warn(`the vault key could not be reloaded: ${message}`)
-        lastProblem = message
-      }
-    )
-  }, VAULT_FOLLOW_MS)
-  follow.unref()
+  const follow = options.followVaultKey
+    ? setInterval(() => {
+        vault.refresh().then(
+          () => (lastProblem = ''),
+          (err: unknown) => {
+            const message = oneLine(err)
+            if (message !== lastProblem) warn(`the vault key could not be reloaded: ${message}`)
+            lastProblem = message
+          }
+        )
+      }, VAULT_FOLLOW_MS)
+    : undefined
+  follow?.unref()
   let closed: Promise<void> | undefined
   return {
     dataDir,

@@ -186,7 +186,7 @@ async function run(
     warned.add(message)
     io.err(terminalText(`flowkeys: warning: ${message}`))
   }
-  const core = await openCore({ dataDir, databaseUrl, env: io.env, warn })
+  const core = await openCore({ dataDir, databaseUrl, env: io.env, warn, followVaultKey: true })
   let handle
   let remote: boolean
   try {
