@@ -90,6 +90,16 @@ export interface StoreLocation {
   where: string
 }
 
+export interface StoreWatchOptions {
+  /** Changes closer together than this are told once (an atomic write is several file events). */
+  debounceMs?: number
+  /** Where a watch that stops working says so. */
+  warn?: (message: string) => void
+}
+
+/** How long the store watchers wait for a burst of changes to end. */
+export const STORE_WATCH_DEBOUNCE_MS = 100
+
 /** The JSON file store and the PostgreSQL store (`FLOWKEYS_DATABASE_URL`): one interface, all asynchronous. */
 export interface Store extends StoreOps {
   readonly location: StoreLocation
@@ -101,6 +111,11 @@ export interface Store extends StoreOps {
   transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>
   /** Answers when the store can be read (the health check). */
   check(): Promise<void>
+  /**
+   * Calls `changed` (debounced) when another process, or on PostgreSQL another server, wrote the store; never for
+   * this instance's own writes. Returns a function that stops watching.
+   */
+  watchOthers(changed: () => void, options?: StoreWatchOptions): () => void
   /** How long the last write took, in ms (the usage counter spaces its flushes by it). */
   readonly lastWriteMs: number
   close(): Promise<void>

@@ -113,15 +113,6 @@ const OWN_WRITES_KEPT = 16
 const ownWrites = new Map<string, Map<string, string | null>>()
 
 /**
- * Whether this process wrote the store file version with this write_id (one of its latest writes). Read-only: the
- * app's store watcher (src/main/ipc/pushes.ts) uses it so that the app's own writes do not echo as another
- * process's change.
- */
-export function wroteWriteId(file: string, writeId: string): boolean {
-  return ownWrites.get(file)?.has(writeId) ?? false
-}
-
-/**
  * The write_id of the version this process's write `writeId` replaced (null: a file without one, or none), or
  * undefined when this process did not write it (or no longer remembers). Following it back from the file's head
  * over this process's writes tells whether another process wrote in between.

@@ -5,11 +5,13 @@ import {
   type Store,
   type StoreLocation,
   type StoreOps,
+  type StoreWatchOptions,
   type UsageCount,
   type UserPage,
   type VaultMeta
 } from './backend'
 import { DataFile, type StoreOptions } from './data-file'
+import { watchStoreFile } from './file-watch'
 import { MissingUser, UniqueViolation } from './errors'
 import type { ApiKeyRecord, StoreData, UserRecord, VariableRecord } from './schema'
 
@@ -363,6 +365,10 @@ export class JsonStore implements Store {
 
   async check(): Promise<void> {
     this.file.read()
+  }
+
+  watchOthers(changed: () => void, options?: StoreWatchOptions): () => void {
+    return watchStoreFile(this.file.file, changed, options)
   }
 
   async close(): Promise<void> {}

@@ -1,12 +1,15 @@
+import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { FlowKeysError } from '../../base/errors'
 import {
   delegate,
   ownTransaction,
+  STORE_WATCH_DEBOUNCE_MS,
   type KeyOwner,
   type Store,
   type StoreLocation,
   type StoreOps,
+  type StoreWatchOptions,
   type UsageCount
 } from '../backend'
 import type { StoreData } from '../schema'
@@ -19,6 +22,11 @@ export interface PostgresStoreOptions {
   /** Connections kept by this process (default 10). */
   poolSize?: number
 }
+
+/** The channel every write transaction notifies at its commit, with the writing store's origin as payload. */
+const CHANGES_CHANNEL = 'flowkeys_store_changed'
+/** How long a lost listening connection waits before it connects again. */
+const LISTEN_RETRY_MS = 2_000
 
 function queryOn(db: pg.Pool | pg.PoolClient): Query {
   return (text, values) => db.query<Record<string, unknown>>(text, values)
@@ -44,6 +52,8 @@ class PostgresStore implements Store {
   }
 
   private readonly fail = (err: unknown): unknown => storeError(err, this.where, this.url)
+  /** Tells this instance's own notifications from other servers' (hex: safe inside the SQL text). */
+  private readonly origin = randomBytes(8).toString('hex')
 
   private async connect(): Promise<pg.PoolClient> {
     try {
@@ -79,7 +89,8 @@ class PostgresStore implements Store {
     try {
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`)
       const result = await fn(tx)
-      await client.query('COMMIT')
+      // Delivered to the listeners at the commit, not before; in the same round trip as the COMMIT.
+      await client.query(`SELECT pg_notify('${CHANGES_CHANNEL}', '${this.origin}'); COMMIT`)
       this.lastWriteMs = performance.now() - started
       return result
     } catch (err) {
@@ -149,6 +160,66 @@ class PostgresStore implements Store {
     } finally {
       tx.end()
       client.release(broken ?? false)
+    }
+  }
+
+  /**
+   * Other servers' writes, from PostgreSQL's LISTEN on a connection of its own (outside the pool). Usage counts
+   * notify nothing: they change every second under load. A lost connection is opened again until stopped.
+   */
+  watchOthers(changed: () => void, options: StoreWatchOptions = {}): () => void {
+    const debounceMs = options.debounceMs ?? STORE_WATCH_DEBOUNCE_MS
+    let stopped = false
+    let timer: NodeJS.Timeout | undefined
+    let retry: NodeJS.Timeout | undefined
+    let client: pg.Client | undefined
+    let warned = false
+    const notified = (message: pg.Notification): void => {
+      if (message.channel !== CHANGES_CHANNEL || message.payload === this.origin) return
+      if (timer) clearTimeout(timer)
+      timer = setTimeout(() => {
+        timer = undefined
+        if (!stopped) changed()
+      }, debounceMs)
+      timer.unref()
+    }
+    const listen = async (): Promise<void> => {
+      const listener = new pg.Client({ connectionString: this.url, application_name: 'flowkeys-listen' })
+      client = listener
+      listener.on('notification', notified)
+      listener.on('error', (err) => lost(listener, err))
+      listener.on('end', () => lost(listener, new Error('the connection ended')))
+      try {
+        await listener.connect()
+        await listener.query(`LISTEN ${CHANGES_CHANNEL}`)
+        if (stopped) await listener.end()
+        // Whatever was written while this connection was not listening.
+        else if (warned) changed()
+        warned = false
+      } catch (err) {
+        lost(listener, err)
+      }
+    }
+    const lost = (listener: pg.Client, err: unknown): void => {
+      if (stopped || client !== listener) return
+      client = undefined
+      listener.end().catch(() => undefined)
+      if (!warned) {
+        const reason = (this.fail(err) as Error).message
+        options.warn?.(`FlowKeys: lost the watch on ${this.where} for other servers' changes (${reason})`)
+        warned = true
+      }
+      retry = setTimeout(() => void listen(), LISTEN_RETRY_MS)
+      retry.unref()
+    }
+    void listen()
+    return () => {
+      stopped = true
+      clearTimeout(timer)
+      clearTimeout(retry)
+      const listener = client
+      client = undefined
+      listener?.end().catch(() => undefined)
     }
   }
 
