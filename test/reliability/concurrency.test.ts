@@ -189,7 +189,8 @@ describe('50 concurrent clients with valid, invalid and just-revoked keys', LOAD
     for (let i = 0; i < 6; i++) await make('valid', owners[i % 2]!)
     const revocable: KeyCase[] = []
     for (let i = 0; i < 8; i++) revocable.push(await make('revoked', owners[i % 2]!))
-    const expiring = await make('expiring', alice.id, Date.now() + 4_000)
+    // It must outlive the server's start (slower on PostgreSQL and on a loaded machine) and expire under load.
+    const expiring = await make('expiring', alice.id, Date.now() + 6_000 * LOAD_SCALE)
     // Revoked before the server starts, a valid key with one character changed, random and malformed keys.
     const old = await core.keys.create(admin, { name: 'old' })
     await core.keys.revoke(admin, old.key.id)
