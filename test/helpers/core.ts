@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, it } from 'vitest'
 import { openCore, type Core } from '../../src/main/core/open'
 import type { Store } from '../../src/main/store/backend'
+import type { Actor } from '../../src/main/users/actor'
 import { ensureDataDir } from '../../src/main/store/data-file'
 import { openStore } from '../../src/main/store/open'
 import { tempDir } from './tmp'
@@ -57,4 +58,13 @@ export async function testCore(env: NodeJS.ProcessEnv = {}): Promise<Core> {
   const core = await openCore({ dataDir, env: { ...(await storeEnv(dataDir)), ...env } })
   opened.add(core)
   return core
+}
+
+/** A test core with its superuser and two users, alice and bob, who are not superusers. */
+export async function coreWithTwoUsers(): Promise<{ core: Core; admin: Actor; alice: Actor; bob: Actor }> {
+  const core = await testCore()
+  const admin = core.superuser()
+  const a = await core.users.create(admin, { username: 'alice', password: 'alice-password' })
+  const b = await core.users.create(admin, { username: 'bob', password: 'bob-password' })
+  return { core, admin, alice: { id: a.id, is_superuser: false }, bob: { id: b.id, is_superuser: false } }
 }

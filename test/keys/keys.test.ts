@@ -3,7 +3,7 @@ import { Forbidden, NotFound } from '../../src/main/base/errors'
 import type { Core } from '../../src/main/core/open'
 import { API_KEY_LENGTH, generateApiKey, maskApiKey } from '../../src/main/keys/generate'
 import type { Actor } from '../../src/main/users/actor'
-import { testCore, itOnFile } from '../helpers/core'
+import { coreWithTwoUsers, itOnFile, testCore } from '../helpers/core'
 import { expectNoFileHolds } from '../helpers/files'
 import { writeCounter } from '../variables/setup'
 
@@ -37,12 +37,7 @@ describe('API keys in the core', () => {
   let bob: Actor
 
   beforeAll(async () => {
-    core = await testCore()
-    admin = core.superuser()
-    const a = await core.users.create(admin, { username: 'alice', password: 'alice-password' })
-    const b = await core.users.create(admin, { username: 'bob', password: 'bob-password' })
-    alice = { id: a.id, is_superuser: false }
-    bob = { id: b.id, is_superuser: false }
+    ;({ core, admin, alice, bob } = await coreWithTwoUsers())
   })
 
   it('creates a key that verifies, shown in full once and masked afterwards', async () => {

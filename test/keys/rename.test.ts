@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { BadRequest, Forbidden, NotFound } from '../../src/main/base/errors'
 import type { Core } from '../../src/main/core/open'
 import type { Actor } from '../../src/main/users/actor'
-import { testCore } from '../helpers/core'
+import { coreWithTwoUsers } from '../helpers/core'
 
 describe('renaming an API key', () => {
   let core: Core
@@ -13,12 +13,7 @@ describe('renaming an API key', () => {
   let bob: Actor
 
   beforeAll(async () => {
-    core = await testCore()
-    admin = core.superuser()
-    const a = await core.users.create(admin, { username: 'alice', password: 'alice-password' })
-    const b = await core.users.create(admin, { username: 'bob', password: 'bob-password' })
-    alice = { id: a.id, is_superuser: false }
-    bob = { id: b.id, is_superuser: false }
+    ;({ core, admin, alice, bob } = await coreWithTwoUsers())
   })
 
   it('renames its own key in place: the key still verifies, its place and the rest are kept', async () => {
