@@ -17,6 +17,7 @@ import { VariableService } from '../variables/service'
 import { providerEnvironment, variablesToGetFromEnvironment } from '../variables/providers'
 import { osKeychain, type Keychain } from '../vault/keychain'
 import { Vault } from '../vault/vault'
+import { processRuns, rotationJournal } from '../vault/rotation-journal'
 
 export interface CoreOptions {
   /** `--data-dir`; otherwise FLOWKEYS_DATA_DIR, otherwise the app's userData folder. */
@@ -89,6 +90,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     await store.close()
     throw err
   }
+  await removeInterruptedRotationKeys(dataDir, vault, warn)
   const users = new UserService(store, vault, {
     newUserIsActive: settings.newUserIsActive,
     superuser: settings.superuser,
@@ -153,5 +155,22 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
         .then(() => keys.close())
         .finally(() => accessLog.close())
         .finally(() => store.close()))
+  }
+}
+
+/** A rotation killed half way left one keychain item unused (rotation-journal.ts): removed once its process is gone. */
+async function removeInterruptedRotationKeys(
+  dataDir: string,
+  vault: Vault,
+  warn: (message: string) => void
+): Promise<void> {
+  const journal = rotationJournal(dataDir)
+  const entry = journal.read()
+  if (!entry || processRuns(entry.pid)) return
+  try {
+    await vault.removeUnusedKeys(entry)
+    journal.end()
+  } catch (err) {
+    warn(`the unused vault key of an interrupted rotation could not be removed: ${oneLine(err)}`)
   }
 }

@@ -5,6 +5,7 @@
 // the table on ipcMain (src/main/shell/ipc-register.ts) and the renderer tests bind it to a Playwright page.
 import { Forbidden } from '../base/errors'
 import type { Core } from '../core/open'
+import { rotateVaultKey } from '../core/rotate'
 import { API_KEY_NOT_FOUND } from '../keys/service'
 import { normalizeExternalUrl } from '../config/urls'
 import {
@@ -211,8 +212,7 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
     },
     'vault:rotate': async () => {
       requireSuperuser(actor())
-      const upstream = core.upstream.rotation()
-      return core.vault.rotate({ beforeCommit: upstream.prepare, afterCommit: upstream.finish })
+      return rotateVaultKey(core)
     },
 
     'app:startup': () => services.startup?.() ?? READY,

@@ -5,6 +5,7 @@ import type { StoreData } from '../store/schema'
 import { InvalidToken, decryptFernet, encryptFernet, encryptFernetAll } from './fernet'
 import { KEYCHAIN_FIXES, type Keychain } from './keychain'
 import { recipientOf, sealToRecovery } from './recovery-key'
+import type { RotationEntry, RotationJournal } from './rotation-journal'
 import { deriveSubkey } from './subkeys'
 import {
   decodeVaultKey,
@@ -77,6 +78,8 @@ export interface RotationOptions {
   beforeCommit?: (seal: (plaintext: string) => string) => void
   /** Runs once the store holds the new state. */
   afterCommit?: () => void
+  /** Notes the two keychain items while the rotation runs (rotation-journal.ts); none for an env-held key. */
+  journal?: Pick<RotationJournal, 'begin' | 'end'>
   /** Test hook: runs between the steps (a crash test kills the process there). */
   step?: (name: 'key-saved' | 'prepared' | 'committed' | 'done') => void | Promise<void>
 }
@@ -125,6 +128,20 @@ export class Vault {
       await tx.setVaultMeta(meta)
       return new Vault(keys, home)
     })
+  }
+
+  /**
+   * Removes the keychain items of an interrupted rotation (its entry in the journal) that the store does not name:
+   * the new key of one killed before its commit, or the retired key of one killed after it. Returns how many.
+   */
+  async removeUnusedKeys(entry: Pick<RotationEntry, 'from' | 'to'>): Promise<number> {
+    const home = this.home
+    if (!home || (this.keys.source !== 'keychain' && this.keys.source !== 'generated')) return 0
+    let removed = 0
+    for (const id of [entry.from, entry.to]) {
+      if (id && id !== this.keys.id && (await home.keychain.delete(keychainAccount(id)))) removed++
+    }
+    return removed
   }
 
   get source(): VaultKeySource {
@@ -236,7 +253,10 @@ export class Vault {
     const old = this.keys
     const master = options.master ?? generateVaultKey()
     const id = randomUUID()
-    if (fromKeychain) await home.keychain.set(keychainAccount(id), encodeVaultKey(master))
+    if (fromKeychain) {
+      options.journal?.begin({ from: old.id, to: id })
+      await home.keychain.set(keychainAccount(id), encodeVaultKey(master))
+    }
     await options.step?.('key-saved')
     const fernet = deriveSubkey(master, 'fernet')
     const seal = (plaintext: string): string => encryptFernet(fernet, plaintext)
@@ -259,13 +279,19 @@ export class Vault {
     })
     await commit.catch(async (err: unknown) => {
       // Nothing changed: the new key's keychain item would only be litter (best effort; a crash leaves it).
-      if (fromKeychain) await home.keychain.delete(keychainAccount(id)).catch(() => false)
+      if (fromKeychain) {
+        await home.keychain.delete(keychainAccount(id)).catch(() => false)
+        options.journal?.end()
+      }
       throw err
     })
     this.keys = next!
     await options.step?.('committed')
     options.afterCommit?.()
-    if (fromKeychain && old.id) await home.keychain.delete(keychainAccount(old.id))
+    if (fromKeychain) {
+      if (old.id) await home.keychain.delete(keychainAccount(old.id))
+      options.journal?.end()
+    }
     await options.step?.('done')
     return summary
   }

@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { Conflict } from '../../base/errors'
 import { databaseUrlFrom } from '../../config/database'
 import { resolveDataDir } from '../../config/paths'
+import { rotateVaultKey } from '../../core/rotate'
 import { readBackupFile, restoreBackup, writeBackup } from '../../recovery/backup'
 import { hasRecoveryKey, makeRecoveryKey, recoverVaultKey } from '../../recovery/recovery'
 import { openStore } from '../../store/open'
@@ -224,12 +225,7 @@ export function registerVault(program: Command, io: CliIO): void {
           // Written before the store changes: a crash after the rotation never loses the only copy of the key.
           writeFileAtomic(options.newKeyFile, `${encodeVaultKey(master)}\n`, 0o600)
         }
-        const upstream = core.upstream.rotation()
-        const done = await core.vault.rotate({
-          master,
-          beforeCommit: upstream.prepare,
-          afterCommit: upstream.finish
-        })
+        const done = await rotateVaultKey(core, master)
         io.err(
           terminalText(
             `flowkeys: sealed ${done.variables} variables and ${done.store_keys} store keys under a new vault key. ` +
