@@ -10,6 +10,7 @@ import { openCore } from '../../src/main/core/open'
 import { loadTls, type ServerHandle, startServer } from '../../src/main/server/start'
 import { lineSink } from '../helpers/log'
 import { tempDir } from '../helpers/tmp'
+import { writeSelfSignedCert } from '../helpers/tls'
 import { type RawResponse, send } from './http'
 import { serve } from './serve-process'
 
@@ -32,27 +33,7 @@ let cert: Buffer
 let key: string
 
 beforeAll(() => {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-days',
-      '1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile
-    ],
-    { stdio: 'ignore' }
-  )
+  writeSelfSignedCert(certFile, keyFile)
   cert = readFileSync(certFile)
   key = readFileSync(keyFile, 'utf8')
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
