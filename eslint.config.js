@@ -7,6 +7,7 @@ import prettier from 'eslint-config-prettier'
 // that build the typed bridge from src/shared/ipc.ts.
 const electronShell = ['src/main/index.ts', 'src/main/shell/**/*.ts', 'src/preload/**/*.ts']
 const ipcBridge = ['src/main/shell/ipc-register.ts', 'src/preload/index.ts']
+const noElectron = { name: 'electron', message: 'Only the Electron shell imports electron.' }
 
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'coverage', 'docs', 'test/fixtures'] },
@@ -16,9 +17,22 @@ export default tseslint.config(
     languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { paths: [noElectron] }]
+    }
+  },
+  {
+    // The renderer's end-to-end suite runs in Playwright's runner, where vitest cannot load: the helpers it shares
+    // with vitest's suites import no runner (test/helpers/file-end.ts).
+    files: ['test/renderer/**/*.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only the Electron shell imports electron.' }] }
+        {
+          paths: [
+            noElectron,
+            { name: 'vitest', message: 'test/renderer runs in Playwright: use ./app-fixtures.' }
+          ]
+        }
       ]
     }
   },

@@ -9,12 +9,15 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Removes what each test file made (its temp folders, its build output) when the file ends.
+    setupFiles: ['test/setup/file-end.ts'],
     projects: [
       {
         extends: true,
         test: {
           name: 'core',
           include: ['test/**/*.test.ts'],
+          // The renderer's end-to-end suite is Playwright's (playwright.config.ts).
           exclude: ['test/renderer/**'],
           // A throwaway PostgreSQL for the store tests (unless FLOWKEYS_TEST_DATABASE_URL names one).
           globalSetup: ['test/setup/postgres.ts']
@@ -38,10 +41,6 @@ export default defineConfig({
           env: { FLOWKEYS_TEST_STORE: 'postgres' },
           globalSetup: ['test/setup/postgres.ts']
         }
-      },
-      {
-        extends: true,
-        test: { name: 'renderer', include: ['test/renderer/**/*.test.ts'], fileParallelism: false }
       }
     ]
   }

@@ -1,86 +1,56 @@
 // The app's Global variables page with 10,000 variables (and 10,000 keys): the BUILT renderer (out/renderer) in
-// Debian's Chromium, window.flowkeys bound to the real IPC handler table over a real core, as the renderer tests
-// run it (test/renderer/harness.ts, which this cannot import: it registers vitest hooks).
-import { buildSync } from 'esbuild'
-import { existsSync, readFileSync, statSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, resolve, sep } from 'node:path'
-import { chromium, type Page } from 'playwright-core'
+// Debian's Chromium, window.flowkeys bound to the real IPC handler table over a real core, served, bridged and
+// launched by the renderer tests' own code (test/renderer/harness.ts).
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
 import { createHandlerTable } from '../src/main/ipc/handlers'
 import { keyServerController } from '../src/main/ipc/key-server'
 import type { Preferences } from '../src/main/ipc/services'
 import { makeRecoveryKey } from '../src/main/recovery/recovery'
 import { isChannel } from '../src/shared/ipc'
+import {
+  bridgeInitScript,
+  launchChromium,
+  rendererDir,
+  serveRenderer,
+  WINDOW,
+  type Route
+} from '../test/renderer/harness'
 import type { BenchContext, Section } from './context'
 import { median, wholeMs } from './stats'
 
-const root = resolve(import.meta.dirname, '..')
-const rendererDir = join(root, 'out', 'renderer')
 const VARIABLES = 10_000
 const KEYS = 10_000
 /** Of the variables, this many are Generic (their values are decrypted for the listing); the rest Credentials. */
 const GENERIC = 2_000
 const TARGET_MS = 1_000
-const VIEWPORT = { width: 1280, height: 800 }
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking']
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml'
-}
+const { viewport: VIEWPORT } = WINDOW
 
 type Invoke = (channel: unknown, payload: unknown) => Promise<unknown>
 
 /**
- * out/renderer, and `POST /__ipc` for the IPC: `{channel, payload}` in, the handler table's answer out, as JSON.
- * It stands in for Electron's IPC (a structured clone, milliseconds for the listing); Playwright's binding, which
- * the renderer tests use, takes one to two seconds to carry a 2 MB answer across the DevTools protocol.
+ * `POST /__ipc` for the IPC, beside the renderer's files: `{channel, payload}` in, the handler table's answer out,
+ * as JSON. It stands in for Electron's IPC (a structured clone, milliseconds for the listing); Playwright's binding,
+ * which the renderer tests use, takes one to two seconds to carry a 2 MB answer across the DevTools protocol.
  */
-async function serveRenderer(invoke: Invoke): Promise<{ server: Server; origin: string }> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)
-    if (request.method === 'POST' && path === '/__ipc') {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        const { channel, payload } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-          channel?: unknown
-          payload?: unknown
-        }
-        void invoke(channel, payload).then((result) => {
-          response.writeHead(200, { 'content-type': 'application/json' })
-          response.end(JSON.stringify(result))
-        })
+function ipcRoute(invoke: Invoke): Route {
+  return (request, response, path) => {
+    if (request.method !== 'POST' || path !== '/__ipc') return false
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      const { channel, payload } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        channel?: unknown
+        payload?: unknown
+      }
+      void invoke(channel, payload).then((result) => {
+        response.writeHead(200, { 'content-type': 'application/json' })
+        response.end(JSON.stringify(result))
       })
-      return
-    }
-    const file = normalize(join(rendererDir, path === '/' ? 'index.html' : path))
-    if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      response.writeHead(404).end()
-      return
-    }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
-    response.end(readFileSync(file))
-  })
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
-}
-
-function bridgeScript(): string {
-  return buildSync({
-    entryPoints: [join(root, 'test/renderer/fixtures/bridge-init.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    logLevel: 'error'
-  }).outputFiles[0]!.text
+    })
+    return true
+  }
 }
 
 interface Open {
@@ -156,12 +126,14 @@ export async function variablesPage(ctx: BenchContext): Promise<Section> {
     appVersion: '0.1.0',
     log: (message) => ctx.log(message)
   })
-  const { server, origin } = await serveRenderer(async (channel, payload) =>
-    isChannel(channel)
-      ? table[channel](payload)
-      : { ok: false, error: { kind: 'Forbidden', message: 'unknown channel' } }
+  const { server, origin } = await serveRenderer(
+    ipcRoute(async (channel, payload) =>
+      isChannel(channel)
+        ? table[channel](payload)
+        : { ok: false, error: { kind: 'Forbidden', message: 'unknown channel' } }
+    )
   )
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  const browser = await launchChromium()
   const first: Open[] = []
   const again: Open[] = []
   const ipc: number[] = []
@@ -170,10 +142,10 @@ export async function variablesPage(ctx: BenchContext): Promise<Section> {
     for (let round = 0; round < ctx.rounds; round++) {
       // Each round a fresh window: its first open loads the 10,000 variables over IPC; the second reloads them
       // (the page asks main again each time it is shown) into a store that already holds them.
-      const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 })
+      const context = await browser.newContext(WINDOW)
       try {
         await context.addInitScript({ content: FETCH_INVOKE_SCRIPT })
-        await context.addInitScript({ content: bridgeScript() })
+        await context.addInitScript({ content: bridgeInitScript() })
         const page = await context.newPage()
         await page.goto(`${origin}/index.html`)
         await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor({ timeout: 60_000 })

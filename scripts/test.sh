@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check FlowKeys has, in a private D-Bus session with a fresh, unlocked gnome-keyring, so the vault is
-# tested against the real OS keychain. Ends with one line "N passed, N failed" summed over all runners.
+# tested against the real OS keychain: vitest's suites, and the renderer's end-to-end suite in Playwright's runner
+# (playwright.config.ts). Ends with one line "N passed, N failed" summed over all runners.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -42,40 +43,73 @@ step() {
   fi
 }
 
+# Adds a runner's counts to the totals: "passed failed", as the node script $3 reads them from the runner's JSON
+# report $2. One failure more for a run that exited non-zero with no failed test, or left no report to read.
+add_counts() {
+  local rc=$1 report=$2 script=$3 p f
+  if [ -s "$report" ]; then read -r p f < <(node -e "$script" "$report"); fi
+  if [ -z "${f:-}" ]; then
+    failed=$((failed + 1))
+    return
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+}
+
 step typecheck bash -c "$bin/tsc --noEmit -p tsconfig.node.json && $bin/tsc --noEmit -p tsconfig.web.json"
 step lint bash -c "$bin/eslint --max-warnings 0 . && $bin/prettier --check --log-level warn ."
 step build bash scripts/build.sh --logLevel warn
 
-echo "::: vitest"
-# With a temp folder of this run's own (TMPDIR, which every process the tests start inherits), checked below. jiti,
-# electron-builder's config loader in the packaging tests, is told not to keep its cache folder there.
+# The tests run with a temp folder of this run's own (TMPDIR, which every process they start inherits), checked
+# below.
 tests_tmp="$work/tmp"
 mkdir -p "$tests_tmp"
+
+# Playwright keeps its compiled test files, its .last-run.json and its report outside that folder.
+run_playwright() {
+  TMPDIR="$tests_tmp" PLAYWRIGHT_TRANSFORM_CACHE_DIR="$work/playwright-cache" FLOWKEYS_E2E_OUTPUT="$work/playwright" \
+    PLAYWRIGHT_JSON_OUTPUT_FILE="$work/playwright.json" exec "$bin/playwright" test
+}
+
+# In the background while vitest runs, its output printed after vitest's: one file at a time (under 3 minutes on
+# its own), it ends well before vitest does (10 of vitest's 18 minutes on a 2-core machine busy with other work),
+# so it adds little to the run, where after vitest it would add all of its own.
+run_playwright >"$work/playwright.log" 2>&1 &
+playwright_pid=$!
+
+echo "::: vitest"
+# jiti, electron-builder's config loader in the packaging tests, is told not to keep its cache folder in TMPDIR.
 TMPDIR="$tests_tmp" JITI_FS_CACHE=false "$bin/vitest" run --reporter=default --reporter=json \
   --outputFile.json="$work/vitest.json"
 vitest_rc=$?
-if [ -s "$work/vitest.json" ]; then
-  read -r vp vf < <(node -e '
-    const r = require(process.argv[1])
-    console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorTestSuites || 0) + r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length)
-  ' "$work/vitest.json")
-  passed=$((passed + vp))
-  failed=$((failed + vf))
-  if [ "$vitest_rc" -ne 0 ] && [ "$vf" -eq 0 ]; then failed=$((failed + 1)); fi
-else
-  failed=$((failed + 1))
-fi
+add_counts "$vitest_rc" "$work/vitest.json" '
+  const r = require(process.argv[1])
+  console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorTestSuites || 0) + r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length)
+'
 [ "$vitest_rc" -eq 0 ] || failures+=("vitest")
 
-# Whatever vitest leaves in that folder fails the run, whoever made it: the tests (test/helpers/tmp.ts removes its
+wait "$playwright_pid"
+playwright_rc=$?
+echo "::: playwright"
+cat "$work/playwright.log"
+# Passed: the tests that went as expected; failed: the others (a flaky one too: there are no retries), and each error
+# outside the tests (a file that does not load, an app that does not close cleanly).
+add_counts "$playwright_rc" "$work/playwright.json" '
+  const { stats, errors } = require(process.argv[1])
+  console.log(stats.expected, stats.unexpected + stats.flaky + errors.length)
+'
+[ "$playwright_rc" -eq 0 ] || failures+=("playwright")
+
+# Whatever the tests leave in that folder fails the run, whoever made it: the tests (test/helpers/tmp.ts removes its
 # folders when the file ends), the CLIs and servers they spawn (one killed with SIGKILL cleans nothing: the test
 # that made its folder must), Chromium and Playwright (their profiles, sockets and artifacts go when the browser is
-# closed), vitest itself. No exceptions: none of them leaves anything after a clean run.
+# closed), vitest and Playwright's runner themselves. No exceptions: none of them leaves anything after a clean run.
 no_leftovers() {
   local left
   left=$(ls -A "$tests_tmp")
   [ -z "$left" ] && return 0
-  echo "vitest left $(wc -l <<<"$left") entries in its temp folder (TMPDIR), which the tests must remove:"
+  echo "the tests left $(wc -l <<<"$left") entries in their temp folder (TMPDIR), which they must remove:"
   sed 's/^/  /' <<<"$left"
   return 1
 }

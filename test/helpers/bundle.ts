@@ -1,8 +1,8 @@
 import { buildSync } from 'esbuild'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
-import { afterAll } from 'vitest'
 import { buildCli } from '../../scripts/build-cli'
+import { atFileEnd } from './file-end'
 
 const cache = new Map<string, string>()
 let cli: string | undefined
@@ -15,10 +15,10 @@ function removeOutputDirs(): void {
   cli = undefined
 }
 
-// Removed when the test file ends (one hook, registered as the file is collected: see ./tmp.ts), or, in the
-// benchmarks that share these builds (plain Node, no vitest), when the process exits.
-if (process.env.VITEST) afterAll(removeOutputDirs)
-else process.once('exit', removeOutputDirs)
+// Removed when the test file ends (./file-end.ts), and, outside vitest (the benchmarks that share these builds, in
+// plain Node with no runner to end a file; Playwright's workers, one file each), when the process exits.
+atFileEnd(removeOutputDirs)
+if (!process.env.VITEST) process.once('exit', removeOutputDirs)
 
 /**
  * A new folder for build output, inside the project so that bare imports resolve from its node_modules; one per

@@ -32,8 +32,9 @@ const root = tempDir('flowkeys-core-')
 const opened = new Set<Core>()
 const stores = new Set<Store>()
 
-// Once for the file, as in ./tmp (vitest drops an afterAll made inside a test or a beforeAll); registered after
-// tmp's, so it runs before it: every core is closed before its folder is removed.
+// Once for the file (vitest drops an afterAll made inside a test or a beforeAll: see test/setup/file-end.ts);
+// registered after the hook that removes the temp folders, so it runs before it: every core is closed before its
+// folder is removed.
 afterAll(async () => {
   for (const core of opened) await core.close()
   opened.clear()

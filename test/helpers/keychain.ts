@@ -5,7 +5,7 @@ import { osKeychain, type Keychain } from '../../src/main/vault/keychain'
 /** The real keychains testKeychain() made in this test file, with the accounts written to each. */
 const made = new Map<Keychain, Set<string>>()
 
-// One hook for the whole file, registered while its imports are evaluated (see ./tmp.ts for why not per call).
+// One hook for the whole file, registered while its imports are evaluated (see test/setup/file-end.ts for why not per call).
 afterAll(async () => {
   for (const [real, accounts] of made) for (const account of accounts) await real.delete(account)
   made.clear()

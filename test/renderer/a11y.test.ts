@@ -3,9 +3,8 @@
 // (active, expired and inactive badges) and with the page's main dialog open. No serious or critical violation may remain.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tempDir } from '../helpers/tmp'
-import { launchApp, type App } from './harness'
+import type { Page } from '@playwright/test'
+import { expect, test } from './app-fixtures'
 
 interface Violation {
   id: string
@@ -16,10 +15,9 @@ interface Violation {
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
-let app: App
+test.use({ launch: { prefix: 'flowkeys-a11y-' } })
 
-beforeAll(async () => {
-  app = await launchApp(tempDir('flowkeys-a11y-'))
+test.beforeAll(async ({ app }) => {
   await app.page.setViewportSize({ width: 800, height: 600 })
   // Badges and rows too, not only empty states: a key (active), an expired one, a variable of each type.
   const owner = app.core.superuser()
@@ -32,15 +30,11 @@ beforeAll(async () => {
   await app.page.reload()
 })
 
-afterAll(async () => {
-  await app?.close()
-})
-
 /** Serious and critical violations on the page as it is now (axe's WCAG 2 A and AA rules and best practices). */
-async function violations(): Promise<string[]> {
+async function violations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, not a <script>: the app's CSP is left as it is.
-  await app.page.evaluate(AXE_SOURCE)
-  const found = (await app.page.evaluate(async () => {
+  await page.evaluate(AXE_SOURCE)
+  const found = (await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<unknown> } })
       .axe
     const result = (await axe.run(document, {
@@ -74,21 +68,24 @@ const LAYOUTS = [
   { theme: 'dark', width: 1280, height: 800 }
 ] as const
 
-describe('no serious or critical axe violation', () => {
+test.describe('no serious or critical axe violation', () => {
   for (const { theme, width, height } of LAYOUTS) {
-    for (const { nav, dialog } of PAGES) {
-      it(`${nav}, ${theme} theme, ${width}×${height}${dialog ? `, and with "${dialog}" open` : ''}`, async () => {
-        await app.page.setViewportSize({ width, height })
-        await app.page.emulateMedia({ colorScheme: theme })
-        await app.page.getByRole('navigation').getByRole('button', { name: nav }).click()
-        await app.page.getByRole('heading', { level: 1 }).first().waitFor()
-        expect(await violations()).toEqual([])
+    for (const { nav: section, dialog } of PAGES) {
+      test(`${section}, ${theme} theme, ${width}×${height}${dialog ? `, and with "${dialog}" open` : ''}`, async ({
+        app: { page },
+        nav
+      }) => {
+        await page.setViewportSize({ width, height })
+        await page.emulateMedia({ colorScheme: theme })
+        await nav(section)
+        await page.getByRole('heading', { level: 1 }).first().waitFor()
+        expect(await violations(page)).toEqual([])
         if (!dialog) return
-        await app.page.getByRole('main').getByRole('button', { name: dialog }).first().click()
-        await app.page.locator('dialog[open]').waitFor()
-        expect(await violations()).toEqual([])
-        await app.page.keyboard.press('Escape')
-        await app.page.locator('dialog[open]').waitFor({ state: 'detached' })
+        await page.getByRole('main').getByRole('button', { name: dialog }).first().click()
+        await page.locator('dialog[open]').waitFor()
+        expect(await violations(page)).toEqual([])
+        await page.keyboard.press('Escape')
+        await page.locator('dialog[open]').waitFor({ state: 'detached' })
       })
     }
   }

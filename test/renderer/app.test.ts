@@ -8,49 +8,36 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import type { Locator } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Locator, Page } from '@playwright/test'
 import type { ApiKeyRecord } from '../../src/main/store/schema'
 import { tempDir } from '../helpers/tmp'
-import { launchApp, type App } from './harness'
+import { expect, test, type App } from './app-fixtures'
+
+test.use({ launch: { prefix: 'flowkeys-renderer-' } })
+// The tests go on from where the one before left the app: after a failure, the rest do not run.
+test.describe.configure({ mode: 'serial' })
 
 const run = promisify(execFile)
-const screenshots = process.env.FLOWKEYS_SCREENSHOTS
-  ? resolve(import.meta.dirname, '../..', process.env.FLOWKEYS_SCREENSHOTS)
-  : tempDir('flowkeys-screenshots-')
+let screenshots: string | undefined
+/** The screenshots' folder, made with the first (in the worker: Playwright's main process loads this file too). */
+const screenshotsDir = (): string =>
+  (screenshots ??= process.env.FLOWKEYS_SCREENSHOTS
+    ? resolve(import.meta.dirname, '../..', process.env.FLOWKEYS_SCREENSHOTS)
+    : tempDir('flowkeys-screenshots-'))
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 const CREDENTIAL = 'sk-proj-e2e-CREDENTIAL-value-4f1d9a'
 const REPLACEMENT = 'sk-proj-e2e-REPLACEMENT-value-77c0e2'
 const FROM_FILE = 'sk-ant-e2e-FROM-DOTENV-value-0b5e11'
 
-let app: App
-
-beforeAll(async () => {
-  app = await launchApp(tempDir('flowkeys-renderer-'))
-})
-
-afterAll(async () => {
-  await app?.close()
-})
-
-// A step that failed with a dialog open must not block the next test's clicks.
-afterEach(async () => {
-  for (let i = 0; i < 3 && (await app.page.locator('dialog[open]').count()) > 0; i++) {
-    await app.page.keyboard.press('Escape')
-  }
-})
-
-const nav = (name: string): Promise<void> =>
-  app.page.getByRole('navigation').getByRole('button', { name }).click()
-const dialog = (): Locator => app.page.getByRole('dialog')
-const serverUrl = (): string => app.server.status().url as string
+const dialog = (page: Page): Locator => page.getByRole('dialog')
+const serverUrl = (app: App): string => app.server.status().url as string
 
 /** `curl` against the key server, as a user would; returns the HTTP status. */
-async function curl(path: string, apiKey?: string): Promise<number> {
+async function curl(app: App, path: string, apiKey?: string): Promise<number> {
   const args = ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '10']
   if (apiKey) args.push('-H', `x-api-key: ${apiKey}`)
-  const { stdout } = await run('curl', [...args, `${serverUrl()}${path}`])
+  const { stdout } = await run('curl', [...args, `${serverUrl(app)}${path}`])
   return Number(stdout)
 }
 
@@ -58,8 +45,8 @@ async function curl(path: string, apiKey?: string): Promise<number> {
  * Writes <screenshots>/<name>-<theme>.png in both themes, without toasts or half-run transitions, and checks
  * them: PNG files, and two different pictures (the themes were really applied).
  */
-async function screenshot(name: string): Promise<void> {
-  const { page } = app
+async function screenshot(page: Page, name: string): Promise<void> {
+  const screenshots = screenshotsDir()
   mkdirSync(screenshots, { recursive: true })
   const dismiss = page.getByRole('button', { name: 'Dismiss' })
   while ((await dismiss.count()) > 0) await dismiss.first().click()
@@ -81,42 +68,42 @@ async function screenshot(name: string): Promise<void> {
 }
 
 /** Every response main sent the page, as one string. */
-const allResponses = (): string => JSON.stringify(app.exchanges.map((e) => e.result))
+const allResponses = (app: App): string => JSON.stringify(app.exchanges.map((e) => e.result))
 
-describe('API keys', () => {
+test.describe('API keys', () => {
   let plaintext = ''
 
-  it('starts with an empty state', async () => {
+  test('starts with an empty state', async ({ app }) => {
     await expect.poll(() => app.page.getByText('No API keys yet').isVisible()).toBe(true)
   })
 
-  it('creates a key and shows it once, with a copy button and a clear warning', async () => {
+  test('creates a key and shows it once, with a copy button and a clear warning', async ({ app }) => {
     const { page } = app
     await page.getByRole('button', { name: 'Create key' }).first().click()
-    await expect.poll(() => dialog().isVisible()).toBe(true)
+    await expect.poll(() => dialog(page).isVisible()).toBe(true)
     // Focus starts in the dialog, on the name.
     expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true)
-    await dialog().getByLabel('Name', { exact: true }).fill('Langflow prod')
-    await dialog().getByLabel('Expires').selectOption('30')
-    await dialog().getByRole('button', { name: 'Create key' }).click()
+    await dialog(page).getByLabel('Name', { exact: true }).fill('Langflow prod')
+    await dialog(page).getByLabel('Expires').selectOption('30')
+    await dialog(page).getByRole('button', { name: 'Create key' }).click()
 
-    await dialog().getByText('You will not see it again').waitFor()
+    await dialog(page).getByText('You will not see it again').waitFor()
     plaintext = await page.getByTestId('new-api-key').inputValue()
     expect(plaintext).toMatch(/^sk-[A-Za-z0-9_-]{43}$/)
 
-    await dialog().getByRole('button', { name: 'Copy the API key' }).click()
+    await dialog(page).getByRole('button', { name: 'Copy the API key' }).click()
     await page.getByText('The clipboard is cleared in 30 s').waitFor()
     expect(app.clipboard.text).toBe(plaintext)
 
     // The plaintext crossed the bridge exactly once: in the keys:create response.
     const carriers = app.exchanges.filter((e) => JSON.stringify(e.result).includes(plaintext))
     expect(carriers.map((e) => e.channel)).toEqual(['keys:create'])
-    await dialog().getByRole('button', { name: 'Done' }).click()
+    await dialog(page).getByRole('button', { name: 'Done' }).click()
   })
 
-  it('forgets the key when the dialog closes; the table shows it masked', async () => {
+  test('forgets the key when the dialog closes; the table shows it masked', async ({ app }) => {
     const { page } = app
-    await expect.poll(() => dialog().count()).toBe(0)
+    await expect.poll(() => dialog(page).count()).toBe(0)
     const row = page.getByRole('row').filter({ hasText: 'Langflow prod' })
     await expect.poll(() => row.count()).toBe(1)
     const text = (await row.textContent()) ?? ''
@@ -128,11 +115,14 @@ describe('API keys', () => {
     expect(await page.content()).not.toContain(plaintext.slice(8))
   })
 
-  it('revokes selected keys after a confirmation, and the server refuses them at once', async () => {
+  test('revokes selected keys after a confirmation, and the server refuses them at once', async ({
+    app,
+    nav
+  }) => {
     const { page } = app
     const other = await app.core.keys.create(app.core.desktopActor(), { name: 'Staging' })
     expect(await app.core.keys.verify(plaintext)).not.toBeNull()
-    expect(await curl('/api/v1/users/whoami', plaintext)).toBe(200)
+    expect(await curl(app, '/api/v1/users/whoami', plaintext)).toBe(200)
     await nav('Global variables')
     await nav('API keys')
     await page.getByRole('checkbox', { name: 'Select Langflow prod' }).check()
@@ -148,54 +138,54 @@ describe('API keys', () => {
 
     expect(await app.core.keys.verify(plaintext)).toBeNull()
     expect(await app.core.keys.verify(other.api_key)).toBeNull()
-    expect(await curl('/api/v1/users/whoami', plaintext)).toBe(403)
+    expect(await curl(app, '/api/v1/users/whoami', plaintext)).toBe(403)
   })
 })
 
-describe('global variables', () => {
-  it('creates a Credential whose value never reaches the page', async () => {
+test.describe('global variables', () => {
+  test('creates a Credential whose value never reaches the page', async ({ app, nav }) => {
     const { page } = app
     await nav('Global variables')
     await page.getByText('No global variables yet').waitFor()
     await page.getByRole('button', { name: 'New variable' }).first().click()
-    await dialog().getByLabel('Name', { exact: true }).fill('OPENAI_API_KEY')
-    await dialog().getByLabel('Value', { exact: true }).fill(CREDENTIAL)
-    await dialog().getByLabel('Apply to fields').fill('openai_api_key, api_key')
-    await dialog().getByRole('button', { name: 'Create variable' }).click()
+    await dialog(page).getByLabel('Name', { exact: true }).fill('OPENAI_API_KEY')
+    await dialog(page).getByLabel('Value', { exact: true }).fill(CREDENTIAL)
+    await dialog(page).getByLabel('Apply to fields').fill('openai_api_key, api_key')
+    await dialog(page).getByRole('button', { name: 'Create variable' }).click()
     const row = page.locator('tr[data-variable="OPENAI_API_KEY"]')
     await row.waitFor()
     expect(await row.textContent()).toContain('Credential')
     expect(await row.textContent()).toContain('openai_api_key')
   })
 
-  it('edits a Credential without showing its value: a new value replaces it', async () => {
+  test('edits a Credential without showing its value: a new value replaces it', async ({ app }) => {
     const { page } = app
     await page.getByRole('button', { name: 'Edit OPENAI_API_KEY' }).click()
-    const value = dialog().getByLabel('New value')
+    const value = dialog(page).getByLabel('New value')
     expect(await value.inputValue()).toBe('')
-    await dialog().getByText('The current value is never shown').waitFor()
+    await dialog(page).getByText('The current value is never shown').waitFor()
     await value.fill(REPLACEMENT)
-    await dialog().getByRole('button', { name: 'Save' }).click()
+    await dialog(page).getByRole('button', { name: 'Save' }).click()
     await page.getByText('OPENAI_API_KEY is saved.').waitFor()
     expect((await app.core.variables.get(app.core.desktopActor().id, 'OPENAI_API_KEY')).value).toBe(
       REPLACEMENT
     )
   })
 
-  it('shows a Generic value on request', async () => {
+  test('shows a Generic value on request', async ({ app }) => {
     const { page } = app
     await page.getByRole('button', { name: 'New variable' }).first().click()
     // A name a .env file cannot hold is allowed, with a word on what it will miss.
-    const notEnv = dialog().getByText('Not a .env name (letters, digits and _)', { exact: false })
-    await dialog().getByLabel('Name', { exact: true }).fill('openai model')
+    const notEnv = dialog(page).getByText('Not a .env name (letters, digits and _)', { exact: false })
+    await dialog(page).getByLabel('Name', { exact: true }).fill('openai model')
     await notEnv.waitFor()
-    await dialog().getByLabel('Name', { exact: true }).fill('OPENAI_MODEL')
+    await dialog(page).getByLabel('Name', { exact: true }).fill('OPENAI_MODEL')
     await notEnv.waitFor({ state: 'detached' })
-    await dialog()
+    await dialog(page)
       .getByRole('radio', { name: /Generic/ })
       .check()
-    await dialog().getByLabel('Value', { exact: true }).fill('gpt-4o-mini')
-    await dialog().getByRole('button', { name: 'Create variable' }).click()
+    await dialog(page).getByLabel('Value', { exact: true }).fill('gpt-4o-mini')
+    await dialog(page).getByRole('button', { name: 'Create variable' }).click()
     const row = page.locator('tr[data-variable="OPENAI_MODEL"]')
     await row.waitFor()
     expect(await row.textContent()).not.toContain('gpt-4o-mini')
@@ -203,28 +193,28 @@ describe('global variables', () => {
     expect(await row.textContent()).toContain('gpt-4o-mini')
   })
 
-  it('deletes a variable after a confirmation', async () => {
+  test('deletes a variable after a confirmation', async ({ app }) => {
     const { page } = app
     await app.core.keys.create(app.core.desktopActor(), { name: 'unused' }) // any write: the list is re-read
     await page.getByRole('button', { name: 'New variable' }).first().click()
-    await dialog().getByLabel('Name', { exact: true }).fill('TEMPORARY')
-    await dialog().getByLabel('Value', { exact: true }).fill('to be deleted')
-    await dialog().getByRole('button', { name: 'Create variable' }).click()
+    await dialog(page).getByLabel('Name', { exact: true }).fill('TEMPORARY')
+    await dialog(page).getByLabel('Value', { exact: true }).fill('to be deleted')
+    await dialog(page).getByRole('button', { name: 'Create variable' }).click()
     await page.getByRole('button', { name: 'Delete TEMPORARY' }).click()
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete variable' }).click()
     await expect.poll(() => page.locator('tr[data-variable="TEMPORARY"]').count()).toBe(0)
   })
 
-  it('never sent a Credential value to the page', async () => {
+  test('never sent a Credential value to the page', async ({ app }) => {
     const html = await app.page.content()
     for (const secret of [CREDENTIAL, REPLACEMENT]) {
       expect(html).not.toContain(secret)
-      expect(allResponses()).not.toContain(secret)
+      expect(allResponses(app)).not.toContain(secret)
     }
   })
 })
 
-describe('.env import', () => {
+test.describe('.env import', () => {
   const file = [
     '# exported from the old machine',
     `OPENAI_API_KEY=${FROM_FILE}`,
@@ -234,7 +224,10 @@ describe('.env import', () => {
     ''
   ].join('\n')
 
-  it('previews a dropped file: new, conflict, unchanged and invalid lines with their line numbers', async () => {
+  test('previews a dropped file: new, conflict, unchanged and invalid lines with their line numbers', async ({
+    app,
+    nav
+  }) => {
     const { page } = app
     await nav('Import .env')
     const transfer = await page.evaluateHandle((text) => {
@@ -259,10 +252,10 @@ describe('.env import', () => {
     ])
     // A conflict keeps the stored value unless the user chooses otherwise.
     expect(await page.getByRole('radio', { name: 'Keep current' }).isChecked()).toBe(true)
-    await screenshot('import')
+    await screenshot(page, 'import')
   })
 
-  it('applies the choice per conflict and shows a summary', async () => {
+  test('applies the choice per conflict and shows a summary', async ({ app }) => {
     const { page } = app
     const choice = page.getByRole('radiogroup', { name: 'What to do with OPENAI_API_KEY' })
     await choice.getByText('Overwrite').click()
@@ -277,10 +270,10 @@ describe('.env import', () => {
     expect(text).toContain('line 5')
     const user = app.core.desktopActor().id
     expect((await app.core.variables.get(user, 'OPENAI_API_KEY')).value).toBe(FROM_FILE)
-    expect(allResponses()).not.toContain(FROM_FILE)
+    expect(allResponses(app)).not.toContain(FROM_FILE)
   })
 
-  it('reads a file from the file picker too', async () => {
+  test('reads a file from the file picker too', async ({ app }) => {
     const { page } = app
     await page.getByRole('button', { name: 'Import another file' }).click()
     await page.getByLabel('Choose a .env file').setInputFiles({
@@ -294,22 +287,24 @@ describe('.env import', () => {
   })
 })
 
-describe('key server', () => {
-  it('shows the base URL and a ready curl command', async () => {
+test.describe('key server', () => {
+  test('shows the base URL and a ready curl command', async ({ app, nav }) => {
     const { page } = app
     await nav('Key server')
     await expect.poll(() => page.getByTestId('server-state').textContent()).toBe('Running')
-    expect(await page.getByTestId('server-url').textContent()).toBe(serverUrl())
+    expect(await page.getByTestId('server-url').textContent()).toBe(serverUrl(app))
     expect(await page.getByTestId('curl-example').textContent()).toBe(
-      `curl \\\n  -H "x-api-key: $LANGFLOW_API_KEY" \\\n  ${serverUrl()}/api/v1/users/whoami`
+      `curl \\\n  -H "x-api-key: $LANGFLOW_API_KEY" \\\n  ${serverUrl(app)}/api/v1/users/whoami`
     )
   })
 
-  it('lists a request made with curl in the access log, with the key name and no secret', async () => {
+  test('lists a request made with curl in the access log, with the key name and no secret', async ({
+    app
+  }) => {
     const { page } = app
     const { api_key } = await app.core.keys.create(app.core.desktopActor(), { name: 'curl demo' })
-    expect(await curl('/api/v1/users/whoami', api_key)).toBe(200)
-    expect(await curl(`/api/v1/users/whoami?x-api-key=${api_key}`)).toBe(200)
+    expect(await curl(app, '/api/v1/users/whoami', api_key)).toBe(200)
+    expect(await curl(app, `/api/v1/users/whoami?x-api-key=${api_key}`)).toBe(200)
     const rows = page
       .getByRole('table', { name: 'Recent requests' })
       .getByRole('row')
@@ -324,25 +319,25 @@ describe('key server', () => {
     expect(await page.content()).not.toContain(api_key)
   })
 
-  it('stops and starts the server', async () => {
+  test('stops and starts the server', async ({ app }) => {
     const { page } = app
     await page.getByRole('button', { name: 'Stop' }).click()
     await expect.poll(() => page.getByTestId('server-state').textContent()).toBe('Stopped')
     expect(app.server.status().running).toBe(false)
     await page.getByRole('button', { name: 'Start' }).click()
     await expect.poll(() => page.getByTestId('server-state').textContent()).toBe('Running')
-    expect(await curl('/health')).toBe(200)
+    expect(await curl(app, '/health')).toBe(200)
   })
 })
 
-describe('users', () => {
-  it('adds, deactivates, promotes and deletes a user', async () => {
+test.describe('users', () => {
+  test('adds, deactivates, promotes and deletes a user', async ({ app, nav }) => {
     const { page } = app
     await nav('Users')
     await page.getByRole('button', { name: 'Add user' }).click()
-    await dialog().getByLabel('Username').fill('grace')
-    await dialog().getByLabel('Password').fill('correct horse battery')
-    await dialog().getByRole('button', { name: 'Add user' }).click()
+    await dialog(page).getByLabel('Username').fill('grace')
+    await dialog(page).getByLabel('Password').fill('correct horse battery')
+    await dialog(page).getByRole('button', { name: 'Add user' }).click()
     const row = page.locator('tr[data-user="grace"]')
     await row.waitFor()
     await row.getByRole('button', { name: 'Deactivate' }).click()
@@ -359,33 +354,33 @@ describe('users', () => {
     expect(await app.core.users.findByUsername('grace')).toBeUndefined()
   })
 
-  it('does not let the desktop user lock itself out', async () => {
+  test('does not let the desktop user lock itself out', async ({ app }) => {
     const row = app.page.locator('tr[data-user="langflow"]')
     expect(await row.getByRole('button', { name: 'Deactivate' }).isDisabled()).toBe(true)
     expect(await row.getByRole('button', { name: 'Delete langflow' }).isDisabled()).toBe(true)
   })
 })
 
-describe('keyboard', () => {
-  it('keeps Tab inside a dialog, closes it with Escape and returns the focus', async () => {
+test.describe('keyboard', () => {
+  test('keeps Tab inside a dialog, closes it with Escape and returns the focus', async ({ app, nav }) => {
     const { page } = app
     await nav('API keys')
     const opener = page.getByRole('button', { name: 'Create key' }).first()
     await opener.focus()
     await page.keyboard.press('Enter')
-    await dialog().waitFor()
+    await dialog(page).waitFor()
     for (let i = 0; i < 8; i++) {
       await page.keyboard.press('Tab')
       expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true)
     }
     await page.keyboard.press('Escape')
-    await expect.poll(() => dialog().count()).toBe(0)
+    await expect.poll(() => dialog(page).count()).toBe(0)
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Create key')
   })
 })
 
-describe('screenshots', () => {
-  it('captures every page in light and dark', async () => {
+test.describe('screenshots', () => {
+  test('captures every page in light and dark', async ({ app, nav }) => {
     const { page, core } = app
     const actor = core.desktopActor()
     for (const [name, days] of [
@@ -403,7 +398,7 @@ describe('screenshots', () => {
     await core.users.create(actor, { username: 'ada', password: 'a long password', is_superuser: true })
     await core.users.create(actor, { username: 'grace', password: 'a long password' })
     const { api_key } = await core.keys.create(actor, { name: 'Langflow desktop (2)' })
-    await curl('/api/v1/api_key/', api_key)
+    await curl(app, '/api/v1/api_key/', api_key)
     await core.keys.revoke(actor, (await core.keys.find(actor, 'Langflow desktop (2)'))[0]!.id)
     for (const [label, file, ready] of [
       ['API keys', 'keys', page.getByRole('row').filter({ hasText: 'Notebook experiments' })],
@@ -415,13 +410,16 @@ describe('screenshots', () => {
       await nav('Import .env') // leave and come back: each page reloads its data when shown
       await nav(label)
       await ready.first().waitFor()
-      await screenshot(file)
+      await screenshot(page, file)
     }
   })
 })
 
-describe('10,000 keys', () => {
-  it('stay smooth: only the rows in view are in the DOM, and sorting and filtering still work', async () => {
+test.describe('10,000 keys', () => {
+  test('stay smooth: only the rows in view are in the DOM, and sorting and filtering still work', async ({
+    app,
+    nav
+  }) => {
     const { page, core } = app
     const actor = core.desktopActor()
     // One write for all of them (10,000 insertKey calls would rewrite the file 10,000 times).
@@ -464,8 +462,11 @@ describe('10,000 keys', () => {
   })
 })
 
-describe('store', () => {
-  it('shows on the Server page which store the app uses, readable in an 800×600 window', async () => {
+test.describe('store', () => {
+  test('shows on the Server page which store the app uses, readable in an 800×600 window', async ({
+    app,
+    nav
+  }) => {
     const { page, core } = app
     const file = join(core.dataDir, 'flowkeys.json')
     expect(core.store.location).toEqual({ kind: 'file', where: file })

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { expect, test } from '@playwright/test'
 import { devCspHtml } from '../../scripts/dev-csp'
 import { ensureBuilt, rendererDir } from './harness'
 
@@ -17,8 +17,8 @@ function policyOf(html: string): Map<string, string[]> {
   return directives
 }
 
-describe('the renderer Content-Security-Policy', () => {
-  it('the built app allows only its own scripts and styles: nothing inline, no eval, no plugins', () => {
+test.describe('the renderer Content-Security-Policy', () => {
+  test('the built app allows only its own scripts and styles: nothing inline, no eval, no plugins', () => {
     ensureBuilt()
     const html = readFileSync(join(rendererDir, 'index.html'), 'utf8')
     const policy = policyOf(html)
@@ -32,7 +32,7 @@ describe('the renderer Content-Security-Policy', () => {
     expect(html).not.toMatch(/<style\b|\sstyle=|<script\b(?![^>]*\bsrc=)/i)
   })
 
-  it('the dev server adds only what Vite needs: the hash of each inline script, inline styles', () => {
+  test('the dev server adds only what Vite needs: the hash of each inline script, inline styles', () => {
     const preamble = 'import { injectIntoGlobalHook } from "/@react-refresh"'
     const html = [
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'\" />",
@@ -47,7 +47,7 @@ describe('the renderer Content-Security-Policy', () => {
     expect(policy.get('object-src')).toEqual(["'none'"])
   })
 
-  it('the dev server adds no script hash when no script is inline', () => {
+  test('the dev server adds no script hash when no script is inline', () => {
     const html = `<meta http-equiv="Content-Security-Policy" content="script-src 'self'; style-src 'self'" />`
     const policy = policyOf(devCspHtml(html))
     expect(policy.get('script-src')).toEqual(["'self'"])

@@ -3,11 +3,12 @@
 // keychain) and the real key server. The substitutes are the platform services: the clipboard (in memory: no
 // desktop session) and the native save dialog (it answers a temp path, or what a test queued). Main's pushes come
 // from the same sources and push service the shell wires (src/main/ipc/pushes.ts), sent to the page's dispatcher
-// (fixtures/bridge-init.ts) instead of webContents.send.
+// (fixtures/bridge-init.ts) instead of webContents.send. The suite's tests get their app from ./app-fixtures.ts; the
+// benchmark of the Global variables page (bench/variables-page.ts) serves and opens the renderer with the same code.
 import { buildSync } from 'esbuild'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -22,22 +23,13 @@ import { UNTRUSTED_SENDER } from '../../src/main/shell/ipc-register'
 import { isTrustedSender } from '../../src/main/shell/security'
 import { isChannel, type Channel, type EventName, type StartupState } from '../../src/shared/ipc'
 import { memoryClipboard } from '../helpers/clipboard'
-import { fakeSaveDialog } from '../ipc/services'
+import { fakeSaveDialog, freePort } from '../ipc/services'
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './chromium'
 
 const root = resolve(import.meta.dirname, '../..')
 export const rendererDir = join(root, 'out', 'renderer')
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync'
-]
-
-/** `npm test` builds before vitest; a lone `vitest run test/renderer` builds here when out/ is missing. */
+/** `npm test` builds before the tests; a lone `playwright test` builds here (its globalSetup) when out/ is missing. */
 export function ensureBuilt(): void {
   if (existsSync(join(rendererDir, 'index.html'))) return
   const result = spawnSync('bash', [join(root, 'scripts/build.sh'), '--logLevel', 'warn'], {
@@ -54,10 +46,14 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml'
 }
 
-/** A static file server for out/renderer on the loopback address. */
-async function serveRenderer(): Promise<{ server: Server; origin: string }> {
+/** Answers a request the static server should not (true: answered); the benchmark's IPC route. */
+export type Route = (request: IncomingMessage, response: ServerResponse, path: string) => boolean
+
+/** A static file server for out/renderer on the loopback address; `route` sees each request first. */
+export async function serveRenderer(route?: Route): Promise<{ server: Server; origin: string }> {
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)
+    if (route?.(request, response, path)) return
     if (path === '/favicon.ico') {
       response.writeHead(204).end() // Chromium asks for one; the app has none (Electron never asks).
       return
@@ -74,16 +70,9 @@ async function serveRenderer(): Promise<{ server: Server; origin: string }> {
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done))
-  const { port } = probe.address() as AddressInfo
-  await new Promise((done) => probe.close(done))
-  return port
-}
-
 let bridgeScript: string | undefined
-function bridgeInitScript(): string {
+/** fixtures/bridge-init.ts as a script for the page: window.flowkeys over window.__flowkeysInvoke, and the pushes. */
+export function bridgeInitScript(): string {
   bridgeScript ??= buildSync({
     entryPoints: [join(import.meta.dirname, 'fixtures/bridge-init.ts')],
     bundle: true,
@@ -95,6 +84,14 @@ function bridgeInitScript(): string {
   }).outputFiles[0]!.text
   return bridgeScript
 }
+
+/** Debian's Chromium (./chromium.ts). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS })
+}
+
+/** A window of the app's default size, 1280×800. */
+export const WINDOW = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 }
 
 export interface Exchange {
   channel: Channel
@@ -130,6 +127,11 @@ export interface App {
   browser: Browser
   context: BrowserContext
   page: Page
+  /**
+   * What the page logged as errors (uncaught exceptions, console errors, CSP violations) and no one took yet:
+   * ./app-fixtures.ts fails the test they came in; close() fails on what is left.
+   */
+  errors: string[]
   close(): Promise<void>
 }
 
@@ -217,9 +219,9 @@ async function launch(
 
   const { server: staticServer, origin } = await serveRenderer()
   opened.push(() => new Promise((done) => staticServer.close(done)))
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await launchChromium()
   opened.push(() => browser.close())
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })
+  const context = await browser.newContext(WINDOW)
   const exchanges: Exchange[] = []
   // The same checks ipc-register.ts makes in the app: a trusted sender, a known channel; then the table.
   await context.exposeBinding('__flowkeysInvoke', async (source, channel: unknown, payload: unknown) => {
@@ -269,6 +271,7 @@ async function launch(
     browser,
     context,
     page,
+    errors,
     async close() {
       await closeAll(opened)
       if (errors.length > 0) throw new Error(`The page logged errors: ${errors.join(' | ')}`)

@@ -2,22 +2,14 @@
 // The .env import as used day to day (issue 22), in the built renderer: a type per row guessed from the name and
 // changeable, duplicates and lines without `=` said aloud (by number, never by content), and a preview that says
 // what will happen where the summary says what happened.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tempDir } from '../helpers/tmp'
-import { launchApp, type App } from './harness'
+import { expect, test } from './app-fixtures'
 
 const PASTED = 'sk-e2e-PASTED-without-a-name-5d2c'
 const KEY_VALUE = 'sk-e2e-import-daily-key-91aa'
 
-let app: App
-
-beforeAll(async () => {
-  app = await launchApp(tempDir('flowkeys-renderer-import-'))
-})
-
-afterAll(async () => {
-  await app?.close()
-})
+test.use({ launch: { prefix: 'flowkeys-renderer-import-' } })
+// The tests go on from where the one before left the app: after a failure, the rest do not run.
+test.describe.configure({ mode: 'serial' })
 
 const file = [
   '# the daily .env', // 1
@@ -30,10 +22,10 @@ const file = [
   ''
 ].join('\n')
 
-describe('.env import, day to day', () => {
-  it('previews a type per row, what will happen, duplicates and skipped lines', async () => {
+test.describe('.env import, day to day', () => {
+  test('previews a type per row, what will happen, duplicates and skipped lines', async ({ app, nav }) => {
     const { page } = app
-    await page.getByRole('navigation').getByRole('button', { name: 'Import .env' }).click()
+    await nav('Import .env')
     await page.getByLabel('Choose a .env file').setInputFiles({
       name: 'daily.env',
       mimeType: 'text/plain',
@@ -68,7 +60,7 @@ describe('.env import, day to day', () => {
     expect(JSON.stringify(app.exchanges.map((e) => e.result))).not.toContain(PASTED)
   })
 
-  it('applies the type chosen per row and says what happened', async () => {
+  test('applies the type chosen per row and says what happened', async ({ app }) => {
     const { page } = app
     await page.getByLabel('Type of MODEL_NAME').selectOption('Credential')
     await page.getByRole('button', { name: 'Import 4 variables' }).click()
@@ -88,7 +80,9 @@ describe('.env import, day to day', () => {
     expect((await app.core.variables.get(user, 'SERVICE_API_KEY')).value).toBe(KEY_VALUE)
   })
 
-  it('a conflict says it will be skipped until the user overwrites it, then that it will update', async () => {
+  test('a conflict says it will be skipped until the user overwrites it, then that it will update', async ({
+    app
+  }) => {
     const { page } = app
     await page.getByRole('button', { name: 'Import another file' }).click()
     await page.getByLabel('Choose a .env file').setInputFiles({

@@ -3,52 +3,31 @@
 // (./harness.ts): the once-shown key is hard to lose, the clipboard delay is a setting, the table fits 800×600,
 // keys can be renamed, toasts show above dialogs, and the Key server page speaks the app's language.
 import { createServer, type Server } from 'node:net'
-import type { Locator } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { tempDir } from '../helpers/tmp'
-import { launchApp, type App } from './harness'
+import type { Locator, Page } from '@playwright/test'
+import { expect, sent, test } from './app-fixtures'
 
-let app: App
+test.use({ launch: { prefix: 'flowkeys-keys-daily-' } })
+// The tests go on from where the one before left the app: after a failure, the rest do not run.
+test.describe.configure({ mode: 'serial' })
 
-beforeAll(async () => {
-  app = await launchApp(tempDir('flowkeys-keys-daily-'))
-})
+const dialog = (page: Page, name: string | RegExp): Locator => page.getByRole('dialog', { name })
+const focusedTestId = (page: Page): Promise<string | null> =>
+  page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)
 
-afterAll(async () => {
-  await app?.close()
-})
-
-// A step that failed with a dialog open must not block the next test's clicks.
-afterEach(async () => {
-  for (let i = 0; i < 3 && (await app.page.locator('dialog[open]').count()) > 0; i++) {
-    const anyway = app.page.getByRole('button', { name: 'Close anyway' })
-    if (await anyway.isVisible()) await anyway.click()
-    else await app.page.keyboard.press('Escape')
-  }
-})
-
-const dialog = (name: string | RegExp): Locator => app.page.getByRole('dialog', { name })
-const sent = (channel: string): unknown[] =>
-  app.exchanges.filter((e) => e.channel === channel).map((e) => e.payload)
-const nav = (name: string): Promise<void> =>
-  app.page.getByRole('navigation').getByRole('button', { name }).click()
-const focusedTestId = (): Promise<string | null> =>
-  app.page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)
-
-async function createKey(name: string): Promise<Locator> {
-  await app.page.getByRole('button', { name: 'Create key' }).first().click()
-  const create = dialog('Create an API key')
+async function createKey(page: Page, name: string): Promise<Locator> {
+  await page.getByRole('button', { name: 'Create key' }).first().click()
+  const create = dialog(page, 'Create an API key')
   await create.getByLabel('Name', { exact: true }).fill(name)
   await create.getByRole('button', { name: 'Create key' }).click()
-  const reveal = dialog('Your new API key')
+  const reveal = dialog(page, 'Your new API key')
   await reveal.getByTestId('new-api-key').waitFor()
   return reveal
 }
 
-describe('the new-key reveal', () => {
-  it('puts the focus on the key field, selected, as the dialog opens', async () => {
-    const reveal = await createKey('focus check')
-    await expect.poll(focusedTestId).toBe('new-api-key')
+test.describe('the new-key reveal', () => {
+  test('puts the focus on the key field, selected, as the dialog opens', async ({ app }) => {
+    const reveal = await createKey(app.page, 'focus check')
+    await expect.poll(() => focusedTestId(app.page)).toBe('new-api-key')
     const field = reveal.getByTestId('new-api-key')
     expect(await field.getAttribute('readonly')).not.toBeNull()
     const value = await field.inputValue()
@@ -63,9 +42,11 @@ describe('the new-key reveal', () => {
     await expect.poll(() => app.page.locator('dialog[open]').count()).toBe(0)
   })
 
-  it('asks before Done, Escape or × close a key that was never copied; Go back keeps it', async () => {
+  test('asks before Done, Escape or × close a key that was never copied; Go back keeps it', async ({
+    app
+  }) => {
     const { page } = app
-    const reveal = await createKey('never copied')
+    const reveal = await createKey(page, 'never copied')
     const value = await reveal.getByTestId('new-api-key').inputValue()
     const question = reveal.getByTestId('confirm-close')
 
@@ -95,17 +76,19 @@ describe('the new-key reveal', () => {
     expect(await page.content()).not.toContain(value.slice(8))
   })
 
-  it('closes at once with Escape once the key was copied', async () => {
-    const reveal = await createKey('copied first')
+  test('closes at once with Escape once the key was copied', async ({ app }) => {
+    const reveal = await createKey(app.page, 'copied first')
     await reveal.getByRole('button', { name: 'Copy the API key' }).click()
     await expect.poll(() => app.clipboard.text).toBe(await reveal.getByTestId('new-api-key').inputValue())
     await app.page.keyboard.press('Escape')
     await expect.poll(() => app.page.locator('dialog[open]').count()).toBe(0)
   })
 
-  it('shows the clipboard delay next to Copy and keeps a new choice in the preferences', async () => {
+  test('shows the clipboard delay next to Copy and keeps a new choice in the preferences', async ({
+    app
+  }) => {
     const { page } = app
-    const reveal = await createKey('slow paste')
+    const reveal = await createKey(page, 'slow paste')
     const delay = reveal.getByLabel('Clipboard clears in')
     expect(await delay.inputValue()).toBe('30')
     expect(await delay.locator('option').allTextContents()).toEqual(['30 s', '2 min', '10 min', 'never'])
@@ -125,7 +108,7 @@ describe('the new-key reveal', () => {
     await expect.poll(() => reveal.getByLabel('Clipboard clears', { exact: true }).isVisible()).toBe(true)
     await reveal.getByLabel('Clipboard clears', { exact: true }).selectOption({ label: '30 s' })
     await expect.poll(() => delay.inputValue()).toBe('30')
-    expect(sent('app:updateSettings').slice(-3)).toEqual([
+    expect(sent(app, 'app:updateSettings').slice(-3)).toEqual([
       { clipboardClearSeconds: 120 },
       { clipboardClearSeconds: 0 },
       { clipboardClearSeconds: 30 }
@@ -134,10 +117,10 @@ describe('the new-key reveal', () => {
   })
 })
 
-describe('toasts', () => {
-  it('show above an open dialog, away from the header button', async () => {
+test.describe('toasts', () => {
+  test('show above an open dialog, away from the header button', async ({ app }) => {
     const { page } = app
-    const reveal = await createKey('toast check')
+    const reveal = await createKey(page, 'toast check')
     await reveal.getByRole('button', { name: 'Copy the API key' }).click()
     const toast = page.locator('.toast').filter({ hasText: 'The clipboard is cleared' }).last()
     await toast.waitFor()
@@ -164,8 +147,8 @@ describe('toasts', () => {
   })
 })
 
-describe('the keys table', () => {
-  it('shows the date and time a key was created, the full date-time in a tooltip', async () => {
+test.describe('the keys table', () => {
+  test('shows the date and time a key was created, the full date-time in a tooltip', async ({ app }) => {
     const { page } = app
     const row = page.getByRole('row').filter({ hasText: 'focus check' })
     const created = row.getByTestId('key-created')
@@ -174,7 +157,10 @@ describe('the keys table', () => {
     expect(await created.getAttribute('title')).toMatch(/\d{4}.*\d{1,2}:\d{2}/)
   })
 
-  it('renames a key from its row; the core has the new name and the key still works', async () => {
+  test('renames a key from its row; the core has the new name and the key still works', async ({
+    app,
+    nav
+  }) => {
     const { page } = app
     const { api_key } = await app.core.keys.create(app.core.desktopActor(), { name: 'to rename' })
     await page.getByRole('button', { name: 'Refresh' }).count() // no-op: the list loads on navigation
@@ -182,7 +168,7 @@ describe('the keys table', () => {
     await nav('API keys')
     const row = page.getByRole('row').filter({ hasText: 'to rename' })
     await row.getByRole('button', { name: 'Rename to rename' }).click()
-    const rename = dialog('Rename to rename')
+    const rename = dialog(page, 'Rename to rename')
     const field = rename.getByLabel('Name', { exact: true })
     await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true)
     expect(await rename.getByRole('button', { name: 'Rename' }).isDisabled()).toBe(true)
@@ -193,11 +179,13 @@ describe('the keys table', () => {
     await rename.getByRole('button', { name: 'Rename' }).click()
     await expect.poll(() => page.locator('dialog[open]').count()).toBe(0)
     await page.getByRole('row').filter({ hasText: 'renamed key' }).waitFor()
-    expect(sent('keys:rename').at(-1)).toMatchObject({ name: 'renamed key' })
+    expect(sent(app, 'keys:rename').at(-1)).toMatchObject({ name: 'renamed key' })
     expect((await app.core.keys.verify(api_key))?.key.name).toBe('renamed key')
   })
 
-  it('at 800×600 keeps every control in view without a sideways scroll, each reachable by Tab', async () => {
+  test('at 800×600 keeps every control in view without a sideways scroll, each reachable by Tab', async ({
+    app
+  }) => {
     const { page } = app
     await page.setViewportSize({ width: 800, height: 600 })
     try {
@@ -257,13 +245,13 @@ describe('the keys table', () => {
   })
 })
 
-describe('the key server page', () => {
+test.describe('the key server page', () => {
   let blocker: Server | undefined
-  afterAll(async () => {
+  test.afterAll(async () => {
     await new Promise((done) => (blocker ? blocker.close(done) : done(undefined)))
   })
 
-  it("gives a curl line in Langflow's words that breaks only between arguments", async () => {
+  test("gives a curl line in Langflow's words that breaks only between arguments", async ({ app, nav }) => {
     const { page } = app
     await nav('Key server')
     await expect.poll(() => page.getByTestId('server-state').textContent()).toBe('Running')
@@ -288,7 +276,9 @@ describe('the key server page', () => {
     expect(await page.getByRole('button', { name: 'Copy the base URL' }).isVisible()).toBe(true)
   })
 
-  it('offers no Copy of the base URL while stopped, and points at the Port field when the port is taken', async () => {
+  test('offers no Copy of the base URL while stopped, and points at the Port field when the port is taken', async ({
+    app
+  }) => {
     const { page } = app
     await page.getByRole('button', { name: 'Stop' }).click()
     await expect.poll(() => page.getByTestId('server-state').textContent()).toBe('Stopped')

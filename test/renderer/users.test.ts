@@ -1,64 +1,53 @@
 /// <reference lib="dom" />
 // End-to-end: the Users page's Edit dialog and password reset (Langflow's admin page), in the built renderer at
 // 800×600, over the real handler table and core (./harness.ts). Each change is checked in the core itself.
-import type { Locator } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { tempDir } from '../helpers/tmp'
-import { launchApp, type App } from './harness'
+import type { Locator, Page } from '@playwright/test'
+import { expect, navigate, sent, test } from './app-fixtures'
 
 const ADA_PASSWORD = 'ada first password'
 const GRACE_PASSWORD = 'grace first password'
 const NEW_PASSWORD = 'grace NEW password from-the-admin'
 
-let app: App
+test.use({ launch: { prefix: 'flowkeys-users-' } })
+// The tests go on from where the one before left the app: after a failure, the rest do not run.
+test.describe.configure({ mode: 'serial' })
+
 let adaId = ''
 
-beforeAll(async () => {
-  app = await launchApp(tempDir('flowkeys-users-'))
+test.beforeAll(async ({ app }) => {
   // The smallest window the app supports: every row action must still be reachable.
   await app.page.setViewportSize({ width: 800, height: 600 })
   const actor = app.core.desktopActor()
   adaId = (await app.core.users.create(actor, { username: 'ada', password: ADA_PASSWORD })).id
   await app.core.users.create(actor, { username: 'grace', password: GRACE_PASSWORD })
-  await app.page.getByRole('navigation').getByRole('button', { name: 'Users' }).click()
-  await row('grace').waitFor()
+  await navigate(app.page, 'Users')
+  await row(app.page, 'grace').waitFor()
 })
 
-afterAll(async () => {
-  await app?.close()
-})
+const row = (page: Page, username: string): Locator => page.locator(`tr[data-user="${username}"]`)
+const dialog = (page: Page, name: string | RegExp): Locator => page.getByRole('dialog', { name })
+const focusInside = (page: Page): Promise<string | null> =>
+  page.evaluate(() => document.activeElement?.closest('dialog')?.getAttribute('aria-labelledby') ?? null)
 
-// A step that failed with a dialog open must not block the next test's clicks.
-afterEach(async () => {
-  for (let i = 0; i < 3 && (await app.page.locator('dialog[open]').count()) > 0; i++) {
-    await app.page.keyboard.press('Escape')
-  }
-})
-
-const row = (username: string): Locator => app.page.locator(`tr[data-user="${username}"]`)
-const dialog = (name: string | RegExp): Locator => app.page.getByRole('dialog', { name })
-const sent = (channel: string): unknown[] =>
-  app.exchanges.filter((e) => e.channel === channel).map((e) => e.payload)
-const focusInside = (): Promise<string | null> =>
-  app.page.evaluate(() => document.activeElement?.closest('dialog')?.getAttribute('aria-labelledby') ?? null)
-
-describe('edit a user', () => {
-  it('keeps every row action in view in an 800×600 window (the other columns scroll under them)', async () => {
+test.describe('edit a user', () => {
+  test('keeps every row action in view in an 800×600 window (the other columns scroll under them)', async ({
+    app
+  }) => {
     for (const name of ['Deactivate', 'Promote', 'Edit grace', 'Delete grace']) {
-      const box = await row('grace').getByRole('button', { name }).boundingBox()
+      const box = await row(app.page, 'grace').getByRole('button', { name }).boundingBox()
       expect(box, name).not.toBeNull()
       expect(box!.x + box!.width, name).toBeLessThanOrEqual(800)
     }
-    const username = await row('grace').getByRole('cell').first().boundingBox()
+    const username = await row(app.page, 'grace').getByRole('cell').first().boundingBox()
     expect(username!.x).toBeGreaterThan(0)
   })
 
-  it('opens prefilled, with Save disabled until something changes', async () => {
+  test('opens prefilled, with Save disabled until something changes', async ({ app }) => {
     const { page } = app
-    await row('ada').getByRole('button', { name: 'Edit ada' }).click()
-    const edit = dialog('Edit ada')
+    await row(page, 'ada').getByRole('button', { name: 'Edit ada' }).click()
+    const edit = dialog(page, 'Edit ada')
     await edit.waitFor()
-    expect(await focusInside()).not.toBeNull()
+    expect(await focusInside(page)).not.toBeNull()
     const username = edit.getByLabel('Username')
     expect(await username.inputValue()).toBe('ada')
     expect(await edit.getByRole('checkbox', { name: /Active/ }).isChecked()).toBe(true)
@@ -71,13 +60,13 @@ describe('edit a user', () => {
     expect(await save.isDisabled()).toBe(true)
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
-    expect(sent('users:update')).toEqual([])
+    expect(sent(app, 'users:update')).toEqual([])
   })
 
-  it('saves a new username and both flags, shown in the table and stored in the core', async () => {
+  test('saves a new username and both flags, shown in the table and stored in the core', async ({ app }) => {
     const { page } = app
-    await row('ada').getByRole('button', { name: 'Edit ada' }).click()
-    const edit = dialog('Edit ada')
+    await row(page, 'ada').getByRole('button', { name: 'Edit ada' }).click()
+    const edit = dialog(page, 'Edit ada')
     await edit.getByLabel('Username').fill('ada.lovelace')
     await edit.getByRole('checkbox', { name: /Active/ }).uncheck()
     await edit.getByRole('checkbox', { name: /Superuser/ }).check()
@@ -85,9 +74,9 @@ describe('edit a user', () => {
     await page.getByText('ada.lovelace is saved.').waitFor()
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
 
-    const edited = row('ada.lovelace')
+    const edited = row(page, 'ada.lovelace')
     await edited.waitFor()
-    expect(await row('ada').count()).toBe(0)
+    expect(await row(page, 'ada').count()).toBe(0)
     expect(await edited.getByRole('cell').allTextContents()).toEqual(
       expect.arrayContaining([expect.stringContaining('ada.lovelace'), 'Superuser', 'Inactive'])
     )
@@ -96,7 +85,7 @@ describe('edit a user', () => {
       is_active: false,
       is_superuser: true
     })
-    expect(sent('users:update')).toEqual([
+    expect(sent(app, 'users:update')).toEqual([
       { id: adaId, username: 'ada.lovelace', is_active: false, is_superuser: true }
     ])
     // The row toggles still work on the edited user.
@@ -105,9 +94,9 @@ describe('edit a user', () => {
     expect(await app.core.users.findByUsername('ada.lovelace')).toMatchObject({ is_active: true })
   })
 
-  it("shows the core's refusal inside the dialog and keeps it open", async () => {
-    await row('ada.lovelace').getByRole('button', { name: 'Edit ada.lovelace' }).click()
-    const edit = dialog('Edit ada.lovelace')
+  test("shows the core's refusal inside the dialog and keeps it open", async ({ app }) => {
+    await row(app.page, 'ada.lovelace').getByRole('button', { name: 'Edit ada.lovelace' }).click()
+    const edit = dialog(app.page, 'Edit ada.lovelace')
     await edit.getByLabel('Username').fill('grace')
     await edit.getByRole('button', { name: 'Save' }).click()
     await edit.getByRole('alert').getByText('This username is unavailable.').waitFor()
@@ -119,9 +108,9 @@ describe('edit a user', () => {
     expect(await app.core.users.findByUsername('ada.lovelace')).toMatchObject({ id: adaId })
   })
 
-  it('does not let the desktop user rename, deactivate or demote itself', async () => {
-    await row('langflow').getByRole('button', { name: 'Edit langflow' }).click()
-    const edit = dialog('Edit langflow')
+  test('does not let the desktop user rename, deactivate or demote itself', async ({ app }) => {
+    await row(app.page, 'langflow').getByRole('button', { name: 'Edit langflow' }).click()
+    const edit = dialog(app.page, 'Edit langflow')
     expect(await edit.getByLabel('Username').isDisabled()).toBe(true)
     expect(await edit.getByRole('checkbox', { name: /Active/ }).isDisabled()).toBe(true)
     expect(await edit.getByRole('checkbox', { name: /Superuser/ }).isDisabled()).toBe(true)
@@ -130,19 +119,20 @@ describe('edit a user', () => {
   })
 })
 
-describe('reset a password', () => {
-  const openReset = async (): Promise<Locator> => {
-    const edit = dialog('Edit grace')
-    if (!(await edit.isVisible())) await row('grace').getByRole('button', { name: 'Edit grace' }).click()
+test.describe('reset a password', () => {
+  const openReset = async (page: Page): Promise<Locator> => {
+    const edit = dialog(page, 'Edit grace')
+    if (!(await edit.isVisible()))
+      await row(page, 'grace').getByRole('button', { name: 'Edit grace' }).click()
     await edit.getByRole('button', { name: 'Reset password for grace' }).click()
-    const reset = dialog('Reset password for grace')
+    const reset = dialog(page, 'Reset password for grace')
     await reset.waitFor()
     return reset
   }
 
-  it('refuses a short password and two different ones before anything is sent', async () => {
-    const reset = await openReset()
-    expect(await focusInside()).not.toBeNull()
+  test('refuses a short password and two different ones before anything is sent', async ({ app }) => {
+    const reset = await openReset(app.page)
+    expect(await focusInside(app.page)).not.toBeNull()
     await reset.getByLabel('New password').fill('short')
     await reset.getByLabel('Confirm password').fill('short')
     await reset.getByRole('button', { name: 'Set password' }).click()
@@ -153,45 +143,45 @@ describe('reset a password', () => {
     await reset.getByRole('button', { name: 'Set password' }).click()
     await reset.getByRole('alert').getByText('The passwords do not match.', { exact: false }).waitFor()
     expect(await reset.getByLabel('Confirm password').getAttribute('aria-invalid')).toBe('true')
-    expect(sent('users:setPassword')).toEqual([])
+    expect(sent(app, 'users:setPassword')).toEqual([])
     await reset.getByRole('button', { name: 'Cancel' }).click()
   })
 
-  it('clears both password fields when the dialog closes', async () => {
+  test('clears both password fields when the dialog closes', async ({ app }) => {
     const { page } = app
-    let reset = await openReset()
+    let reset = await openReset(page)
     await reset.getByLabel('New password').fill(NEW_PASSWORD)
     await reset.getByLabel('Confirm password').fill(NEW_PASSWORD)
     // Escape closes the password dialog only; the edit dialog under it gets the focus back.
     await page.keyboard.press('Escape')
-    await expect.poll(() => dialog('Reset password for grace').count()).toBe(0)
-    expect(await dialog('Edit grace').isVisible()).toBe(true)
+    await expect.poll(() => dialog(page, 'Reset password for grace').count()).toBe(0)
+    expect(await dialog(page, 'Edit grace').isVisible()).toBe(true)
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
       'Reset password for grace'
     )
-    reset = await openReset()
+    reset = await openReset(page)
     expect(await reset.getByLabel('New password').inputValue()).toBe('')
     expect(await reset.getByLabel('Confirm password').inputValue()).toBe('')
     await reset.getByRole('button', { name: 'Cancel' }).click()
-    await dialog('Edit grace').getByRole('button', { name: 'Cancel' }).click()
+    await dialog(page, 'Edit grace').getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
     expect(await page.content()).not.toContain(NEW_PASSWORD)
-    expect(sent('users:setPassword')).toEqual([])
+    expect(sent(app, 'users:setPassword')).toEqual([])
   })
 
-  it('sets the new password: it signs in, the old one no longer does', async () => {
+  test('sets the new password: it signs in, the old one no longer does', async ({ app }) => {
     const { page, core } = app
-    const reset = await openReset()
+    const reset = await openReset(page)
     await reset.getByLabel('New password').fill(NEW_PASSWORD)
     await reset.getByLabel('Confirm password').fill(NEW_PASSWORD)
     await reset.getByRole('button', { name: 'Set password' }).click()
     await page.getByText('The password of grace is changed.').waitFor()
-    await expect.poll(() => dialog('Reset password for grace').count()).toBe(0)
-    await dialog('Edit grace').getByRole('button', { name: 'Cancel' }).click()
+    await expect.poll(() => dialog(page, 'Reset password for grace').count()).toBe(0)
+    await dialog(page, 'Edit grace').getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
 
     const grace = await core.users.findByUsername('grace')
-    expect(sent('users:setPassword')).toEqual([{ id: grace?.id, password: NEW_PASSWORD }])
+    expect(sent(app, 'users:setPassword')).toEqual([{ id: grace?.id, password: NEW_PASSWORD }])
     expect(await core.users.checkCredentials('grace', NEW_PASSWORD)).toMatchObject({ id: grace?.id })
     await expect(core.users.checkCredentials('grace', GRACE_PASSWORD)).rejects.toThrow(
       'Incorrect username or password'

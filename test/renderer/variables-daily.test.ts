@@ -3,38 +3,22 @@
 // search and sort, created/updated times, copy of a Generic value, bulk delete, and the reveal of a Credential
 // after the password. The built renderer in Chromium over a real core (test/renderer/harness.ts).
 import { randomUUID } from 'node:crypto'
-import type { Locator } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Locator, Page } from '@playwright/test'
 import type { VariableRecord } from '../../src/main/store/schema'
-import { tempDir } from '../helpers/tmp'
-import { launchApp, type App } from './harness'
+import { expect, navigate, test, type App } from './app-fixtures'
 
 const SECRET = 'sk-proj-daily-REVEAL-me-only-with-password-5e1a'
 const MODEL = 'gpt-4o-mini-daily'
 /** The configured superuser's password (LANGFLOW_SUPERUSER_PASSWORD's default): the app acts as that user. */
 const PASSWORD = 'langflow'
 
-let app: App
+test.use({ launch: { prefix: 'flowkeys-vars-daily-' } })
+// The tests go on from where the one before left the app: after a failure, the rest do not run.
+test.describe.configure({ mode: 'serial' })
 
-beforeAll(async () => {
-  app = await launchApp(tempDir('flowkeys-vars-daily-'))
-})
-
-afterAll(async () => {
-  await app?.close()
-})
-
-afterEach(async () => {
-  for (let i = 0; i < 3 && (await app.page.locator('dialog[open]').count()) > 0; i++) {
-    await app.page.keyboard.press('Escape')
-  }
-})
-
-const nav = (name: string): Promise<void> =>
-  app.page.getByRole('navigation').getByRole('button', { name, exact: true }).click()
-const dialog = (): Locator => app.page.getByRole('dialog')
-const rowNames = (): Promise<string[]> =>
-  app.page.locator('tbody tr[data-variable]').evaluateAll((rows) => rows.map((r) => r.dataset.variable ?? ''))
+const dialog = (page: Page): Locator => page.getByRole('dialog')
+const rowNames = (page: Page): Promise<string[]> =>
+  page.locator('tbody tr[data-variable]').evaluateAll((rows) => rows.map((r) => r.dataset.variable ?? ''))
 
 interface Seed {
   name: string
@@ -46,7 +30,7 @@ interface Seed {
 }
 
 /** Writes the variables in one store write, with the given times (the service would stamp "now"). */
-async function seed(variables: Seed[]): Promise<void> {
+async function seed(app: App, variables: Seed[]): Promise<void> {
   const { core } = app
   const userId = core.desktopActor().id
   await core.store.transaction(async (tx) => {
@@ -70,13 +54,13 @@ async function seed(variables: Seed[]): Promise<void> {
 }
 
 /** Leaves the page and comes back: the page loads the variables when shown. */
-async function reopen(): Promise<void> {
-  await nav('Import .env')
-  await nav('Global variables')
+async function reopen(page: Page): Promise<void> {
+  await navigate(page, 'Import .env')
+  await navigate(page, 'Global variables')
 }
 
-beforeAll(async () => {
-  await seed([
+test.beforeAll(async ({ app }) => {
+  await seed(app, [
     {
       name: 'OPENAI_API_KEY',
       type: 'Credential',
@@ -109,12 +93,15 @@ beforeAll(async () => {
   ])
 })
 
-describe('an 800×600 window', () => {
-  it('reaches every action of Global variables by pointer and by Tab, and no page scrolls sideways', async () => {
+test.describe('an 800×600 window', () => {
+  test('reaches every action of Global variables by pointer and by Tab, and no page scrolls sideways', async ({
+    app,
+    nav
+  }) => {
     const { page } = app
     await page.setViewportSize({ width: 800, height: 600 })
     try {
-      await reopen()
+      await reopen(page)
       await page.locator('tr[data-variable="OPENAI_API_KEY"]').waitFor()
       // The sidebar is a rail of icons, each still named.
       const sidebar = await page.getByRole('navigation').boundingBox()
@@ -176,42 +163,42 @@ describe('an 800×600 window', () => {
   })
 })
 
-describe('what users expect', () => {
-  it('searches by name', async () => {
+test.describe('what users expect', () => {
+  test('searches by name', async ({ app }) => {
     const { page } = app
-    await reopen()
+    await reopen(page)
     await page.locator('tr[data-variable="OPENAI_API_KEY"]').waitFor()
     await page.getByLabel('Search variables by name').fill('api_key')
     await page.getByText('2 of 4').waitFor()
-    expect(await rowNames()).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'])
+    expect(await rowNames(page)).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'])
     await page.getByLabel('Search variables by name').fill('nothing-like-this')
     await page.getByText('No variables match').waitFor()
     await page.getByLabel('Search variables by name').fill('')
     await page.getByText('4 variables').waitFor()
   })
 
-  it('sorts by name, type, created and updated', async () => {
+  test('sorts by name, type, created and updated', async ({ app }) => {
     const { page } = app
     const header = (name: string): Locator => page.getByRole('columnheader').getByRole('button', { name })
-    expect(await rowNames()).toEqual(['ANTHROPIC_API_KEY', 'BASE_URL', 'MODEL_NAME', 'OPENAI_API_KEY'])
+    expect(await rowNames(page)).toEqual(['ANTHROPIC_API_KEY', 'BASE_URL', 'MODEL_NAME', 'OPENAI_API_KEY'])
     await header('Name').click()
-    expect(await rowNames()).toEqual(['OPENAI_API_KEY', 'MODEL_NAME', 'BASE_URL', 'ANTHROPIC_API_KEY'])
+    expect(await rowNames(page)).toEqual(['OPENAI_API_KEY', 'MODEL_NAME', 'BASE_URL', 'ANTHROPIC_API_KEY'])
     expect(await page.getByRole('columnheader', { name: 'Name' }).getAttribute('aria-sort')).toBe(
       'descending'
     )
     await header('Type').click()
-    expect(await rowNames()).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'BASE_URL', 'MODEL_NAME'])
+    expect(await rowNames(page)).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'BASE_URL', 'MODEL_NAME'])
     await header('Created').click() // newest first
-    expect(await rowNames()).toEqual(['ANTHROPIC_API_KEY', 'MODEL_NAME', 'OPENAI_API_KEY', 'BASE_URL'])
+    expect(await rowNames(page)).toEqual(['ANTHROPIC_API_KEY', 'MODEL_NAME', 'OPENAI_API_KEY', 'BASE_URL'])
     await header('Created').click()
-    expect(await rowNames()).toEqual(['BASE_URL', 'OPENAI_API_KEY', 'MODEL_NAME', 'ANTHROPIC_API_KEY'])
+    expect(await rowNames(page)).toEqual(['BASE_URL', 'OPENAI_API_KEY', 'MODEL_NAME', 'ANTHROPIC_API_KEY'])
     await header('Updated').click()
-    expect(await rowNames()).toEqual(['BASE_URL', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'MODEL_NAME'])
+    expect(await rowNames(page)).toEqual(['BASE_URL', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'MODEL_NAME'])
     await header('Name').click()
-    expect(await rowNames()).toEqual(['ANTHROPIC_API_KEY', 'BASE_URL', 'MODEL_NAME', 'OPENAI_API_KEY'])
+    expect(await rowNames(page)).toEqual(['ANTHROPIC_API_KEY', 'BASE_URL', 'MODEL_NAME', 'OPENAI_API_KEY'])
   })
 
-  it('shows when each variable was created and last updated', async () => {
+  test('shows when each variable was created and last updated', async ({ app }) => {
     const row = app.page.locator('tr[data-variable="OPENAI_API_KEY"]')
     expect(
       await row.locator('time').evaluateAll((times) => times.map((t) => t.getAttribute('datetime')))
@@ -220,7 +207,7 @@ describe('what users expect', () => {
     expect(shown.every((text) => /2026/.test(text))).toBe(true)
   })
 
-  it('copies a Generic value through the clipboard path that wipes it later', async () => {
+  test('copies a Generic value through the clipboard path that wipes it later', async ({ app }) => {
     const { page } = app
     app.clipboard.text = ''
     await page.getByRole('button', { name: 'Copy the value of MODEL_NAME' }).click()
@@ -232,7 +219,7 @@ describe('what users expect', () => {
     expect(await page.getByRole('button', { name: 'Copy the value of OPENAI_API_KEY' }).count()).toBe(0)
   })
 
-  it('reveals a Credential only after the right password, and logs every try', async () => {
+  test('reveals a Credential only after the right password, and logs every try', async ({ app }) => {
     const { page, core } = app
     const credentialReads = (): { variable?: string; outcome?: string }[] =>
       core.accessLog
@@ -240,28 +227,28 @@ describe('what users expect', () => {
         .map((e) => ({ variable: e.variable, outcome: e.outcome }))
     expect(credentialReads()).toEqual([])
     await page.getByRole('button', { name: 'Reveal the value of OPENAI_API_KEY' }).click()
-    await dialog().getByText('This Credential is hidden.', { exact: false }).waitFor()
-    await dialog().getByLabel('Your password').fill('not-the-password')
-    await dialog().getByRole('button', { name: 'Show value' }).click()
-    await dialog().getByText('Incorrect password. The value stays hidden.').waitFor()
+    await dialog(page).getByText('This Credential is hidden.', { exact: false }).waitFor()
+    await dialog(page).getByLabel('Your password').fill('not-the-password')
+    await dialog(page).getByRole('button', { name: 'Show value' }).click()
+    await dialog(page).getByText('Incorrect password. The value stays hidden.').waitFor()
     expect(await page.content()).not.toContain(SECRET)
     expect(credentialReads()).toEqual([{ variable: 'OPENAI_API_KEY', outcome: 'refused' }])
 
-    await dialog().getByLabel('Your password').fill(PASSWORD)
-    await dialog().getByRole('button', { name: 'Show value' }).click()
-    const value = dialog().getByLabel('Value', { exact: true })
+    await dialog(page).getByLabel('Your password').fill(PASSWORD)
+    await dialog(page).getByRole('button', { name: 'Show value' }).click()
+    const value = dialog(page).getByLabel('Value', { exact: true })
     await value.waitFor()
     // Masked first; the toggle shows it.
     expect(await value.getAttribute('type')).toBe('password')
     expect(await value.inputValue()).toBe(SECRET)
-    await dialog().getByRole('button', { name: 'Show the value' }).click()
+    await dialog(page).getByRole('button', { name: 'Show the value' }).click()
     expect(await value.getAttribute('type')).toBe('text')
     expect(credentialReads()).toEqual([
       { variable: 'OPENAI_API_KEY', outcome: 'served' },
       { variable: 'OPENAI_API_KEY', outcome: 'refused' }
     ])
-    await dialog().getByRole('button', { name: 'Done' }).click()
-    await dialog().waitFor({ state: 'detached' })
+    await dialog(page).getByRole('button', { name: 'Done' }).click()
+    await dialog(page).waitFor({ state: 'detached' })
     // Gone with the dialog: nowhere in the page, and the table still masks it.
     expect(await page.content()).not.toContain(SECRET)
     const inWindow = await page.evaluate((secret) => {
@@ -277,7 +264,7 @@ describe('what users expect', () => {
     expect(inWindow).toBe(false)
   })
 
-  it('deletes the selected variables after one confirmation, in one request', async () => {
+  test('deletes the selected variables after one confirmation, in one request', async ({ app }) => {
     const { page, core } = app
     const before = app.exchanges.length
     await page.getByRole('checkbox', { name: 'Select BASE_URL' }).check()
@@ -287,7 +274,7 @@ describe('what users expect', () => {
     await confirm.getByText('Delete 2 variables?').waitFor()
     await confirm.getByRole('button', { name: 'Delete variables' }).click()
     await page.getByText('2 variables are deleted.').waitFor()
-    expect(await rowNames()).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'])
+    expect(await rowNames(page)).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'])
     const names = (await core.variables.list(core.desktopActor().id)).map((v) => v.name).sort()
     expect(names).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'])
     const deletes = app.exchanges
@@ -298,11 +285,14 @@ describe('what users expect', () => {
   })
 })
 
-describe('2,000 variables', () => {
-  it('keeps only the rows in view in the DOM, and scrolling to the end shows the last one', async () => {
+test.describe('2,000 variables', () => {
+  test('keeps only the rows in view in the DOM, and scrolling to the end shows the last one', async ({
+    app
+  }) => {
     const { page } = app
     const now = Date.now()
     await seed(
+      app,
       Array.from({ length: 2_000 }, (_, i) => ({
         name: `BULK_${String(i).padStart(4, '0')}`,
         type: i % 3 === 0 ? ('Generic' as const) : ('Credential' as const),
@@ -311,7 +301,7 @@ describe('2,000 variables', () => {
         updated: new Date(now - i * 30_000).toISOString()
       }))
     )
-    await reopen()
+    await reopen(page)
     await page.getByText('2,002 variables').waitFor()
     const rendered = page.locator('tbody tr[data-variable]')
     expect(await rendered.count()).toBeLessThan(80)
