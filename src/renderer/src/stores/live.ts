@@ -2,7 +2,7 @@
 // server's status and requests as they happen, and the lists loaded again when another process (the CLI, a
 // `flowkeys serve`) changed the store. Nothing polls.
 import { api } from '../lib/ipc'
-import { useKeys } from './keys'
+import { useKeys } from '../features/keys/store'
 import { useServer } from './server'
 import { useUsers } from './users'
 import { useVariables } from './variables'

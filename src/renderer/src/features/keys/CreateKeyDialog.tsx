@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
 import { KeyCreateRequest, describeIssues, type ResponseOf } from '@shared/ipc'
-import { Dialog } from '../components/Dialog'
-import { DialogForm } from '../components/DialogForm'
-import { Field } from '../components/Field'
-import { Icon } from '../components/Icon'
-import { OnceShownSecret } from '../components/OnceShownSecret'
-import { formatDate } from '../lib/format'
-import { useSubmit } from '../lib/use-submit'
-import { useKeys } from '../stores/keys'
+import { Dialog } from '@renderer/components/Dialog'
+import { DialogForm } from '@renderer/components/DialogForm'
+import { Field } from '@renderer/components/Field'
+import { Icon } from '@renderer/components/Icon'
+import { OnceShownSecret } from '@renderer/components/OnceShownSecret'
+import { formatDate } from '@renderer/lib/format'
+import { useSubmit } from '@renderer/lib/use-submit'
+import { useKeys } from './store'
 
 const EXPIRY_CHOICES = [
   { value: '', label: 'Never' },

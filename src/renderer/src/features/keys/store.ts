@@ -3,8 +3,8 @@
 import { create } from 'zustand'
 import type { ApiKeyView, RequestOf, ResponseOf } from '@shared/ipc'
 import { keyStatus, type KeyStatus } from '@shared/api-key-display'
-import { api, call, messageOf } from '../lib/ipc'
-import { keptIn, nextSort, toggled, type SortDirection } from '../lib/table'
+import { api, call, messageOf } from '@renderer/lib/ipc'
+import { keptIn, nextSort, toggled, type SortDirection } from '@renderer/lib/table'
 
 export type KeySortColumn = 'name' | 'created_at' | 'last_used_at' | 'total_uses' | 'expires_at' | 'status'
 export type { SortDirection }
