@@ -1,5 +1,5 @@
 import type { ReactElement, ReactNode } from 'react'
-import { useSubmit } from '../lib/use-submit'
+import { useSubmit } from '@renderer/lib/use-submit'
 import { Dialog } from './Dialog'
 import { ErrorBanner } from './ErrorBanner'
 

@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactElement } from 'react'
-import { formatDelay } from '../lib/format'
-import { api, call, messageOf } from '../lib/ipc'
-import { useUi } from '../stores/ui'
+import { useUi } from '@renderer/app/ui'
+import { formatDelay } from '@renderer/lib/format'
+import { api, call, messageOf } from '@renderer/lib/ipc'
 import { Icon } from './Icon'
 
 interface CopyButtonProps {

@@ -1,5 +1,5 @@
 import type { ReactElement, ReactNode } from 'react'
-import type { Submit } from '../lib/use-submit'
+import type { Submit } from '@renderer/lib/use-submit'
 import { ErrorBanner } from './ErrorBanner'
 import { Icon, type IconName } from './Icon'
 

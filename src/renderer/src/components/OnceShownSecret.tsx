@@ -3,10 +3,10 @@
 import { useEffect, useId, type ReactElement, type ReactNode } from 'react'
 import { create } from 'zustand'
 import { CLIPBOARD_CLEAR_CHOICES, CLIPBOARD_CLEAR_SECONDS } from '@shared/ipc'
-import { formatDelay } from '../lib/format'
-import { api, call, messageOf } from '../lib/ipc'
-import { useServer } from '../stores/server'
-import { useUi } from '../stores/ui'
+import { useUi } from '@renderer/app/ui'
+import { useServer } from '@renderer/features/server/store'
+import { formatDelay } from '@renderer/lib/format'
+import { api, call, messageOf } from '@renderer/lib/ipc'
 import { CopyButton } from './CopyButton'
 
 interface ClipboardDelayState {

@@ -1,5 +1,5 @@
-import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import type { RefObject } from 'react'
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 
 /** Rows drawn beyond each edge of the view, so a fast scroll rarely shows a gap. */
 const OVERSCAN = 10

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import type { ApiKeyView } from '@shared/ipc'
 import { keyStatus, shortMask, type KeyStatus } from '@shared/api-key-display'
+import type { ApiKeyView } from '@shared/ipc'
 import { EmptyState } from '@renderer/components/EmptyState'
 import { Icon } from '@renderer/components/Icon'
 import {

@@ -1,11 +1,11 @@
 import { useState, type ReactElement } from 'react'
-import { contract, describeIssues, type ApiKeyView } from '@shared/ipc'
 import { shortMask } from '@shared/api-key-display'
+import { contract, describeIssues, type ApiKeyView } from '@shared/ipc'
+import { useUi } from '@renderer/app/ui'
 import { Dialog } from '@renderer/components/Dialog'
 import { DialogForm } from '@renderer/components/DialogForm'
 import { Field } from '@renderer/components/Field'
 import { useSubmit } from '@renderer/lib/use-submit'
-import { useUi } from '@renderer/stores/ui'
 import { useKeys } from './store'
 
 /** A new name for a key; the key itself (and everything using it) is unchanged. */

@@ -1,8 +1,8 @@
 // API keys as the table shows them. The plaintext of a new key is never kept here: create() hands it to the
 // dialog that reveals it, and it is gone when the dialog closes.
 import { create } from 'zustand'
-import type { ApiKeyView, RequestOf, ResponseOf } from '@shared/ipc'
 import { keyStatus, type KeyStatus } from '@shared/api-key-display'
+import type { ApiKeyView, RequestOf, ResponseOf } from '@shared/ipc'
 import { api, call, messageOf } from '@renderer/lib/ipc'
 import { keptIn, nextSort, toggled, type SortDirection } from '@renderer/lib/table'
 

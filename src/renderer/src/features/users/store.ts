@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { RequestOf, UserView } from '@shared/ipc'
-import { api, call, messageOf } from '../lib/ipc'
+import { api, call, messageOf } from '@renderer/lib/ipc'
 
 interface UsersState {
   users: UserView[]

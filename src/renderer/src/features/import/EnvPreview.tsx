@@ -1,11 +1,9 @@
-import { useRef, useState, type DragEvent, type ReactElement } from 'react'
+import type { ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import type { EnvEntryView, EnvSkippedLine, VariableType } from '@shared/ipc'
-import { ErrorBanner } from '../components/ErrorBanner'
-import { Icon } from '../components/Icon'
-import { PageHeader } from '../components/PageHeader'
-import { hasTypeChoice, useEnvImport, type EnvChoice } from '../stores/envImport'
-import { useUi } from '../stores/ui'
+import type { EnvEntryView, VariableType } from '@shared/ipc'
+import { Icon } from '@renderer/components/Icon'
+import { hasTypeChoice, useEnvImport, type EnvChoice } from './store'
+import { skippedLineText } from './text'
 
 const STATUS_LABEL: Record<EnvEntryView['status'], string> = {
   new: 'New',
@@ -18,31 +16,10 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
-/** `line 7: no \`=\`; skipped`: the number and the reason, never the line's content (it may be a secret). */
-function skippedLineText(skipped: EnvSkippedLine): string {
-  return `line ${skipped.line}: ${skipped.reason}; skipped`
-}
-
 /** `Also set on line 2; the last one (line 9) wins`, as dotenv keeps the last assignment. */
 function duplicateText(entry: EnvEntryView): string {
   const lines = entry.duplicateLines
   return `Also set on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}; the last one (line ${entry.line}) wins`
-}
-
-export function ImportPage(): ReactElement {
-  const state = useEnvImport(
-    useShallow((s) => ({ fileName: s.fileName, entries: s.entries, summary: s.summary, error: s.error }))
-  )
-  return (
-    <section className="page" aria-labelledby="page-title">
-      <PageHeader
-        title="Import .env"
-        subtitle="Turn the lines of a .env file into global variables. Nothing is written until you apply."
-      />
-      {state.error && <ErrorBanner message={state.error} />}
-      {state.summary ? <Summary /> : state.entries ? <Preview /> : <Picker />}
-    </section>
-  )
 }
 
 const TYPE_LABEL: Record<VariableType, string> = {
@@ -71,68 +48,8 @@ function TypeSelect({ entry, disabled }: { entry: EnvEntryView; disabled: boolea
   )
 }
 
-function Picker(): ReactElement {
-  const readFile = useEnvImport((s) => s.readFile)
-  const busy = useEnvImport((s) => s.busy)
-  const input = useRef<HTMLInputElement>(null)
-  const [over, setOver] = useState(false)
-
-  const onDrop = (event: DragEvent): void => {
-    event.preventDefault()
-    setOver(false)
-    const file = event.dataTransfer.files[0]
-    if (file) void readFile(file)
-  }
-
-  return (
-    <>
-      <div
-        className={over ? 'dropzone dropzone--over' : 'dropzone'}
-        data-testid="env-dropzone"
-        onDragOver={(e) => {
-          e.preventDefault()
-          e.dataTransfer.dropEffect = 'copy'
-          setOver(true)
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
-      >
-        <div className="dropzone__icon">
-          <Icon name="upload" size={28} />
-        </div>
-        <p className="dropzone__title">Drop a .env file here</p>
-        <p className="muted">
-          Lines like NAME=value. Comments and blank lines are skipped. Each name gets a type you can change in
-          the preview: Credential (hidden) for names like *_KEY or *_TOKEN, Generic (visible) otherwise.
-        </p>
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => input.current?.click()}
-          disabled={busy}
-        >
-          <Icon name="file" />
-          <span>{busy ? 'Reading…' : 'Choose a file'}</span>
-        </button>
-        <input
-          ref={input}
-          className="visually-hidden"
-          type="file"
-          accept=".env,text/plain"
-          aria-label="Choose a .env file"
-          tabIndex={-1}
-          onChange={(e) => {
-            const file = e.target.files?.[0]
-            e.target.value = ''
-            if (file) void readFile(file)
-          }}
-        />
-      </div>
-    </>
-  )
-}
-
-function Preview(): ReactElement {
+/** What the file holds and what the import will do with each line, before anything is written. */
+export function EnvPreview(): ReactElement {
   const { fileName, entries, skippedLines, choices, busy, choose, chooseAll, setAllTypes, apply, reset } =
     useEnvImport(
       useShallow((s) => ({
@@ -320,72 +237,4 @@ function Outcome({
         </span>
       )
   }
-}
-
-function Summary(): ReactElement {
-  const { summary, reset } = useEnvImport(useShallow((s) => ({ summary: s.summary, reset: s.reset })))
-  const go = useUi((s) => s.go)
-  if (!summary) return <></>
-  const rows: [string, string[]][] = [
-    ['Created', summary.created],
-    ['Overwritten', summary.updated],
-    ['Kept as they were', summary.skipped],
-    ['Already up to date', summary.unchanged]
-  ]
-  return (
-    <div className="card" role="region" aria-label="Import summary">
-      <div className="card__header">
-        <div className="file-title">
-          <span className="success-dot">
-            <Icon name="check" />
-          </span>
-          <strong>Import finished</strong>
-        </div>
-      </div>
-      <dl className="summary">
-        {rows.map(([label, names]) => (
-          <div key={label} className="summary__row">
-            <dt>{label}</dt>
-            <dd>
-              <strong>{names.length}</strong>
-              {names.length > 0 && <span className="muted mono"> {names.join(', ')}</span>}
-            </dd>
-          </div>
-        ))}
-        <div className="summary__row">
-          <dt>Invalid lines</dt>
-          <dd>
-            <strong>{summary.invalid.length}</strong>
-            {summary.invalid.length > 0 && (
-              <span className="muted"> {summary.invalid.map((i) => `line ${i.line}`).join(', ')}</span>
-            )}
-          </dd>
-        </div>
-        <div className="summary__row">
-          <dt>Skipped lines</dt>
-          <dd>
-            <strong>{summary.skippedLines.length}</strong>
-            {summary.skippedLines.length > 0 && (
-              <span className="muted"> {summary.skippedLines.map(skippedLineText).join(', ')}</span>
-            )}
-          </dd>
-        </div>
-      </dl>
-      <div className="card__footer">
-        <button type="button" className="button" onClick={reset}>
-          Import another file
-        </button>
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => {
-            reset()
-            go('variables')
-          }}
-        >
-          See the variables
-        </button>
-      </div>
-    </div>
-  )
 }

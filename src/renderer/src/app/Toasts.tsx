@@ -1,8 +1,8 @@
 import type { ReactElement } from 'react'
 import { createPortal } from 'react-dom'
-import { useUi } from '../stores/ui'
-import { useOpenDialogs } from './Dialog'
-import { Icon } from './Icon'
+import { useOpenDialogs } from '@renderer/components/Dialog'
+import { Icon } from '@renderer/components/Icon'
+import { useUi } from './ui'
 
 /**
  * Short confirmations, announced politely to screen readers, at the bottom left (away from the page header's

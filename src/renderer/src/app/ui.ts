@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { Whoami } from '@shared/ipc'
-import { api, call, messageOf } from '../lib/ipc'
+import { api, call, messageOf } from '@renderer/lib/ipc'
 
 export const PAGES = ['keys', 'variables', 'import', 'server', 'vault', 'users'] as const
 export type Page = (typeof PAGES)[number]

@@ -1,4 +1,5 @@
 import { useState, type ReactElement } from 'react'
+import { isEnvName } from '@shared/env-name'
 import {
   VariableCreateRequest,
   VariableUpdateRequest,
@@ -6,14 +7,13 @@ import {
   type VariableType,
   type VariableView
 } from '@shared/ipc'
-import { isEnvName } from '@shared/env-name'
-import { Dialog } from '../components/Dialog'
-import { DialogForm } from '../components/DialogForm'
-import { Field } from '../components/Field'
-import { Icon } from '../components/Icon'
-import { useSubmit } from '../lib/use-submit'
-import { useUi } from '../stores/ui'
-import { useVariables } from '../stores/variables'
+import { useUi } from '@renderer/app/ui'
+import { Dialog } from '@renderer/components/Dialog'
+import { DialogForm } from '@renderer/components/DialogForm'
+import { Field } from '@renderer/components/Field'
+import { Icon } from '@renderer/components/Icon'
+import { useSubmit } from '@renderer/lib/use-submit'
+import { useVariables } from './store'
 
 const TYPES: { type: VariableType; title: string; text: string }[] = [
   {

@@ -1,12 +1,12 @@
 import { useState, type ReactElement } from 'react'
 import { UserSetPasswordRequest, UserUpdateRequest, describeIssues, type UserView } from '@shared/ipc'
-import { Dialog } from '../components/Dialog'
-import { DialogForm } from '../components/DialogForm'
-import { Field } from '../components/Field'
-import { Icon } from '../components/Icon'
-import { useSubmit } from '../lib/use-submit'
-import { useUi } from '../stores/ui'
-import { useUsers } from '../stores/users'
+import { useUi } from '@renderer/app/ui'
+import { Dialog } from '@renderer/components/Dialog'
+import { DialogForm } from '@renderer/components/DialogForm'
+import { Field } from '@renderer/components/Field'
+import { Icon } from '@renderer/components/Icon'
+import { useSubmit } from '@renderer/lib/use-submit'
+import { useUsers } from './store'
 
 /** The first rule a request breaks, without the field name (the dialog shows one message at a time). */
 const firstIssue = (error: Parameters<typeof describeIssues>[0]): string =>

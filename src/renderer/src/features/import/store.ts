@@ -8,7 +8,7 @@ import {
   type EnvSkippedLine,
   type VariableType
 } from '@shared/ipc'
-import { api, call, messageOf } from '../lib/ipc'
+import { api, call, messageOf } from '@renderer/lib/ipc'
 
 export type EnvChoice = 'overwrite' | 'skip'
 

@@ -1,15 +1,15 @@
 import { useEffect, useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { ConfirmDialog } from '../components/ConfirmDialog'
-import { ErrorBanner } from '../components/ErrorBanner'
-import { Icon } from '../components/Icon'
-import { PageHeader } from '../components/PageHeader'
-import { formatCount } from '../lib/format'
-import { messageOf } from '../lib/ipc'
-import { useUi } from '../stores/ui'
-import { useVault } from '../stores/vault'
+import { useUi } from '@renderer/app/ui'
+import { ConfirmDialog } from '@renderer/components/ConfirmDialog'
+import { ErrorBanner } from '@renderer/components/ErrorBanner'
+import { Icon } from '@renderer/components/Icon'
+import { PageHeader } from '@renderer/components/PageHeader'
+import { formatCount } from '@renderer/lib/format'
+import { messageOf } from '@renderer/lib/ipc'
 import { BackupDialog } from './BackupDialog'
 import { RecoveryKeyDialog } from './RecoveryKeyDialog'
+import { useVault } from './store'
 
 type Asking = 'recovery' | 'rotate' | null
 

@@ -1,12 +1,12 @@
 import { useId, useState, type ReactElement } from 'react'
 import { UpstreamSetRequest, UPSTREAM_KEY_MAX, UPSTREAM_URL_MAX, describeIssues } from '@shared/ipc'
-import { Dialog } from '../components/Dialog'
-import { DialogForm } from '../components/DialogForm'
-import { Field } from '../components/Field'
-import { messageOf } from '../lib/ipc'
-import { useSubmit } from '../lib/use-submit'
-import { useServer } from '../stores/server'
-import { useUi } from '../stores/ui'
+import { useUi } from '@renderer/app/ui'
+import { Dialog } from '@renderer/components/Dialog'
+import { DialogForm } from '@renderer/components/DialogForm'
+import { Field } from '@renderer/components/Field'
+import { messageOf } from '@renderer/lib/ipc'
+import { useSubmit } from '@renderer/lib/use-submit'
+import { useServer } from './store'
 
 /** The first rule a request breaks, without the field name (the dialog shows one message at a time). */
 const firstIssue = (error: Parameters<typeof describeIssues>[0]): string =>

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
 import type { VariableView } from '@shared/ipc'
-import { CopyButton } from '../components/CopyButton'
-import { Dialog } from '../components/Dialog'
-import { DialogForm } from '../components/DialogForm'
-import { Field } from '../components/Field'
-import { Icon } from '../components/Icon'
-import { api, call } from '../lib/ipc'
-import { useSubmit } from '../lib/use-submit'
-import { useUi } from '../stores/ui'
+import { useUi } from '@renderer/app/ui'
+import { CopyButton } from '@renderer/components/CopyButton'
+import { Dialog } from '@renderer/components/Dialog'
+import { DialogForm } from '@renderer/components/DialogForm'
+import { Field } from '@renderer/components/Field'
+import { Icon } from '@renderer/components/Icon'
+import { api, call } from '@renderer/lib/ipc'
+import { useSubmit } from '@renderer/lib/use-submit'
 
 /**
  * Shows a Credential's value on explicit request. The user first proves presence with the password of the account

@@ -1,11 +1,11 @@
 // Main's pushes (src/shared/channels.ts EVENTS) applied to the stores, subscribed once for the window: the key
 // server's status and requests as they happen, and the lists loaded again when another process (the CLI, a
 // `flowkeys serve`) changed the store. Nothing polls.
-import { api } from '../lib/ipc'
-import { useKeys } from '../features/keys/store'
-import { useServer } from './server'
-import { useUsers } from './users'
-import { useVariables } from './variables'
+import { useKeys } from '@renderer/features/keys/store'
+import { useServer } from '@renderer/features/server/store'
+import { useUsers } from '@renderer/features/users/store'
+import { useVariables } from '@renderer/features/variables/store'
+import { api } from '@renderer/lib/ipc'
 
 /** Loads again the lists the window has loaded (a list never opened loads when its page opens). */
 function reloadLoadedLists(what: 'keys' | 'variables' | 'users' | 'all'): void {

@@ -1,11 +1,11 @@
 import { useState, type ReactElement } from 'react'
 import type { VaultBackupResult } from '@shared/ipc'
-import { Dialog } from '../components/Dialog'
-import { DialogForm } from '../components/DialogForm'
-import { Field } from '../components/Field'
-import { formatCount } from '../lib/format'
-import { useSubmit } from '../lib/use-submit'
-import { useVault } from '../stores/vault'
+import { Dialog } from '@renderer/components/Dialog'
+import { DialogForm } from '@renderer/components/DialogForm'
+import { Field } from '@renderer/components/Field'
+import { formatCount } from '@renderer/lib/format'
+import { useSubmit } from '@renderer/lib/use-submit'
+import { useVault } from './store'
 
 type Saved = Extract<VaultBackupResult, { cancelled: false }>
 

@@ -8,7 +8,7 @@ import type {
   StoreLocationView,
   UpstreamView
 } from '@shared/ipc'
-import { api, call, messageOf } from '../lib/ipc'
+import { api, call, messageOf } from '@renderer/lib/ipc'
 
 interface ServerState {
   status: ServerStatus | null

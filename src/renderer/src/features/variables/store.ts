@@ -2,8 +2,8 @@
 // user reveals lives only in the reveal dialog's state and is gone when it closes.
 import { create } from 'zustand'
 import type { RequestOf, ResponseOf, VariableView } from '@shared/ipc'
-import { api, call, messageOf } from '../lib/ipc'
-import { keptIn, nextSort, toggled, type SortDirection } from '../lib/table'
+import { api, call, messageOf } from '@renderer/lib/ipc'
+import { keptIn, nextSort, toggled, type SortDirection } from '@renderer/lib/table'
 
 export type VariableSortColumn = 'name' | 'type' | 'created_at' | 'updated_at'
 export type { SortDirection }

@@ -1,0 +1,85 @@
+import { useEffect, useState, type ReactElement } from 'react'
+import type { UserView } from '@shared/ipc'
+import { useUi } from '@renderer/app/ui'
+import { ConfirmDialog } from '@renderer/components/ConfirmDialog'
+import { EmptyState } from '@renderer/components/EmptyState'
+import { ErrorBanner } from '@renderer/components/ErrorBanner'
+import { Icon } from '@renderer/components/Icon'
+import { PageHeader } from '@renderer/components/PageHeader'
+import { AddUserDialog } from './AddUserDialog'
+import { EditUserDialog, ResetPasswordDialog } from './EditUserDialog'
+import { useUsers } from './store'
+import { UsersTable } from './UsersTable'
+
+export function UsersPage(): ReactElement {
+  const me = useUi((s) => s.me)
+  const toast = useUi((s) => s.toast)
+  const { users, loaded, error, load, remove } = useUsers()
+  const [adding, setAdding] = useState(false)
+  const [deleting, setDeleting] = useState<UserView | null>(null)
+  // Ids, not snapshots: the dialogs show the row as it is now. The password dialog opens over the edit one.
+  const [editingId, setEditingId] = useState<string | null>(null)
+  const [resettingId, setResettingId] = useState<string | null>(null)
+  const editing = users.find((u) => u.id === editingId)
+  const resetting = users.find((u) => u.id === resettingId)
+
+  useEffect(() => {
+    if (me?.is_superuser) void load()
+  }, [me, load])
+
+  if (!me?.is_superuser) {
+    return (
+      <section className="page" aria-labelledby="page-title">
+        <PageHeader title="Users" />
+        <EmptyState icon="shield" title="Superusers only">
+          Only a superuser can see and manage the accounts of the key server.
+        </EmptyState>
+      </section>
+    )
+  }
+
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <PageHeader
+        title="Users"
+        subtitle="Accounts of the key server. Each user has their own API keys and variables."
+        actions={
+          <button type="button" className="button button--primary" onClick={() => setAdding(true)}>
+            <Icon name="plus" />
+            <span>Add user</span>
+          </button>
+        }
+      />
+      {error && <ErrorBanner message={error} onRetry={() => void load()} />}
+      {loaded && users.length === 0 && !error ? (
+        <EmptyState icon="users" title="No users" />
+      ) : (
+        <UsersTable selfId={me.id} onEdit={(user) => setEditingId(user.id)} onDelete={setDeleting} />
+      )}
+      {adding && <AddUserDialog onClose={() => setAdding(false)} />}
+      {editing && (
+        <EditUserDialog
+          user={editing}
+          self={editing.id === me.id}
+          onResetPassword={() => setResettingId(editing.id)}
+          onClose={() => setEditingId(null)}
+        />
+      )}
+      {resetting && <ResetPasswordDialog user={resetting} onClose={() => setResettingId(null)} />}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete ${deleting.username}?`}
+          confirmLabel="Delete user"
+          danger
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            await remove(deleting.id)
+            toast(`${deleting.username} is deleted.`)
+          }}
+        >
+          <p>Their API keys stop working and their variables are deleted with them. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  )
+}

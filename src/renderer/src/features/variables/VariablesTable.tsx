@@ -1,0 +1,205 @@
+import { useEffect, useMemo, useRef, type ReactElement } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { VariableView } from '@shared/ipc'
+import { EmptyState } from '@renderer/components/EmptyState'
+import { Icon } from '@renderer/components/Icon'
+import { formatDate } from '@renderer/lib/format'
+import { useVirtualRows } from '@renderer/lib/virtual'
+import { MaskedValue } from './MaskedValue'
+import { useVariables, type VariableSortColumn } from './store'
+
+const ROW_HEIGHT = 52
+const COLUMN_COUNT = 7
+const SORTABLE: Record<VariableSortColumn, string> = {
+  name: 'Name',
+  type: 'Type',
+  created_at: 'Created',
+  updated_at: 'Updated'
+}
+const fullTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+const when = (iso: string): string => {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : fullTime.format(date)
+}
+
+/** Copies a Generic value through main's clipboard path, cleared 30 s later if it is still there. */
+export function VariablesTable({
+  rows,
+  onEdit,
+  onDelete,
+  onReveal
+}: {
+  rows: VariableView[]
+  onEdit(variable: VariableView): void
+  onDelete(variable: VariableView): void
+  onReveal(variable: VariableView): void
+}): ReactElement {
+  const { sort, selected, sortBy, toggle, setSelected } = useVariables(
+    useShallow((s) => ({
+      sort: s.sort,
+      selected: s.selected,
+      sortBy: s.sortBy,
+      toggle: s.toggle,
+      setSelected: s.setSelected
+    }))
+  )
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const selectAllRef = useRef<HTMLInputElement>(null)
+  // Only the rows in view (plus a few) are in the DOM: 10,000 variables open and scroll like 10.
+  const virtualizer = useVirtualRows(rows.length, scrollRef, ROW_HEIGHT)
+
+  const visibleSelected = useMemo(() => rows.filter((r) => selected.has(r.id)).length, [rows, selected])
+  const allSelected = rows.length > 0 && visibleSelected === rows.length
+  useEffect(() => {
+    if (selectAllRef.current) selectAllRef.current.indeterminate = visibleSelected > 0 && !allSelected
+  }, [visibleSelected, allSelected])
+
+  if (rows.length === 0) {
+    return (
+      <EmptyState icon="search" title="No variables match">
+        Try another name.
+      </EmptyState>
+    )
+  }
+
+  const items = virtualizer.getVirtualItems()
+  const padTop = items[0]?.start ?? 0
+  const padBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0)
+
+  const header = (column: VariableSortColumn, className?: string): ReactElement => {
+    const active = sort.column === column
+    return (
+      <th
+        scope="col"
+        className={className}
+        aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+      >
+        <button
+          type="button"
+          className={active ? 'sort sort--active' : 'sort'}
+          onClick={() => sortBy(column)}
+        >
+          {SORTABLE[column]}
+          <Icon name={active && sort.direction === 'asc' ? 'chevronUp' : 'chevronDown'} size={14} />
+        </button>
+      </th>
+    )
+  }
+
+  return (
+    <div className="table-card table-card--virtual">
+      <div className="table-card__scroll" ref={scrollRef} data-testid="variables-scroll">
+        <table
+          className="data-table data-table--variables"
+          aria-label="Global variables"
+          aria-rowcount={rows.length + 1}
+        >
+          <colgroup>
+            <col className="col-check" />
+            <col className="col-name" />
+            <col className="col-type" />
+            <col className="col-value" />
+            <col className="col-date" />
+            <col className="col-date" />
+            <col className="col-actions" />
+          </colgroup>
+          <thead>
+            <tr aria-rowindex={1}>
+              <th scope="col" className="cell-check">
+                <input
+                  ref={selectAllRef}
+                  type="checkbox"
+                  aria-label={allSelected ? 'Clear the selection' : 'Select all shown variables'}
+                  checked={allSelected}
+                  onChange={() => setSelected(allSelected ? [] : rows.map((r) => r.id))}
+                />
+              </th>
+              {header('name')}
+              {header('type')}
+              <th scope="col">Value</th>
+              {header('created_at')}
+              {header('updated_at')}
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {padTop > 0 && (
+              <tr aria-hidden="true" className="spacer-row">
+                <td colSpan={COLUMN_COUNT} style={{ height: padTop }} />
+              </tr>
+            )}
+            {items.map((item) => {
+              const variable = rows[item.index] as VariableView
+              const isSelected = selected.has(variable.id)
+              return (
+                <tr
+                  key={variable.id}
+                  data-variable={variable.name}
+                  aria-rowindex={item.index + 2}
+                  aria-selected={isSelected}
+                  className={isSelected ? 'row--selected' : undefined}
+                >
+                  <td className="cell-check">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${variable.name}`}
+                      checked={isSelected}
+                      onChange={() => toggle(variable.id)}
+                    />
+                  </td>
+                  <td className="cell-clip" title={variable.name}>
+                    <span className="cell-line mono strong">{variable.name}</span>
+                    {variable.default_fields.length > 0 && (
+                      <span className="table__note" title={variable.default_fields.join(', ')}>
+                        Applies to {variable.default_fields.join(', ')}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <span className={`badge badge--${variable.type.toLowerCase()}`}>{variable.type}</span>
+                  </td>
+                  <td className="cell-clip">
+                    <MaskedValue variable={variable} onReveal={() => onReveal(variable)} />
+                  </td>
+                  <td className="cell-clip" title={when(variable.created_at)}>
+                    <time dateTime={variable.created_at}>{formatDate(variable.created_at)}</time>
+                  </td>
+                  <td className="cell-clip" title={when(variable.updated_at)}>
+                    <time dateTime={variable.updated_at}>{formatDate(variable.updated_at)}</time>
+                  </td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="icon-button"
+                      aria-label={`Edit ${variable.name}`}
+                      title="Edit"
+                      onClick={() => onEdit(variable)}
+                    >
+                      <Icon name="edit" />
+                    </button>
+                    <button
+                      type="button"
+                      className="icon-button icon-button--danger"
+                      aria-label={`Delete ${variable.name}`}
+                      title="Delete"
+                      onClick={() => onDelete(variable)}
+                    >
+                      <Icon name="trash" />
+                    </button>
+                  </td>
+                </tr>
+              )
+            })}
+            {padBottom > 0 && (
+              <tr aria-hidden="true" className="spacer-row">
+                <td colSpan={COLUMN_COUNT} style={{ height: padBottom }} />
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  )
+}
