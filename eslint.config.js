@@ -9,6 +9,43 @@ const electronShell = ['src/main/index.ts', 'src/main/shell/**/*.ts', 'src/prelo
 const ipcBridge = ['src/main/shell/ipc-register.ts', 'src/preload/index.ts']
 const noElectron = { name: 'electron', message: 'Only the Electron shell imports electron.' }
 
+// The renderer's zustand stores (every `create()` in src/renderer/src). A component reads one through a selector
+// (one field, or several with useShallow) and its actions with getState(): without a selector, or with one that
+// returns the whole state or a new object, every change of the store re-renders it (a toast, the whole app).
+const storeHooks = [
+  'useUi',
+  'useKeys',
+  'useVariables',
+  'useEnvImport',
+  'useServer',
+  'useUsers',
+  'useVault',
+  'useOpenDialogs',
+  'useClipboardDelay'
+]
+const storeHook = `/^(${storeHooks.join('|')})$/`
+const rendererStoreRules = [
+  {
+    selector: `CallExpression[callee.name=${storeHook}][arguments.length=0]`,
+    message:
+      'Give the store hook a selector (s) => s.field, or useShallow for several fields: without one, every change of the store re-renders this component. Actions: useStore.getState().action().'
+  },
+  {
+    selector: `CallExpression[callee.name=${storeHook}] > ArrowFunctionExpression[body.type='Identifier']`,
+    message: 'This selector returns the whole state: select the fields this component shows.'
+  },
+  {
+    selector: `CallExpression[callee.name=${storeHook}] > ArrowFunctionExpression[body.type=/^(ObjectExpression|ArrayExpression)$/]`,
+    message:
+      'This selector builds a new object on every call, so the component re-renders on any change of the store: wrap it in useShallow (zustand/react/shallow).'
+  },
+  {
+    selector: `VariableDeclarator[id.name!=${storeHook}][init.callee.callee.name='create']`,
+    message:
+      'A new zustand store: add its hook to storeHooks in eslint.config.js, so its readers are checked too.'
+  }
+]
+
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'coverage', 'docs', 'test/fixtures'] },
   js.configs.recommended,
@@ -53,7 +90,10 @@ export default tseslint.config(
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: reactHooks.configs.recommended.rules
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-syntax': ['error', ...rendererStoreRules]
+    }
   },
   {
     files: ['**/*.{js,mjs,cjs}'],

@@ -1,9 +1,8 @@
 import { create } from 'zustand'
 import type { Whoami } from '@shared/ipc'
-import { api, call, messageOf } from '@renderer/lib/ipc'
+import { api, call } from '@renderer/lib/ipc'
 
-export const PAGES = ['keys', 'variables', 'import', 'server', 'vault', 'users'] as const
-export type Page = (typeof PAGES)[number]
+export type Page = 'keys' | 'variables' | 'import' | 'server' | 'vault' | 'users'
 
 export interface Toast {
   id: number
@@ -14,7 +13,6 @@ export interface Toast {
 interface UiState {
   page: Page
   me: Whoami | null
-  meError: string | null
   toasts: Toast[]
   go(page: Page): void
   loadMe(): Promise<void>
@@ -28,14 +26,13 @@ const TOAST_MS = 4000
 export const useUi = create<UiState>()((set, get) => ({
   page: 'keys',
   me: null,
-  meError: null,
   toasts: [],
   go: (page) => set({ page }),
   async loadMe() {
     try {
-      set({ me: await call(api().app.whoami()), meError: null })
-    } catch (error) {
-      set({ meError: messageOf(error) })
+      set({ me: await call(api().app.whoami()) })
+    } catch {
+      // Nothing to show: the sidebar names no user and the superuser-only sections stay hidden.
     }
   },
   toast(message, tone = 'success') {
@@ -45,3 +42,8 @@ export const useUi = create<UiState>()((set, get) => ({
   },
   dismiss: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) })
 }))
+
+/** Shows a toast. For event handlers: they need no subscription to the store. */
+export function toast(message: string, tone?: Toast['tone']): void {
+  useUi.getState().toast(message, tone)
+}

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactElement } from 'react'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { formatDelay } from '@renderer/lib/format'
 import { api, call, messageOf } from '@renderer/lib/ipc'
 import { Icon } from './Icon'
@@ -25,7 +25,6 @@ export function CopyButton({
   onCopied
 }: CopyButtonProps): ReactElement {
   const [copied, setCopied] = useState(false)
-  const toast = useUi((s) => s.toast)
   useEffect(() => {
     if (!copied) return
     const timer = setTimeout(() => setCopied(false), 2000)

@@ -3,7 +3,7 @@
 import { useEffect, useId, type ReactElement, type ReactNode } from 'react'
 import { create } from 'zustand'
 import { CLIPBOARD_CLEAR_CHOICES, CLIPBOARD_CLEAR_SECONDS } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { useServer } from '@renderer/features/server/store'
 import { formatDelay } from '@renderer/lib/format'
 import { api, call, messageOf } from '@renderer/lib/ipc'
@@ -38,7 +38,6 @@ export function ClipboardDelay(): ReactElement {
   const seconds = useClipboardDelay((s) => s.seconds)
   const load = useClipboardDelay((s) => s.load)
   const choose = useClipboardDelay((s) => s.choose)
-  const toast = useUi((s) => s.toast)
   const id = useId()
   useEffect(() => {
     void load()

@@ -8,7 +8,6 @@ import { skippedLineText } from './text'
 /** What an applied import did, name by name. */
 export function ImportSummary(): ReactElement {
   const { summary, reset } = useEnvImport(useShallow((s) => ({ summary: s.summary, reset: s.reset })))
-  const go = useUi((s) => s.go)
   if (!summary) return <></>
   const rows: [string, string[]][] = [
     ['Created', summary.created],
@@ -64,7 +63,7 @@ export function ImportSummary(): ReactElement {
           className="button button--primary"
           onClick={() => {
             reset()
-            go('variables')
+            useUi.getState().go('variables')
           }}
         >
           See the variables

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { shortMask, type KeyStatus } from '@shared/api-key-display'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { ConfirmDialog } from '@renderer/components/ConfirmDialog'
 import { EmptyState } from '@renderer/components/EmptyState'
 import { ErrorBanner } from '@renderer/components/ErrorBanner'
@@ -28,7 +28,6 @@ export function KeysPage(): ReactElement {
   const { load, setQuery, setStatus, revoke } = useKeys(
     useShallow((s) => ({ load: s.load, setQuery: s.setQuery, setStatus: s.setStatus, revoke: s.revoke }))
   )
-  const toast = useUi((s) => s.toast)
   const [creating, setCreating] = useState(false)
   const [confirming, setConfirming] = useState(false)
   const now = useNow()

@@ -1,7 +1,7 @@
 import { useState, type ReactElement } from 'react'
 import { shortMask } from '@shared/api-key-display'
 import { contract, describeIssues, type ApiKeyView } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { Dialog } from '@renderer/components/Dialog'
 import { DialogForm } from '@renderer/components/DialogForm'
 import { Field } from '@renderer/components/Field'
@@ -11,7 +11,6 @@ import { useKeys } from './store'
 /** A new name for a key; the key itself (and everything using it) is unchanged. */
 export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKeyView; onClose(): void }): ReactElement {
   const rename = useKeys((s) => s.rename)
-  const toast = useUi((s) => s.toast)
   const [name, setName] = useState(apiKey.name ?? '')
   const unchanged = name.trim() === (apiKey.name ?? '')
 

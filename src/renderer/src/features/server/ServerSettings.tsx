@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { AppSettingsUpdate, describeIssues } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { messageOf } from '@renderer/lib/ipc'
 import { useServer } from './store'
 
@@ -10,7 +10,6 @@ export function ServerSettings(): ReactElement {
   const { settings, saveSettings } = useServer(
     useShallow((s) => ({ settings: s.settings, saveSettings: s.saveSettings }))
   )
-  const toast = useUi((s) => s.toast)
   const [port, setPort] = useState(String(settings?.serverPort ?? ''))
   const [autostart, setAutostart] = useState(settings?.autostart ?? true)
   const [error, setError] = useState<string | null>(null)

@@ -1,7 +1,7 @@
 import { useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { UpstreamView } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { ConfirmDialog } from '@renderer/components/ConfirmDialog'
 import { ErrorBanner } from '@renderer/components/ErrorBanner'
 import { Icon } from '@renderer/components/Icon'
@@ -24,7 +24,6 @@ export function UpstreamCard(): ReactElement {
       clearUpstream: s.clearUpstream
     }))
   )
-  const toast = useUi((s) => s.toast)
   const [setting, setSetting] = useState(false)
   const [clearing, setClearing] = useState(false)
   const fromEnvironment = upstream?.source === 'environment'

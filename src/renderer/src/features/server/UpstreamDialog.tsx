@@ -1,6 +1,6 @@
 import { useId, useState, type ReactElement } from 'react'
 import { UpstreamSetRequest, UPSTREAM_KEY_MAX, UPSTREAM_URL_MAX, describeIssues } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { Dialog } from '@renderer/components/Dialog'
 import { DialogForm } from '@renderer/components/DialogForm'
 import { Field } from '@renderer/components/Field'
@@ -25,7 +25,6 @@ export function SetUpstreamDialog({
   onClose(): void
 }): ReactElement {
   const setUpstream = useServer((s) => s.setUpstream)
-  const toast = useUi((s) => s.toast)
   const [url, setUrl] = useState(initialUrl)
   const [apiKey, setApiKey] = useState('')
   const [allowPlainHttp, setAllowPlainHttp] = useState(false)

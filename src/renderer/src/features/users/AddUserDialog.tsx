@@ -1,6 +1,6 @@
 import { useState, type ReactElement } from 'react'
 import { UserAddRequest, describeIssues } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { Dialog } from '@renderer/components/Dialog'
 import { DialogForm } from '@renderer/components/DialogForm'
 import { Field } from '@renderer/components/Field'
@@ -10,7 +10,6 @@ import { useUsers } from './store'
 /** A new account of the key server: a username, a password, and whether it is a superuser. */
 export function AddUserDialog({ onClose }: { onClose(): void }): ReactElement {
   const add = useUsers((s) => s.add)
-  const toast = useUi((s) => s.toast)
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [superuser, setSuperuserFlag] = useState(false)

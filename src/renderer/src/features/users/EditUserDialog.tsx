@@ -1,6 +1,6 @@
 import { useState, type ReactElement } from 'react'
 import { UserSetPasswordRequest, UserUpdateRequest, describeIssues, type UserView } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { Dialog } from '@renderer/components/Dialog'
 import { DialogForm } from '@renderer/components/DialogForm'
 import { Field } from '@renderer/components/Field'
@@ -28,7 +28,6 @@ export function EditUserDialog({
   onClose(): void
 }): ReactElement {
   const update = useUsers((s) => s.update)
-  const toast = useUi((s) => s.toast)
   const [username, setUsername] = useState(user.username)
   const [active, setActive] = useState(user.is_active)
   const [superuser, setSuperuser] = useState(user.is_superuser)
@@ -126,7 +125,6 @@ export function EditUserDialog({
  */
 export function ResetPasswordDialog({ user, onClose }: { user: UserView; onClose(): void }): ReactElement {
   const setUserPassword = useUsers((s) => s.setPassword)
-  const toast = useUi((s) => s.toast)
   const [password, setPassword] = useState('')
   const [confirm, setConfirm] = useState('')
   const [mismatch, setMismatch] = useState(false)

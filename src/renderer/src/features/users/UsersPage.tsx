@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactElement } from 'react'
 import type { UserView } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast, useUi } from '@renderer/app/ui'
 import { ConfirmDialog } from '@renderer/components/ConfirmDialog'
 import { EmptyState } from '@renderer/components/EmptyState'
 import { ErrorBanner } from '@renderer/components/ErrorBanner'
@@ -13,8 +13,9 @@ import { UsersTable } from './UsersTable'
 
 export function UsersPage(): ReactElement {
   const me = useUi((s) => s.me)
-  const toast = useUi((s) => s.toast)
-  const { users, loaded, error, load, remove } = useUsers()
+  const users = useUsers((s) => s.users)
+  const loaded = useUsers((s) => s.loaded)
+  const error = useUsers((s) => s.error)
   const [adding, setAdding] = useState(false)
   const [deleting, setDeleting] = useState<UserView | null>(null)
   // Ids, not snapshots: the dialogs show the row as it is now. The password dialog opens over the edit one.
@@ -24,8 +25,8 @@ export function UsersPage(): ReactElement {
   const resetting = users.find((u) => u.id === resettingId)
 
   useEffect(() => {
-    if (me?.is_superuser) void load()
-  }, [me, load])
+    if (me?.is_superuser) void useUsers.getState().load()
+  }, [me])
 
   if (!me?.is_superuser) {
     return (
@@ -50,7 +51,7 @@ export function UsersPage(): ReactElement {
           </button>
         }
       />
-      {error && <ErrorBanner message={error} onRetry={() => void load()} />}
+      {error && <ErrorBanner message={error} onRetry={() => void useUsers.getState().load()} />}
       {loaded && users.length === 0 && !error ? (
         <EmptyState icon="users" title="No users" />
       ) : (
@@ -73,7 +74,7 @@ export function UsersPage(): ReactElement {
           danger
           onClose={() => setDeleting(null)}
           onConfirm={async () => {
-            await remove(deleting.id)
+            await useUsers.getState().remove(deleting.id)
             toast(`${deleting.username} is deleted.`)
           }}
         >

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react'
 import type { UserView } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { Icon } from '@renderer/components/Icon'
 import { formatDate, formatRelative } from '@renderer/lib/format'
 import { messageOf } from '@renderer/lib/ipc'
@@ -19,7 +19,6 @@ export function UsersTable({
   const users = useUsers((s) => s.users)
   const setActive = useUsers((s) => s.setActive)
   const setSuperuser = useUsers((s) => s.setSuperuser)
-  const toast = useUi((s) => s.toast)
 
   const act = async (action: () => Promise<void>, done: string): Promise<void> => {
     try {

@@ -1,11 +1,10 @@
 import { useState, type ReactElement } from 'react'
 import type { VariableView } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { Icon } from '@renderer/components/Icon'
 import { api, call, messageOf } from '@renderer/lib/ipc'
 
 function CopyValueButton({ variable, value }: { variable: VariableView; value: string }): ReactElement {
-  const toast = useUi((s) => s.toast)
   const copy = async (): Promise<void> => {
     try {
       const { clearsInSeconds } = await call(api().clipboard.copy({ text: value, secret: true }))

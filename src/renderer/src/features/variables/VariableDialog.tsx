@@ -4,10 +4,11 @@ import {
   VariableCreateRequest,
   VariableUpdateRequest,
   describeIssues,
+  type RequestOf,
   type VariableType,
   type VariableView
 } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { Dialog } from '@renderer/components/Dialog'
 import { DialogForm } from '@renderer/components/DialogForm'
 import { Field } from '@renderer/components/Field'
@@ -50,8 +51,6 @@ export function VariableDialog({
   variable?: VariableView
   onClose(): void
 }): ReactElement {
-  const { create, update } = useVariables()
-  const toast = useUi((s) => s.toast)
   const editing = variable !== undefined
   const [name, setName] = useState(variable?.name ?? '')
   const [type, setType] = useState<VariableType>(variable?.type ?? 'Credential')
@@ -71,10 +70,10 @@ export function VariableDialog({
         toast('The value is kept and is now hidden.', 'info')
       }
       if (editing) {
-        await update(request as Parameters<typeof update>[0])
+        await useVariables.getState().update(request as RequestOf<'variables:update'>)
         toast(`${name.trim()} is saved.`)
       } else {
-        await create(request as Parameters<typeof create>[0])
+        await useVariables.getState().create(request as RequestOf<'variables:create'>)
         toast(`${name.trim()} is created.`)
       }
       onClose()

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { VariableView } from '@shared/ipc'
-import { useUi } from '@renderer/app/ui'
+import { toast, useUi } from '@renderer/app/ui'
 import { ConfirmDialog } from '@renderer/components/ConfirmDialog'
 import { EmptyState } from '@renderer/components/EmptyState'
 import { ErrorBanner } from '@renderer/components/ErrorBanner'
@@ -27,8 +27,6 @@ export function VariablesPage(): ReactElement {
   const { load, remove, removeMany, setQuery } = useVariables(
     useShallow((s) => ({ load: s.load, remove: s.remove, removeMany: s.removeMany, setQuery: s.setQuery }))
   )
-  const toast = useUi((s) => s.toast)
-  const go = useUi((s) => s.go)
   const [editing, setEditing] = useState<VariableView | 'new' | null>(null)
   const [deleting, setDeleting] = useState<VariableView | null>(null)
   const [revealing, setRevealing] = useState<VariableView | null>(null)
@@ -63,7 +61,7 @@ export function VariablesPage(): ReactElement {
         subtitle="Credentials and settings your flows read by name. Values are encrypted on this machine."
         actions={
           <>
-            <button type="button" className="button" onClick={() => go('import')}>
+            <button type="button" className="button" onClick={() => useUi.getState().go('import')}>
               <Icon name="upload" />
               <span>Import .env</span>
             </button>

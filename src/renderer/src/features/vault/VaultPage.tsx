@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { useUi } from '@renderer/app/ui'
+import { toast } from '@renderer/app/ui'
 import { ConfirmDialog } from '@renderer/components/ConfirmDialog'
 import { ErrorBanner } from '@renderer/components/ErrorBanner'
 import { Icon } from '@renderer/components/Icon'
@@ -24,7 +24,6 @@ export function VaultPage(): ReactElement {
       rotate: s.rotate
     }))
   )
-  const toast = useUi((s) => s.toast)
   const [asking, setAsking] = useState<Asking>(null)
   const [backingUp, setBackingUp] = useState(false)
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null)
