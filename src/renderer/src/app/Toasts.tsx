@@ -2,6 +2,7 @@ import type { ReactElement } from 'react'
 import { createPortal } from 'react-dom'
 import { useOpenDialogs } from '@renderer/components/Dialog'
 import { Icon } from '@renderer/components/Icon'
+import { IconButton } from '@renderer/components/IconButton'
 import { useUi } from './ui'
 
 /**
@@ -11,7 +12,6 @@ import { useUi } from './ui'
  */
 export function Toasts(): ReactElement {
   const toasts = useUi((s) => s.toasts)
-  const dismiss = useUi((s) => s.dismiss)
   const top = useOpenDialogs((s) => s.dialogs.at(-1))
   const list = (
     <div className="toasts" role="status" aria-live="polite" data-testid="toasts">
@@ -19,14 +19,12 @@ export function Toasts(): ReactElement {
         <div key={toast.id} className={`toast toast--${toast.tone}`}>
           <Icon name={toast.tone === 'error' ? 'alert' : 'check'} />
           <span>{toast.message}</span>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Dismiss"
-            onClick={() => dismiss(toast.id)}
-          >
-            <Icon name="x" size={14} />
-          </button>
+          <IconButton
+            icon="x"
+            iconSize={14}
+            label="Dismiss"
+            onClick={() => useUi.getState().dismiss(toast.id)}
+          />
         </div>
       ))}
     </div>

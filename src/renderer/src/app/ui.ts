@@ -4,7 +4,7 @@ import { api, call } from '@renderer/lib/ipc'
 
 export type Page = 'keys' | 'variables' | 'import' | 'server' | 'vault' | 'users'
 
-export interface Toast {
+interface Toast {
   id: number
   message: string
   tone: 'success' | 'error' | 'info'

@@ -1,7 +1,8 @@
 import type { ReactElement, ReactNode } from 'react'
 import { useSubmit } from '@renderer/lib/use-submit'
+import { ErrorBanner } from './Banner'
+import { Button } from './Button'
 import { Dialog } from './Dialog'
-import { ErrorBanner } from './ErrorBanner'
 
 interface ConfirmDialogProps {
   title: string
@@ -34,17 +35,12 @@ export function ConfirmDialog({
       onClose={onClose}
       footer={
         <>
-          <button type="button" className="button" onClick={onClose} data-autofocus>
+          <Button onClick={onClose} data-autofocus>
             Cancel
-          </button>
-          <button
-            type="button"
-            className={danger ? 'button button--danger' : 'button button--primary'}
-            onClick={() => void run()}
-            disabled={busy}
-          >
+          </Button>
+          <Button variant={danger ? 'danger' : 'primary'} onClick={() => void run()} disabled={busy}>
             {busy ? 'Working…' : confirmLabel}
-          </button>
+          </Button>
         </>
       }
     >

@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactElement } from 'react'
 import { toast } from '@renderer/app/ui'
 import { formatDelay } from '@renderer/lib/format'
 import { api, call, messageOf } from '@renderer/lib/ipc'
-import { Icon } from './Icon'
+import { Button } from './Button'
 
 interface CopyButtonProps {
   text: string
@@ -14,6 +14,30 @@ interface CopyButtonProps {
   primary?: boolean
   /** Told once the text is on the clipboard. */
   onCopied?(): void
+}
+
+/**
+ * Copies through main's clipboard path (a secret leaves the clipboard after the app's delay, if it is still
+ * there) and says so in a toast, or why it could not. `onCopied` runs before the toast: the toast's store
+ * update renders at once (in a microtask), and React renders the caller's state with it, so a key pressed
+ * right after the copy (Escape on a once-shown key) already sees it.
+ */
+export async function copyToClipboard(
+  text: string,
+  secret: boolean,
+  { onCopied, delay = formatDelay }: { onCopied?(): void; delay?(seconds: number): string } = {}
+): Promise<void> {
+  try {
+    const { clearsInSeconds } = await call(api().clipboard.copy({ text, secret }))
+    onCopied?.()
+    toast(
+      clearsInSeconds
+        ? `Copied. The clipboard is cleared in ${delay(clearsInSeconds)}.`
+        : 'Copied to the clipboard.'
+    )
+  } catch (error) {
+    toast(messageOf(error), 'error')
+  }
 }
 
 export function CopyButton({
@@ -31,30 +55,22 @@ export function CopyButton({
     return () => clearTimeout(timer)
   }, [copied])
 
-  const copy = async (): Promise<void> => {
-    try {
-      const { clearsInSeconds } = await call(api().clipboard.copy({ text, secret }))
-      setCopied(true)
-      onCopied?.()
-      toast(
-        clearsInSeconds
-          ? `Copied. The clipboard is cleared in ${formatDelay(clearsInSeconds)}.`
-          : 'Copied to the clipboard.'
-      )
-    } catch (error) {
-      toast(messageOf(error), 'error')
-    }
-  }
+  const copy = (): Promise<void> =>
+    copyToClipboard(text, secret, {
+      onCopied: () => {
+        setCopied(true)
+        onCopied?.()
+      }
+    })
 
   return (
-    <button
-      type="button"
-      className={primary ? 'button button--primary' : 'button'}
+    <Button
+      variant={primary ? 'primary' : undefined}
+      icon={copied ? 'check' : 'copy'}
       onClick={() => void copy()}
       aria-label={copied ? `${what}: copied` : what}
     >
-      <Icon name={copied ? 'check' : 'copy'} />
-      <span>{copied ? 'Copied' : label}</span>
-    </button>
+      {copied ? 'Copied' : label}
+    </Button>
   )
 }

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, type ReactElement, type ReactNode } from 'react'
 import { create } from 'zustand'
-import { Icon } from './Icon'
+import { IconButton } from './IconButton'
 
 /**
  * The open modal dialogs, last opened last. A modal sits in the browser's top layer, above any z-index, with the
@@ -108,9 +108,7 @@ export function Dialog({
         <h2 id={titleId} className="dialog__title">
           {title}
         </h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
-          <Icon name="x" />
-        </button>
+        <IconButton icon="x" label="Close" onClick={onClose} />
       </header>
       {description && (
         <div id={descriptionId} className="dialog__description">

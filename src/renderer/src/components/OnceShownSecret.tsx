@@ -16,7 +16,7 @@ interface ClipboardDelayState {
   choose(seconds: number): Promise<void>
 }
 
-export const useClipboardDelay = create<ClipboardDelayState>()((set) => ({
+const useClipboardDelay = create<ClipboardDelayState>()((set) => ({
   seconds: null,
   async load() {
     try {
@@ -34,14 +34,12 @@ export const useClipboardDelay = create<ClipboardDelayState>()((set) => ({
 }))
 
 /** "Clipboard clears in [30 s ▾]": the delay, changed where it matters. */
-export function ClipboardDelay(): ReactElement {
+function ClipboardDelay(): ReactElement {
   const seconds = useClipboardDelay((s) => s.seconds)
-  const load = useClipboardDelay((s) => s.load)
-  const choose = useClipboardDelay((s) => s.choose)
   const id = useId()
   useEffect(() => {
-    void load()
-  }, [load])
+    void useClipboardDelay.getState().load()
+  }, [])
   const value = seconds ?? CLIPBOARD_CLEAR_SECONDS
   return (
     <span className="clipboard-delay" data-testid="clipboard-delay">
@@ -52,7 +50,10 @@ export function ClipboardDelay(): ReactElement {
         value={value}
         disabled={seconds === null}
         onChange={(e) => {
-          choose(Number(e.target.value)).catch((err: unknown) => toast(messageOf(err), 'error'))
+          useClipboardDelay
+            .getState()
+            .choose(Number(e.target.value))
+            .catch((err: unknown) => toast(messageOf(err), 'error'))
         }}
       >
         {CLIPBOARD_CLEAR_CHOICES.map((choice) => (

@@ -67,3 +67,8 @@ export function formatDelay(seconds: number): string {
   if (seconds < 60 || seconds % 60 !== 0) return `${seconds} s`
   return `${seconds / 60} min`
 }
+
+/** A count and its noun: "1 key", "1,204 keys". */
+export function formatCountOf(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`
+}

@@ -2,7 +2,7 @@
 // into an IpcCallError whose message is already readable (the core's message, or a validation summary).
 import type { IpcErrorKind, IpcResult } from '@shared/ipc'
 
-export class IpcCallError extends Error {
+class IpcCallError extends Error {
   readonly kind: IpcErrorKind
   constructor(kind: IpcErrorKind, message: string) {
     super(message)

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { messageOf } from './ipc'
 
-export interface SubmitOptions {
+interface SubmitOptions {
   /** Runs first: a message stops the submit and is shown as the error; false stops it quietly. */
   check?: () => string | false | null | undefined
   /** The error's sentence for the user (default: messageOf). */

@@ -1,10 +1,10 @@
 import { useRef, useState, type DragEvent, type ReactElement } from 'react'
+import { Button } from '@renderer/components/Button'
 import { Icon } from '@renderer/components/Icon'
 import { useEnvImport } from './store'
 
 /** Where the import starts: a .env file dropped here or chosen. */
 export function EnvPicker(): ReactElement {
-  const readFile = useEnvImport((s) => s.readFile)
   const busy = useEnvImport((s) => s.busy)
   const input = useRef<HTMLInputElement>(null)
   const [over, setOver] = useState(false)
@@ -13,7 +13,7 @@ export function EnvPicker(): ReactElement {
     event.preventDefault()
     setOver(false)
     const file = event.dataTransfer.files[0]
-    if (file) void readFile(file)
+    if (file) void useEnvImport.getState().readFile(file)
   }
 
   return (
@@ -37,15 +37,9 @@ export function EnvPicker(): ReactElement {
           Lines like NAME=value. Comments and blank lines are skipped. Each name gets a type you can change in
           the preview: Credential (hidden) for names like *_KEY or *_TOKEN, Generic (visible) otherwise.
         </p>
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => input.current?.click()}
-          disabled={busy}
-        >
-          <Icon name="file" />
-          <span>{busy ? 'Reading…' : 'Choose a file'}</span>
-        </button>
+        <Button variant="primary" icon="file" onClick={() => input.current?.click()} disabled={busy}>
+          {busy ? 'Reading…' : 'Choose a file'}
+        </Button>
         <input
           ref={input}
           className="visually-hidden"
@@ -56,7 +50,7 @@ export function EnvPicker(): ReactElement {
           onChange={(e) => {
             const file = e.target.files?.[0]
             e.target.value = ''
-            if (file) void readFile(file)
+            if (file) void useEnvImport.getState().readFile(file)
           }}
         />
       </div>

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { EnvEntryView, VariableType } from '@shared/ipc'
+import { Button } from '@renderer/components/Button'
 import { Icon } from '@renderer/components/Icon'
 import { hasTypeChoice, useEnvImport, type EnvChoice } from './store'
 import { skippedLineText } from './text'
@@ -28,16 +29,14 @@ const TYPE_LABEL: Record<VariableType, string> = {
 }
 
 function TypeSelect({ entry, disabled }: { entry: EnvEntryView; disabled: boolean }): ReactElement {
-  const { type, setType } = useEnvImport(
-    useShallow((s) => ({ type: s.types[entry.name] ?? entry.type, setType: s.setType }))
-  )
+  const type = useEnvImport((s) => s.types[entry.name] ?? entry.type)
   return (
     <select
       className="input input--compact"
       aria-label={`Type of ${entry.name}`}
       value={type}
       disabled={disabled}
-      onChange={(e) => setType(entry.name, e.target.value as VariableType)}
+      onChange={(e) => useEnvImport.getState().setType(entry.name, e.target.value as VariableType)}
     >
       {(['Credential', 'Generic'] as const).map((option) => (
         <option key={option} value={option}>
@@ -50,21 +49,15 @@ function TypeSelect({ entry, disabled }: { entry: EnvEntryView; disabled: boolea
 
 /** What the file holds and what the import will do with each line, before anything is written. */
 export function EnvPreview(): ReactElement {
-  const { fileName, entries, skippedLines, choices, busy, choose, chooseAll, setAllTypes, apply, reset } =
-    useEnvImport(
-      useShallow((s) => ({
-        fileName: s.fileName,
-        entries: s.entries ?? [],
-        skippedLines: s.skippedLines,
-        choices: s.choices,
-        busy: s.busy,
-        choose: s.choose,
-        chooseAll: s.chooseAll,
-        setAllTypes: s.setAllTypes,
-        apply: s.apply,
-        reset: s.reset
-      }))
-    )
+  const { fileName, entries, skippedLines, choices, busy } = useEnvImport(
+    useShallow((s) => ({
+      fileName: s.fileName,
+      entries: s.entries ?? [],
+      skippedLines: s.skippedLines,
+      choices: s.choices,
+      busy: s.busy
+    }))
+  )
   const count = (status: EnvEntryView['status']): number => entries.filter((e) => e.status === status).length
   const conflicts = count('changed')
   const overwriting = Object.values(choices).filter((c) => c === 'overwrite').length
@@ -90,22 +83,22 @@ export function EnvPreview(): ReactElement {
       <div className="card__toolbar">
         {entries.some(hasTypeChoice) && (
           <span className="button-group" role="group" aria-label="Type of every row">
-            <button type="button" className="button button--small" onClick={() => setAllTypes('Credential')}>
+            <Button small onClick={() => useEnvImport.getState().setAllTypes('Credential')}>
               All Credential
-            </button>
-            <button type="button" className="button button--small" onClick={() => setAllTypes('Generic')}>
+            </Button>
+            <Button small onClick={() => useEnvImport.getState().setAllTypes('Generic')}>
               All Generic
-            </button>
+            </Button>
           </span>
         )}
         {conflicts > 0 && (
           <span className="button-group" role="group" aria-label="All conflicts">
-            <button type="button" className="button button--small" onClick={() => chooseAll('skip')}>
+            <Button small onClick={() => useEnvImport.getState().chooseAll('skip')}>
               Keep all current
-            </button>
-            <button type="button" className="button button--small" onClick={() => chooseAll('overwrite')}>
+            </Button>
+            <Button small onClick={() => useEnvImport.getState().chooseAll('overwrite')}>
               Overwrite all
-            </button>
+            </Button>
           </span>
         )}
       </div>
@@ -148,7 +141,7 @@ export function EnvPreview(): ReactElement {
                   <Outcome
                     entry={entry}
                     choice={choices[entry.name]}
-                    onChoose={(c) => choose(entry.name, c)}
+                    onChoose={(c) => useEnvImport.getState().choose(entry.name, c)}
                   />
                   {entry.duplicateLines.length > 0 && (
                     <div className="hint" data-testid="env-duplicate">
@@ -169,17 +162,16 @@ export function EnvPreview(): ReactElement {
         </ul>
       )}
       <div className="card__footer">
-        <button type="button" className="button" onClick={reset} disabled={busy}>
+        <Button onClick={() => useEnvImport.getState().reset()} disabled={busy}>
           Cancel
-        </button>
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => void apply()}
+        </Button>
+        <Button
+          variant="primary"
+          onClick={() => void useEnvImport.getState().apply()}
           disabled={busy || writes === 0}
         >
           {busy ? 'Importing…' : writes === 0 ? 'Nothing to import' : `Import ${plural(writes, 'variable')}`}
-        </button>
+        </Button>
       </div>
     </div>
   )

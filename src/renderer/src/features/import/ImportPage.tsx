@@ -1,6 +1,5 @@
 import type { ReactElement } from 'react'
-import { useShallow } from 'zustand/react/shallow'
-import { ErrorBanner } from '@renderer/components/ErrorBanner'
+import { ErrorBanner } from '@renderer/components/Banner'
 import { PageHeader } from '@renderer/components/PageHeader'
 import { EnvPicker } from './EnvPicker'
 import { EnvPreview } from './EnvPreview'
@@ -8,17 +7,16 @@ import { ImportSummary } from './ImportSummary'
 import { useEnvImport } from './store'
 
 export function ImportPage(): ReactElement {
-  const state = useEnvImport(
-    useShallow((s) => ({ fileName: s.fileName, entries: s.entries, summary: s.summary, error: s.error }))
-  )
+  const error = useEnvImport((s) => s.error)
+  const step = useEnvImport((s) => (s.summary ? 'summary' : s.entries ? 'preview' : 'picker'))
   return (
     <section className="page" aria-labelledby="page-title">
       <PageHeader
         title="Import .env"
         subtitle="Turn the lines of a .env file into global variables. Nothing is written until you apply."
       />
-      {state.error && <ErrorBanner message={state.error} />}
-      {state.summary ? <ImportSummary /> : state.entries ? <EnvPreview /> : <EnvPicker />}
+      {error && <ErrorBanner message={error} />}
+      {step === 'summary' ? <ImportSummary /> : step === 'preview' ? <EnvPreview /> : <EnvPicker />}
     </section>
   )
 }

@@ -1,19 +1,22 @@
 import type { ReactElement } from 'react'
-import { useShallow } from 'zustand/react/shallow'
 import { useUi } from '@renderer/app/ui'
+import { Button } from '@renderer/components/Button'
 import { Icon } from '@renderer/components/Icon'
 import { useEnvImport } from './store'
 import { skippedLineText } from './text'
 
 /** What an applied import did, name by name. */
 export function ImportSummary(): ReactElement {
-  const { summary, reset } = useEnvImport(useShallow((s) => ({ summary: s.summary, reset: s.reset })))
+  const summary = useEnvImport((s) => s.summary)
   if (!summary) return <></>
-  const rows: [string, string[]][] = [
-    ['Created', summary.created],
-    ['Overwritten', summary.updated],
-    ['Kept as they were', summary.skipped],
-    ['Already up to date', summary.unchanged]
+  // What each row counts, and how its items show: names in the code font, lines as words.
+  const rows: [string, string[], string][] = [
+    ['Created', summary.created, 'muted mono'],
+    ['Overwritten', summary.updated, 'muted mono'],
+    ['Kept as they were', summary.skipped, 'muted mono'],
+    ['Already up to date', summary.unchanged, 'muted mono'],
+    ['Invalid lines', summary.invalid.map((i) => `line ${i.line}`), 'muted'],
+    ['Skipped lines', summary.skippedLines.map(skippedLineText), 'muted']
   ]
   return (
     <div className="card" role="region" aria-label="Import summary">
@@ -26,48 +29,27 @@ export function ImportSummary(): ReactElement {
         </div>
       </div>
       <dl className="summary">
-        {rows.map(([label, names]) => (
+        {rows.map(([label, items, className]) => (
           <div key={label} className="summary__row">
             <dt>{label}</dt>
             <dd>
-              <strong>{names.length}</strong>
-              {names.length > 0 && <span className="muted mono"> {names.join(', ')}</span>}
+              <strong>{items.length}</strong>
+              {items.length > 0 && <span className={className}> {items.join(', ')}</span>}
             </dd>
           </div>
         ))}
-        <div className="summary__row">
-          <dt>Invalid lines</dt>
-          <dd>
-            <strong>{summary.invalid.length}</strong>
-            {summary.invalid.length > 0 && (
-              <span className="muted"> {summary.invalid.map((i) => `line ${i.line}`).join(', ')}</span>
-            )}
-          </dd>
-        </div>
-        <div className="summary__row">
-          <dt>Skipped lines</dt>
-          <dd>
-            <strong>{summary.skippedLines.length}</strong>
-            {summary.skippedLines.length > 0 && (
-              <span className="muted"> {summary.skippedLines.map(skippedLineText).join(', ')}</span>
-            )}
-          </dd>
-        </div>
       </dl>
       <div className="card__footer">
-        <button type="button" className="button" onClick={reset}>
-          Import another file
-        </button>
-        <button
-          type="button"
-          className="button button--primary"
+        <Button onClick={() => useEnvImport.getState().reset()}>Import another file</Button>
+        <Button
+          variant="primary"
           onClick={() => {
-            reset()
+            useEnvImport.getState().reset()
             useUi.getState().go('variables')
           }}
         >
           See the variables
-        </button>
+        </Button>
       </div>
     </div>
   )

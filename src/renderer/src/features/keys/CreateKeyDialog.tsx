@@ -1,11 +1,14 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
-import { KeyCreateRequest, describeIssues, type ResponseOf } from '@shared/ipc'
+import { KeyCreateRequest, type ResponseOf } from '@shared/ipc'
+import { Banner } from '@renderer/components/Banner'
+import { Button } from '@renderer/components/Button'
 import { Dialog } from '@renderer/components/Dialog'
-import { DialogForm } from '@renderer/components/DialogForm'
+import { FormDialog } from '@renderer/components/DialogForm'
 import { Field } from '@renderer/components/Field'
-import { Icon } from '@renderer/components/Icon'
 import { OnceShownSecret } from '@renderer/components/OnceShownSecret'
+import { TextField } from '@renderer/components/TextField'
 import { formatDate } from '@renderer/lib/format'
+import { firstIssue } from '@renderer/lib/issues'
 import { useSubmit } from '@renderer/lib/use-submit'
 import { useKeys } from './store'
 
@@ -18,7 +21,7 @@ const EXPIRY_CHOICES = [
 ]
 
 /** The "Limit to flows" field as sent: comma-separated, trimmed, empty entries dropped; null (no limit) when empty. */
-export function parseFlowList(text: string): string[] | null {
+function parseFlowList(text: string): string[] | null {
   const flows = text
     .split(',')
     .map((flow) => flow.trim())
@@ -27,11 +30,10 @@ export function parseFlowList(text: string): string[] | null {
 }
 
 /** The first rule a request breaks, for a person: which field, in the dialog's words. */
-function firstIssue(error: Parameters<typeof describeIssues>[0]): string {
-  const issue = error.issues[0]
-  if (issue?.path[0] === 'allowed_flows')
+function createIssue(error: Parameters<typeof firstIssue>[0]): string {
+  if (error.issues[0]?.path[0] === 'allowed_flows')
     return 'Limit to flows: list at most 100 flows, each at most 255 characters'
-  return (describeIssues(error).split('; ')[0] ?? '').replace(/^name: /, '')
+  return firstIssue(error)
 }
 
 /**
@@ -39,7 +41,6 @@ function firstIssue(error: Parameters<typeof describeIssues>[0]): string {
  * drops it, and nothing else in the renderer ever holds it.
  */
 export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement {
-  const create = useKeys((s) => s.create)
   const [name, setName] = useState('')
   const [expiry, setExpiry] = useState('')
   const [flows, setFlows] = useState('')
@@ -50,65 +51,55 @@ export function CreateKeyDialog({ onClose }: { onClose(): void }): ReactElement 
     expiresInDays: expiry ? Number(expiry) : null,
     allowed_flows: parseFlowList(flows)
   }
-  const submit = useSubmit(async () => setCreated(await create(request)), {
+  const submit = useSubmit(async () => setCreated(await useKeys.getState().create(request)), {
     check: () => {
       const checked = KeyCreateRequest.safeParse(request)
-      return checked.success ? null : firstIssue(checked.error)
+      return checked.success ? null : createIssue(checked.error)
     }
   })
 
   if (created) return <NewKeyDialog created={created} onClose={onClose} />
 
   return (
-    <Dialog
+    <FormDialog
       title="Create an API key"
       description="A key lets a flow, a script or Langflow's clients call the key server as you."
       onClose={onClose}
+      submit={submit}
+      label="Create key"
+      busyLabel="Creating…"
     >
-      <DialogForm submit={submit} onCancel={onClose} label="Create key" busyLabel="Creating…">
-        <Field label="Name" hint="So you can tell your keys apart later.">
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              placeholder="e.g. CI pipeline"
-              maxLength={100}
-              data-autofocus
-              required
-            />
-          )}
-        </Field>
-        <Field label="Expires">
-          {(control) => (
-            <select {...control} className="input" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
-              {EXPIRY_CHOICES.map((choice) => (
-                <option key={choice.value} value={choice.value}>
-                  {choice.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field
-          label="Limit to flows"
-          hint="Flow ids or endpoint names, separated by commas. Empty: the key may run any flow."
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              value={flows}
-              onChange={(e) => setFlows(e.target.value)}
-              placeholder="Optional, e.g. support-bot, summarize"
-              autoComplete="off"
-              spellCheck={false}
-            />
-          )}
-        </Field>
-      </DialogForm>
-    </Dialog>
+      <TextField
+        label="Name"
+        hint="So you can tell your keys apart later."
+        value={name}
+        onChange={setName}
+        placeholder="e.g. CI pipeline"
+        maxLength={100}
+        data-autofocus
+        required
+      />
+      <Field label="Expires">
+        {(control) => (
+          <select {...control} className="input" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+            {EXPIRY_CHOICES.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <TextField
+        label="Limit to flows"
+        hint="Flow ids or endpoint names, separated by commas. Empty: the key may run any flow."
+        value={flows}
+        onChange={setFlows}
+        placeholder="Optional, e.g. support-bot, summarize"
+        autoComplete="off"
+        spellCheck={false}
+      />
+    </FormDialog>
   )
 }
 
@@ -145,27 +136,22 @@ function NewKeyDialog({
             <span className="confirm-close__text">
               You have not copied this key. It will not be shown again. Close anyway?
             </span>
-            <button type="button" className="button" ref={stay} onClick={() => setAsking(false)}>
+            <Button ref={stay} onClick={() => setAsking(false)}>
               Go back
-            </button>
-            <button type="button" className="button button--danger" onClick={onClose}>
+            </Button>
+            <Button variant="danger" onClick={onClose}>
               Close anyway
-            </button>
+            </Button>
           </div>
         ) : (
-          <button type="button" className="button" onClick={close}>
-            Done
-          </button>
+          <Button onClick={close}>Done</Button>
         )
       }
     >
-      <div className="banner banner--warning" role="note">
-        <Icon name="lock" />
-        <span className="banner__text">
-          <strong>Copy this key now. You will not see it again.</strong> FlowKeys keeps only a fingerprint of
-          it, so it cannot show it to you later.
-        </span>
-      </div>
+      <Banner tone="warning" icon="lock">
+        <strong>Copy this key now. You will not see it again.</strong> FlowKeys keeps only a fingerprint of
+        it, so it cannot show it to you later.
+      </Banner>
       <div className="reveal">
         <div className="reveal__meta">
           <span className="reveal__name">{created.key.name}</span>

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState, type ReactElement } from 'react'
-import { useShallow } from 'zustand/react/shallow'
+import { useRef, useState, type ReactElement } from 'react'
 import { keyStatus, shortMask, type KeyStatus } from '@shared/api-key-display'
 import type { ApiKeyView } from '@shared/ipc'
 import { EmptyState } from '@renderer/components/EmptyState'
-import { Icon } from '@renderer/components/Icon'
+import { IconButton } from '@renderer/components/IconButton'
+import { SelectAllCheckbox } from '@renderer/components/SelectAllCheckbox'
+import { ariaSort, SortButton } from '@renderer/components/SortButton'
 import {
   formatCount,
   formatDate,
@@ -51,26 +52,12 @@ function keyDetails(key: ApiKeyView, now: number): string {
 }
 
 export function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): ReactElement {
-  const { sort, selected, sortBy, toggle, setSelected } = useKeys(
-    useShallow((s) => ({
-      sort: s.sort,
-      selected: s.selected,
-      sortBy: s.sortBy,
-      toggle: s.toggle,
-      setSelected: s.setSelected
-    }))
-  )
+  const sort = useKeys((s) => s.sort)
+  const selected = useKeys((s) => s.selected)
   const [renaming, setRenaming] = useState<ApiKeyView | null>(null)
   const scrollRef = useRef<HTMLDivElement>(null)
-  const selectAllRef = useRef<HTMLInputElement>(null)
   // Only the rows in view (plus a few) are in the DOM, so 10,000 keys scroll as smoothly as 10.
   const virtualizer = useVirtualRows(rows.length, scrollRef, ROW_HEIGHT)
-
-  const visibleSelected = rows.filter((r) => selected.has(r.id)).length
-  const allSelected = rows.length > 0 && visibleSelected === rows.length
-  useEffect(() => {
-    if (selectAllRef.current) selectAllRef.current.indeterminate = visibleSelected > 0 && !allSelected
-  }, [visibleSelected, allSelected])
 
   if (rows.length === 0) {
     return (
@@ -86,42 +73,33 @@ export function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): R
         <div className="table__head" role="rowgroup">
           <div className="table__row table__row--head" role="row" aria-rowindex={1}>
             <div className="table__cell table__cell--check" role="columnheader">
-              <input
-                ref={selectAllRef}
-                type="checkbox"
-                aria-label={allSelected ? 'Clear the selection' : 'Select all shown keys'}
-                checked={allSelected}
-                onChange={() => setSelected(allSelected ? [] : rows.map((r) => r.id))}
+              <SelectAllCheckbox
+                rows={rows}
+                selected={selected}
+                onSelect={(ids) => useKeys.getState().setSelected(ids)}
+                what="keys"
               />
             </div>
-            {COLUMNS.map((column) => {
-              const active = sort.column === column.id
-              const ariaSort = active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'
-              return (
-                <div
-                  key={column.id}
-                  className={`table__cell${column.numeric ? ' table__cell--numeric' : ''}${column.wide ? ' table__cell--wide' : ''}`}
-                  role="columnheader"
-                  aria-sort={column.sortable ? ariaSort : undefined}
-                >
-                  {column.sortable ? (
-                    <button
-                      type="button"
-                      className={active ? 'sort sort--active' : 'sort'}
-                      onClick={() => sortBy(column.id as KeySortColumn)}
-                    >
-                      {column.label}
-                      <Icon
-                        name={active && sort.direction === 'asc' ? 'chevronUp' : 'chevronDown'}
-                        size={14}
-                      />
-                    </button>
-                  ) : (
-                    column.label
-                  )}
-                </div>
-              )
-            })}
+            {COLUMNS.map((column) => (
+              <div
+                key={column.id}
+                className={`table__cell${column.numeric ? ' table__cell--numeric' : ''}${column.wide ? ' table__cell--wide' : ''}`}
+                role="columnheader"
+                aria-sort={column.sortable ? ariaSort(sort, column.id) : undefined}
+              >
+                {column.sortable ? (
+                  <SortButton
+                    sort={sort}
+                    column={column.id as KeySortColumn}
+                    onSort={(id) => useKeys.getState().sortBy(id)}
+                  >
+                    {column.label}
+                  </SortButton>
+                ) : (
+                  column.label
+                )}
+              </div>
+            ))}
             <div className="table__cell table__cell--action" role="columnheader">
               <span className="visually-hidden">Actions</span>
             </div>
@@ -147,7 +125,7 @@ export function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): R
                     type="checkbox"
                     aria-label={`Select ${key.name ?? 'unnamed key'}`}
                     checked={isSelected}
-                    onChange={() => toggle(key.id)}
+                    onChange={() => useKeys.getState().toggle(key.id)}
                   />
                 </div>
                 <div
@@ -197,15 +175,13 @@ export function KeysTable({ rows, now }: { rows: ApiKeyView[]; now: number }): R
                   <span className={`badge badge--${state}`}>{STATUS_LABEL[state]}</span>
                 </div>
                 <div className="table__cell table__cell--action" role="cell">
-                  <button
-                    type="button"
-                    className="icon-button"
-                    aria-label={`Rename ${key.name ?? 'unnamed key'}`}
+                  <IconButton
+                    icon="edit"
+                    iconSize={16}
+                    label={`Rename ${key.name ?? 'unnamed key'}`}
                     title="Rename"
                     onClick={() => setRenaming(key)}
-                  >
-                    <Icon name="edit" size={16} />
-                  </button>
+                  />
                 </div>
               </div>
             )

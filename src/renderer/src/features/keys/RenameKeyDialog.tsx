@@ -2,21 +2,19 @@ import { useState, type ReactElement } from 'react'
 import { shortMask } from '@shared/api-key-display'
 import { contract, describeIssues, type ApiKeyView } from '@shared/ipc'
 import { toast } from '@renderer/app/ui'
-import { Dialog } from '@renderer/components/Dialog'
-import { DialogForm } from '@renderer/components/DialogForm'
-import { Field } from '@renderer/components/Field'
+import { FormDialog } from '@renderer/components/DialogForm'
+import { TextField } from '@renderer/components/TextField'
 import { useSubmit } from '@renderer/lib/use-submit'
 import { useKeys } from './store'
 
 /** A new name for a key; the key itself (and everything using it) is unchanged. */
 export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKeyView; onClose(): void }): ReactElement {
-  const rename = useKeys((s) => s.rename)
   const [name, setName] = useState(apiKey.name ?? '')
   const unchanged = name.trim() === (apiKey.name ?? '')
 
   const submit = useSubmit(
     async () => {
-      const renamed = await rename(apiKey.id, name)
+      const renamed = await useKeys.getState().rename(apiKey.id, name)
       toast(`Renamed to “${renamed.name ?? ''}”.`)
       onClose()
     },
@@ -29,7 +27,7 @@ export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKeyView; onClo
   )
 
   return (
-    <Dialog
+    <FormDialog
       title={`Rename ${apiKey.name ?? 'unnamed key'}`}
       description={
         <>
@@ -37,24 +35,21 @@ export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKeyView; onClo
         </>
       }
       onClose={onClose}
+      submit={submit}
+      disabled={unchanged}
+      label="Rename"
+      busyLabel="Saving…"
     >
-      <DialogForm submit={submit} onCancel={onClose} disabled={unchanged} label="Rename" busyLabel="Saving…">
-        <Field label="Name">
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              maxLength={100}
-              autoComplete="off"
-              data-autofocus
-              onFocus={(e) => e.currentTarget.select()}
-              required
-            />
-          )}
-        </Field>
-      </DialogForm>
-    </Dialog>
+      <TextField
+        label="Name"
+        value={name}
+        onChange={setName}
+        maxLength={100}
+        autoComplete="off"
+        data-autofocus
+        onFocus={(e) => e.currentTarget.select()}
+        required
+      />
+    </FormDialog>
   )
 }

@@ -7,7 +7,6 @@ import { api, call, messageOf } from '@renderer/lib/ipc'
 import { keptIn, nextSort, toggled, type SortDirection } from '@renderer/lib/table'
 
 export type KeySortColumn = 'name' | 'created_at' | 'last_used_at' | 'total_uses' | 'expires_at' | 'status'
-export type { SortDirection }
 
 interface KeysState {
   keys: ApiKeyView[]

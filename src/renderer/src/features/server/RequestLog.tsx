@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react'
-import { Icon } from '@renderer/components/Icon'
+import { CardTitle } from '@renderer/components/Card'
+import { IconButton } from '@renderer/components/IconButton'
 import { formatTime } from '@renderer/lib/format'
 import { useServer } from './store'
 
@@ -12,21 +13,20 @@ function statusTone(status: number): string {
 /** The requests the key server answered, newest first: fetched on opening the page, then grown by pushes. */
 export function RequestLog(): ReactElement {
   const log = useServer((s) => s.log)
-  const refresh = useServer((s) => s.refresh)
   return (
     <div className="card card--flush">
-      <div className="card__title-row card__title-row--padded">
-        <h2 className="card__title">Recent requests</h2>
-        <span className="toolbar__spacer" />
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Refresh the request log"
-          onClick={() => void refresh()}
-        >
-          <Icon name="refresh" />
-        </button>
-      </div>
+      <CardTitle
+        padded
+        actions={
+          <IconButton
+            icon="refresh"
+            label="Refresh the request log"
+            onClick={() => void useServer.getState().refresh()}
+          />
+        }
+      >
+        Recent requests
+      </CardTitle>
       {log.length === 0 ? (
         <p className="empty__text empty__text--padded">
           No requests yet. Run the command above and it shows up here.

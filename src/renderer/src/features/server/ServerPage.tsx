@@ -1,34 +1,25 @@
 import { useEffect, type ReactElement } from 'react'
-import { useShallow } from 'zustand/react/shallow'
-import { ErrorBanner } from '@renderer/components/ErrorBanner'
+import { ErrorBanner } from '@renderer/components/Banner'
 import { PageHeader } from '@renderer/components/PageHeader'
 import { RequestLog } from './RequestLog'
 import { ServerProblems } from './ServerProblems'
 import { ServerStatusCard } from './ServerStatusCard'
-import { useServer } from './store'
+import { baseUrlOf, useServer } from './store'
 import { TryItCard } from './TryItCard'
 import { UpstreamCard } from './UpstreamCard'
 
 export function ServerPage(): ReactElement {
-  const { status, settings, problems, error, load, loadUpstream } = useServer(
-    useShallow((s) => ({
-      status: s.status,
-      settings: s.settings,
-      problems: s.problems,
-      error: s.error,
-      load: s.load,
-      loadUpstream: s.loadUpstream
-    }))
-  )
+  const baseUrl = useServer(baseUrlOf)
+  const problems = useServer((s) => s.problems)
+  const dataDir = useServer((s) => s.settings?.dataDir ?? null)
+  const error = useServer((s) => s.error)
 
   // Once on opening: then main's pushes keep the status and the request log current (app/live.ts).
   useEffect(() => {
-    void load()
+    void useServer.getState().load()
     // Apart from load: the probe may take seconds when the upstream does not answer.
-    void loadUpstream()
-  }, [load, loadUpstream])
-
-  const baseUrl = status?.url ?? `http://127.0.0.1:${status?.port ?? settings?.serverPort ?? 7861}`
+    void useServer.getState().loadUpstream()
+  }, [])
 
   return (
     <section className="page" aria-labelledby="page-title">
@@ -45,7 +36,7 @@ export function ServerPage(): ReactElement {
 
       <UpstreamCard />
 
-      {problems.length > 0 && <ServerProblems problems={problems} dataDir={settings?.dataDir ?? null} />}
+      {problems.length > 0 && <ServerProblems problems={problems} dataDir={dataDir} />}
 
       <RequestLog />
     </section>

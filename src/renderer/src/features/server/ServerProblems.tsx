@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react'
 import type { ServerProblem } from '@shared/ipc'
-import { Icon } from '@renderer/components/Icon'
+import { CardTitle } from '@renderer/components/Card'
 import { formatTime } from '@renderer/lib/format'
 
 /** The errors and warnings `flowkeys serve` would print; the app writes them to server.log too. */
@@ -13,14 +13,17 @@ export function ServerProblems({
 }): ReactElement {
   return (
     <div className="card card--flush">
-      <div className="card__title-row card__title-row--padded">
-        <Icon name="alert" />
-        <h2 className="card__title">Errors and warnings</h2>
-        <span className="toolbar__spacer" />
-        <span className="muted" title={dataDir ?? undefined}>
-          Also in <code>server.log</code>, in the data folder
-        </span>
-      </div>
+      <CardTitle
+        icon="alert"
+        padded
+        actions={
+          <span className="muted" title={dataDir ?? undefined}>
+            Also in <code>server.log</code>, in the data folder
+          </span>
+        }
+      >
+        Errors and warnings
+      </CardTitle>
       <table className="data-table" aria-label="Key server errors">
         <thead>
           <tr>

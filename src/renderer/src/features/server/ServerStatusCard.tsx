@@ -1,22 +1,15 @@
 import type { ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { StoreLocationView } from '@shared/ipc'
+import { Button } from '@renderer/components/Button'
 import { CopyButton } from '@renderer/components/CopyButton'
-import { Icon } from '@renderer/components/Icon'
 import { ServerSettings } from './ServerSettings'
 import { useServer } from './store'
 
 /** Whether the server runs (Start, Stop), where it listens, which store the core uses, and its settings. */
 export function ServerStatusCard({ baseUrl }: { baseUrl: string }): ReactElement {
-  const { status, settings, store, busy, start, stop } = useServer(
-    useShallow((s) => ({
-      status: s.status,
-      settings: s.settings,
-      store: s.store,
-      busy: s.busy,
-      start: s.start,
-      stop: s.stop
-    }))
+  const { status, settings, store, busy } = useServer(
+    useShallow((s) => ({ status: s.status, settings: s.settings, store: s.store, busy: s.busy }))
   )
   const running = status?.running ?? false
 
@@ -34,20 +27,18 @@ export function ServerStatusCard({ baseUrl }: { baseUrl: string }): ReactElement
         </div>
         <span className="toolbar__spacer" />
         {running ? (
-          <button type="button" className="button" onClick={() => void stop()} disabled={busy}>
-            <Icon name="stop" />
-            <span>Stop</span>
-          </button>
+          <Button icon="stop" onClick={() => void useServer.getState().stop()} disabled={busy}>
+            Stop
+          </Button>
         ) : (
-          <button
-            type="button"
-            className="button button--primary"
-            onClick={() => void start()}
+          <Button
+            variant="primary"
+            icon="play"
+            onClick={() => void useServer.getState().start()}
             disabled={busy || !status}
           >
-            <Icon name="play" />
-            <span>Start</span>
-          </button>
+            Start
+          </Button>
         )}
       </div>
       <div className="field">

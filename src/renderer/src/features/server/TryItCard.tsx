@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react'
+import { CardTitle } from '@renderer/components/Card'
 import { CopyButton } from '@renderer/components/CopyButton'
-import { Icon } from '@renderer/components/Icon'
 
 /**
  * The first request to try, as the README and Langflow's docs write it (the key in LANGFLOW_API_KEY): one
@@ -14,10 +14,7 @@ function curlExample(baseUrl: string): string {
 export function TryItCard({ baseUrl }: { baseUrl: string }): ReactElement {
   return (
     <div className="card">
-      <div className="card__title-row">
-        <Icon name="terminal" />
-        <h2 className="card__title">Try it</h2>
-      </div>
+      <CardTitle icon="terminal">Try it</CardTitle>
       <p className="muted">
         Put one of your API keys in <code>LANGFLOW_API_KEY</code>, then run:
       </p>

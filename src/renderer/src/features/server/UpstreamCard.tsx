@@ -2,9 +2,11 @@ import { useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { UpstreamView } from '@shared/ipc'
 import { toast } from '@renderer/app/ui'
+import { ErrorBanner } from '@renderer/components/Banner'
+import { Button } from '@renderer/components/Button'
+import { Card } from '@renderer/components/Card'
 import { ConfirmDialog } from '@renderer/components/ConfirmDialog'
-import { ErrorBanner } from '@renderer/components/ErrorBanner'
-import { Icon } from '@renderer/components/Icon'
+import { IconButton } from '@renderer/components/IconButton'
 import { useServer } from './store'
 import { SetUpstreamDialog } from './UpstreamDialog'
 
@@ -14,14 +16,12 @@ import { SetUpstreamDialog } from './UpstreamDialog'
  * FLOWKEYS_UPSTREAM_URL does, it is changed there.
  */
 export function UpstreamCard(): ReactElement {
-  const { upstream, loaded, checking, error, loadUpstream, clearUpstream } = useServer(
+  const { upstream, loaded, checking, error } = useServer(
     useShallow((s) => ({
       upstream: s.upstream,
       loaded: s.upstreamLoaded,
       checking: s.upstreamChecking,
-      error: s.upstreamError,
-      loadUpstream: s.loadUpstream,
-      clearUpstream: s.clearUpstream
+      error: s.upstreamError
     }))
   )
   const [setting, setSetting] = useState(false)
@@ -29,28 +29,25 @@ export function UpstreamCard(): ReactElement {
   const fromEnvironment = upstream?.source === 'environment'
 
   const confirmClear = async (): Promise<void> => {
-    const cleared = await clearUpstream()
+    const cleared = await useServer.getState().clearUpstream()
     toast(cleared ? 'Upstream cleared.' : 'No upstream was set.')
   }
 
   return (
-    <section className="card" aria-labelledby="upstream-title" data-testid="upstream">
-      <div className="card__title-row">
-        <Icon name="server" />
-        <h2 className="card__title" id="upstream-title">
-          Upstream Langflow
-        </h2>
-        <span className="toolbar__spacer" />
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Check the upstream again"
-          onClick={() => void loadUpstream()}
+    <Card
+      id="upstream-title"
+      icon="server"
+      title="Upstream Langflow"
+      testId="upstream"
+      actions={
+        <IconButton
+          icon="refresh"
+          label="Check the upstream again"
+          onClick={() => void useServer.getState().loadUpstream()}
           disabled={checking}
-        >
-          <Icon name="refresh" />
-        </button>
-      </div>
+        />
+      }
+    >
       <p className="muted">
         The Langflow server that runs the flows called through FlowKeys. FlowKeys sends its own key to it, and
         your credentials with each run.
@@ -70,19 +67,17 @@ export function UpstreamCard(): ReactElement {
       {loaded && !fromEnvironment && (
         <div className="card__footer card__footer--wrap">
           {upstream && (
-            <button type="button" className="button button--danger-outline" onClick={() => setClearing(true)}>
-              <Icon name="trash" />
-              <span>Clear</span>
-            </button>
+            <Button variant="danger-outline" icon="trash" onClick={() => setClearing(true)}>
+              Clear
+            </Button>
           )}
-          <button
-            type="button"
-            className={upstream ? 'button' : 'button button--primary'}
+          <Button
+            variant={upstream ? undefined : 'primary'}
+            icon={upstream ? 'edit' : 'plus'}
             onClick={() => setSetting(true)}
           >
-            <Icon name={upstream ? 'edit' : 'plus'} />
-            <span>Set upstream…</span>
-          </button>
+            Set upstream…
+          </Button>
         </div>
       )}
       {setting && (
@@ -105,7 +100,7 @@ export function UpstreamCard(): ReactElement {
           </p>
         </ConfirmDialog>
       )}
-    </section>
+    </Card>
   )
 }
 

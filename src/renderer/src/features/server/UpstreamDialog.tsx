@@ -1,16 +1,13 @@
 import { useId, useState, type ReactElement } from 'react'
-import { UpstreamSetRequest, UPSTREAM_KEY_MAX, UPSTREAM_URL_MAX, describeIssues } from '@shared/ipc'
+import { UpstreamSetRequest, UPSTREAM_KEY_MAX, UPSTREAM_URL_MAX } from '@shared/ipc'
 import { toast } from '@renderer/app/ui'
-import { Dialog } from '@renderer/components/Dialog'
-import { DialogForm } from '@renderer/components/DialogForm'
-import { Field } from '@renderer/components/Field'
+import { Checkbox } from '@renderer/components/Checkbox'
+import { FormDialog } from '@renderer/components/DialogForm'
+import { TextField } from '@renderer/components/TextField'
 import { messageOf } from '@renderer/lib/ipc'
+import { firstIssue } from '@renderer/lib/issues'
 import { useSubmit } from '@renderer/lib/use-submit'
 import { useServer } from './store'
-
-/** The first rule a request breaks, without the field name (the dialog shows one message at a time). */
-const firstIssue = (error: Parameters<typeof describeIssues>[0]): string =>
-  (describeIssues(error).split('; ')[0] ?? '').replace(/^\w+: /, '')
 
 /**
  * `flowkeys upstream set` in a dialog: the Langflow server's URL and FlowKeys' API key for it. The key is a
@@ -24,7 +21,6 @@ export function SetUpstreamDialog({
   initialUrl: string
   onClose(): void
 }): ReactElement {
-  const setUpstream = useServer((s) => s.setUpstream)
   const [url, setUrl] = useState(initialUrl)
   const [apiKey, setApiKey] = useState('')
   const [allowPlainHttp, setAllowPlainHttp] = useState(false)
@@ -38,7 +34,7 @@ export function SetUpstreamDialog({
   const request = { url, api_key: apiKey, ...(allowPlainHttp ? { allow_plain_http: true } : {}) }
   const submit = useSubmit(
     async () => {
-      const saved = await setUpstream(request)
+      const saved = await useServer.getState().setUpstream(request)
       toast(
         saved.problem
           ? `Upstream set: ${saved.url}. It has a problem: see below.`
@@ -58,61 +54,48 @@ export function SetUpstreamDialog({
   )
 
   return (
-    <Dialog
+    <FormDialog
       title="Set the upstream Langflow"
       description="The Langflow server that runs the flows called through FlowKeys, and FlowKeys' API key for it."
       onClose={close}
+      submit={submit}
+      label="Save upstream"
+      busyLabel="Checking…"
     >
-      <DialogForm submit={submit} onCancel={close} label="Save upstream" busyLabel="Checking…">
-        <Field label="URL" hint="Its address, as you would open it in a browser.">
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="url"
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-              placeholder="http://127.0.0.1:7860"
-              maxLength={UPSTREAM_URL_MAX}
-              autoComplete="off"
-              spellCheck={false}
-              data-autofocus
-            />
-          )}
-        </Field>
-        <Field
-          label="API key"
-          hint="A Langflow API key of that server. Stored encrypted in the data folder; it is never shown again."
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              value={apiKey}
-              onChange={(e) => setApiKey(e.target.value)}
-              maxLength={UPSTREAM_KEY_MAX}
-              autoComplete="off"
-              spellCheck={false}
-            />
-          )}
-        </Field>
-        <div className="field">
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={allowPlainHttp}
-              onChange={(e) => setAllowPlainHttp(e.target.checked)}
-              aria-describedby={plainHttpHint}
-            />
-            <span>Allow plain http on a private network</span>
-          </label>
-          <span id={plainHttpHint} className="field__hint">
-            Otherwise http:// goes only to this computer: the key and your credentials would cross the network
-            in clear.
-          </span>
-        </div>
-      </DialogForm>
-    </Dialog>
+      <TextField
+        label="URL"
+        hint="Its address, as you would open it in a browser."
+        type="url"
+        value={url}
+        onChange={setUrl}
+        placeholder="http://127.0.0.1:7860"
+        maxLength={UPSTREAM_URL_MAX}
+        autoComplete="off"
+        spellCheck={false}
+        data-autofocus
+      />
+      <TextField
+        label="API key"
+        hint="A Langflow API key of that server. Stored encrypted in the data folder; it is never shown again."
+        type="password"
+        value={apiKey}
+        onChange={setApiKey}
+        maxLength={UPSTREAM_KEY_MAX}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <div className="field">
+        <Checkbox
+          label="Allow plain http on a private network"
+          checked={allowPlainHttp}
+          onChange={setAllowPlainHttp}
+          aria-describedby={plainHttpHint}
+        />
+        <span id={plainHttpHint} className="field__hint">
+          Otherwise http:// goes only to this computer: the key and your credentials would cross the network
+          in clear.
+        </span>
+      </div>
+    </FormDialog>
   )
 }

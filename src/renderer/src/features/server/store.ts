@@ -51,7 +51,7 @@ interface ServerState {
 
 const PROBLEMS_SHOWN = 20
 /** How many requests the log shows: the fetch's limit, and the cap of the pushed entries. */
-export const LOG_SHOWN = 100
+const LOG_SHOWN = 100
 /** Pushed entries are applied together after this delay, so a burst of requests is one render. */
 const ENTRY_BATCH_MS = 50
 
@@ -178,3 +178,9 @@ export const useServer = create<ServerState>()((set, get) => ({
     return cleared
   }
 }))
+
+/** Where the key server answers (or will, once started): its URL while it runs, else the port it will use. */
+export function baseUrlOf(state: Pick<ServerState, 'status' | 'settings'>): string {
+  const { status, settings } = state
+  return status?.url ?? `http://127.0.0.1:${status?.port ?? settings?.serverPort ?? 7861}`
+}

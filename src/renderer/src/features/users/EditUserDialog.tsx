@@ -1,16 +1,16 @@
 import { useState, type ReactElement } from 'react'
-import { UserSetPasswordRequest, UserUpdateRequest, describeIssues, type UserView } from '@shared/ipc'
+import { UserSetPasswordRequest, UserUpdateRequest, type UserView } from '@shared/ipc'
 import { toast } from '@renderer/app/ui'
-import { Dialog } from '@renderer/components/Dialog'
-import { DialogForm } from '@renderer/components/DialogForm'
-import { Field } from '@renderer/components/Field'
-import { Icon } from '@renderer/components/Icon'
+import { Button } from '@renderer/components/Button'
+import { Checkbox } from '@renderer/components/Checkbox'
+import { FormDialog } from '@renderer/components/DialogForm'
+import { TextField } from '@renderer/components/TextField'
+import { firstIssue } from '@renderer/lib/issues'
 import { useSubmit } from '@renderer/lib/use-submit'
 import { useUsers } from './store'
 
-/** The first rule a request breaks, without the field name (the dialog shows one message at a time). */
-const firstIssue = (error: Parameters<typeof describeIssues>[0]): string =>
-  (describeIssues(error).split('; ')[0] ?? '').replace(/^\w+: /, '')
+/** Under a new password: the rule the core holds it to, and what it keeps of it. */
+export const PASSWORD_HINT = 'At least 8 characters. Stored only as a slow hash.'
 
 /**
  * Langflow's admin "Edit" dialog: username, active, superuser. Sends only what changed (Save stays disabled
@@ -27,7 +27,6 @@ export function EditUserDialog({
   onResetPassword(): void
   onClose(): void
 }): ReactElement {
-  const update = useUsers((s) => s.update)
   const [username, setUsername] = useState(user.username)
   const [active, setActive] = useState(user.is_active)
   const [superuser, setSuperuser] = useState(user.is_superuser)
@@ -42,7 +41,7 @@ export function EditUserDialog({
   const request = { id: user.id, ...patch }
   const submit = useSubmit(
     async () => {
-      const saved = await update(request)
+      const saved = await useUsers.getState().update(request)
       toast(`${saved.username} is saved.`)
       onClose()
     },
@@ -56,66 +55,54 @@ export function EditUserDialog({
   )
 
   return (
-    <Dialog title={`Edit ${user.username}`} onClose={onClose}>
-      <DialogForm submit={submit} onCancel={onClose} disabled={!dirty} label="Save" busyLabel="Saving…">
-        <Field
-          label="Username"
-          hint={
-            self
-              ? 'You are the configured superuser: it cannot be renamed, deactivated or demoted.'
-              : undefined
-          }
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-              disabled={self}
-              autoComplete="off"
-              spellCheck={false}
-              data-autofocus
-            />
-          )}
-        </Field>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={active}
-            disabled={self}
-            onChange={(e) => setActive(e.target.checked)}
-          />
-          <span>Active (can sign in and use API keys)</span>
-        </label>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={superuser}
-            disabled={self}
-            onChange={(e) => setSuperuser(e.target.checked)}
-          />
-          <span>Superuser (can manage users)</span>
-        </label>
-        <fieldset className="field">
-          <legend className="field__label">Password</legend>
-          <span className="field__hint">
-            Set a new one if they forgot it. This signs them out everywhere.
-          </span>
-          <span>
-            <button
-              type="button"
-              className="button button--small"
-              aria-label={`Reset password for ${user.username}`}
-              onClick={onResetPassword}
-            >
-              <Icon name="lock" size={14} />
-              <span>Reset password…</span>
-            </button>
-          </span>
-        </fieldset>
-      </DialogForm>
-    </Dialog>
+    <FormDialog
+      title={`Edit ${user.username}`}
+      onClose={onClose}
+      submit={submit}
+      disabled={!dirty}
+      label="Save"
+      busyLabel="Saving…"
+    >
+      <TextField
+        label="Username"
+        hint={
+          self ? 'You are the configured superuser: it cannot be renamed, deactivated or demoted.' : undefined
+        }
+        value={username}
+        onChange={setUsername}
+        disabled={self}
+        autoComplete="off"
+        spellCheck={false}
+        data-autofocus
+      />
+      <Checkbox
+        label="Active (can sign in and use API keys)"
+        checked={active}
+        disabled={self}
+        onChange={setActive}
+      />
+      <Checkbox
+        label="Superuser (can manage users)"
+        checked={superuser}
+        disabled={self}
+        onChange={setSuperuser}
+      />
+      <fieldset className="field">
+        <legend className="field__label">Password</legend>
+        <span className="field__hint">Set a new one if they forgot it. This signs them out everywhere.</span>
+        <span>
+          <Button
+            small
+            icon="lock"
+            iconSize={14}
+            aria-label={`Reset password for ${user.username}`}
+            onClick={onResetPassword}
+          >
+            Reset password…
+          </Button>
+        </span>
+      </fieldset>
+    </FormDialog>
   )
 }
 
@@ -124,7 +111,6 @@ export function EditUserDialog({
  * passwords live only in this dialog's state: closing it unmounts it and they are gone.
  */
 export function ResetPasswordDialog({ user, onClose }: { user: UserView; onClose(): void }): ReactElement {
-  const setUserPassword = useUsers((s) => s.setPassword)
   const [password, setPassword] = useState('')
   const [confirm, setConfirm] = useState('')
   const [mismatch, setMismatch] = useState(false)
@@ -137,7 +123,7 @@ export function ResetPasswordDialog({ user, onClose }: { user: UserView; onClose
 
   const submit = useSubmit(
     async () => {
-      await setUserPassword(user.id, password)
+      await useUsers.getState().setPassword(user.id, password)
       toast(`The password of ${user.username} is changed.`)
       close()
     },
@@ -153,42 +139,34 @@ export function ResetPasswordDialog({ user, onClose }: { user: UserView; onClose
   )
 
   return (
-    <Dialog
+    <FormDialog
       title={`Reset password for ${user.username}`}
       description="Their sessions end: they sign in again with the new password. Their API keys keep working."
       onClose={close}
+      submit={submit}
+      label="Set password"
+      busyLabel="Saving…"
     >
-      <DialogForm submit={submit} onCancel={close} label="Set password" busyLabel="Saving…">
-        <Field label="New password" hint="At least 8 characters. Stored only as a slow hash.">
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              autoComplete="new-password"
-              data-autofocus
-            />
-          )}
-        </Field>
-        <Field label="Confirm password">
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              value={confirm}
-              onChange={(e) => {
-                setConfirm(e.target.value)
-                setMismatch(false)
-              }}
-              aria-invalid={mismatch}
-              autoComplete="new-password"
-            />
-          )}
-        </Field>
-      </DialogForm>
-    </Dialog>
+      <TextField
+        label="New password"
+        hint={PASSWORD_HINT}
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoComplete="new-password"
+        data-autofocus
+      />
+      <TextField
+        label="Confirm password"
+        type="password"
+        value={confirm}
+        onChange={(text) => {
+          setConfirm(text)
+          setMismatch(false)
+        }}
+        aria-invalid={mismatch}
+        autoComplete="new-password"
+      />
+    </FormDialog>
   )
 }

@@ -1,10 +1,10 @@
 import { useEffect, useState, type ReactElement } from 'react'
 import type { UserView } from '@shared/ipc'
 import { toast, useUi } from '@renderer/app/ui'
+import { ErrorBanner } from '@renderer/components/Banner'
+import { Button } from '@renderer/components/Button'
 import { ConfirmDialog } from '@renderer/components/ConfirmDialog'
 import { EmptyState } from '@renderer/components/EmptyState'
-import { ErrorBanner } from '@renderer/components/ErrorBanner'
-import { Icon } from '@renderer/components/Icon'
 import { PageHeader } from '@renderer/components/PageHeader'
 import { AddUserDialog } from './AddUserDialog'
 import { EditUserDialog, ResetPasswordDialog } from './EditUserDialog'
@@ -45,10 +45,9 @@ export function UsersPage(): ReactElement {
         title="Users"
         subtitle="Accounts of the key server. Each user has their own API keys and variables."
         actions={
-          <button type="button" className="button button--primary" onClick={() => setAdding(true)}>
-            <Icon name="plus" />
-            <span>Add user</span>
-          </button>
+          <Button variant="primary" icon="plus" onClick={() => setAdding(true)}>
+            Add user
+          </Button>
         }
       />
       {error && <ErrorBanner message={error} onRetry={() => void useUsers.getState().load()} />}

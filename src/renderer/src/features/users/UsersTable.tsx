@@ -1,7 +1,8 @@
 import type { ReactElement } from 'react'
 import type { UserView } from '@shared/ipc'
 import { toast } from '@renderer/app/ui'
-import { Icon } from '@renderer/components/Icon'
+import { Button } from '@renderer/components/Button'
+import { IconButton } from '@renderer/components/IconButton'
 import { formatDate, formatRelative } from '@renderer/lib/format'
 import { messageOf } from '@renderer/lib/ipc'
 import { useUsers } from './store'
@@ -17,8 +18,6 @@ export function UsersTable({
   onDelete(user: UserView): void
 }): ReactElement {
   const users = useUsers((s) => s.users)
-  const setActive = useUsers((s) => s.setActive)
-  const setSuperuser = useUsers((s) => s.setSuperuser)
 
   const act = async (action: () => Promise<void>, done: string): Promise<void> => {
     try {
@@ -71,50 +70,43 @@ export function UsersTable({
                 <td>{formatDate(user.create_at)}</td>
                 <td>{formatRelative(user.last_login_at)}</td>
                 <td className="row-actions sticky-end">
-                  <button
-                    type="button"
-                    className="button button--small"
+                  <Button
+                    small
                     disabled={self}
                     onClick={() =>
                       void act(
-                        () => setActive(user.id, !user.is_active),
+                        () => useUsers.getState().setActive(user.id, !user.is_active),
                         `${user.username} is ${user.is_active ? 'deactivated' : 'activated'}.`
                       )
                     }
                   >
                     {user.is_active ? 'Deactivate' : 'Activate'}
-                  </button>
-                  <button
-                    type="button"
-                    className="button button--small"
+                  </Button>
+                  <Button
+                    small
                     disabled={self}
                     onClick={() =>
                       void act(
-                        () => setSuperuser(user.id, !user.is_superuser),
+                        () => useUsers.getState().setSuperuser(user.id, !user.is_superuser),
                         `${user.username} is ${user.is_superuser ? 'no longer a superuser' : 'a superuser'}.`
                       )
                     }
                   >
                     {user.is_superuser ? 'Demote' : 'Promote'}
-                  </button>
-                  <button
-                    type="button"
-                    className="icon-button"
-                    aria-label={`Edit ${user.username}`}
+                  </Button>
+                  <IconButton
+                    icon="edit"
+                    label={`Edit ${user.username}`}
                     title="Edit or reset password"
                     onClick={() => onEdit(user)}
-                  >
-                    <Icon name="edit" />
-                  </button>
-                  <button
-                    type="button"
-                    className="icon-button icon-button--danger"
-                    aria-label={`Delete ${user.username}`}
+                  />
+                  <IconButton
+                    icon="trash"
+                    label={`Delete ${user.username}`}
+                    danger
                     disabled={self}
                     onClick={() => onDelete(user)}
-                  >
-                    <Icon name="trash" />
-                  </button>
+                  />
                 </td>
               </tr>
             )

@@ -1,32 +1,23 @@
 import { useState, type ReactElement } from 'react'
 import type { VariableView } from '@shared/ipc'
-import { toast } from '@renderer/app/ui'
+import { copyToClipboard } from '@renderer/components/CopyButton'
 import { Icon } from '@renderer/components/Icon'
-import { api, call, messageOf } from '@renderer/lib/ipc'
+import { IconButton } from '@renderer/components/IconButton'
 
+/**
+ * Copies a Generic value through main's clipboard path, which clears it later if it is still there. Its toast
+ * gives the delay in seconds.
+ */
 function CopyValueButton({ variable, value }: { variable: VariableView; value: string }): ReactElement {
-  const copy = async (): Promise<void> => {
-    try {
-      const { clearsInSeconds } = await call(api().clipboard.copy({ text: value, secret: true }))
-      toast(
-        clearsInSeconds
-          ? `Copied. The clipboard is cleared in ${clearsInSeconds} s.`
-          : 'Copied to the clipboard.'
-      )
-    } catch (error) {
-      toast(messageOf(error), 'error')
-    }
-  }
   return (
-    <button
-      type="button"
-      className="icon-button icon-button--small"
-      aria-label={`Copy the value of ${variable.name}`}
+    <IconButton
+      icon="copy"
+      iconSize={14}
+      label={`Copy the value of ${variable.name}`}
+      small
       title="Copy"
-      onClick={() => void copy()}
-    >
-      <Icon name="copy" size={14} />
-    </button>
+      onClick={() => void copyToClipboard(value, true, { delay: (seconds) => `${seconds} s` })}
+    />
   )
 }
 
@@ -50,15 +41,14 @@ export function MaskedValue({
           ••••••
         </span>
         {variable.type === 'Credential' && (
-          <button
-            type="button"
-            className="icon-button icon-button--small"
-            aria-label={`Reveal the value of ${variable.name}`}
+          <IconButton
+            icon="eye"
+            iconSize={14}
+            label={`Reveal the value of ${variable.name}`}
+            small
             title="Reveal (asks for your password)"
             onClick={onReveal}
-          >
-            <Icon name="eye" size={14} />
-          </button>
+          />
         )}
       </span>
     )
@@ -71,15 +61,14 @@ export function MaskedValue({
       >
         {shown ? variable.value : '••••••'}
       </span>
-      <button
-        type="button"
-        className="icon-button icon-button--small"
-        aria-label={shown ? `Hide the value of ${variable.name}` : `Show the value of ${variable.name}`}
+      <IconButton
+        icon={shown ? 'eyeOff' : 'eye'}
+        iconSize={14}
+        label={shown ? `Hide the value of ${variable.name}` : `Show the value of ${variable.name}`}
+        small
         aria-pressed={shown}
         onClick={() => setShown(!shown)}
-      >
-        <Icon name={shown ? 'eyeOff' : 'eye'} size={14} />
-      </button>
+      />
       <CopyValueButton variable={variable} value={variable.value} />
     </span>
   )

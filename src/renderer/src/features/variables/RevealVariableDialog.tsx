@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
 import type { VariableView } from '@shared/ipc'
 import { useUi } from '@renderer/app/ui'
+import { Button } from '@renderer/components/Button'
 import { CopyButton } from '@renderer/components/CopyButton'
 import { Dialog } from '@renderer/components/Dialog'
 import { DialogForm } from '@renderer/components/DialogForm'
-import { Field } from '@renderer/components/Field'
 import { Icon } from '@renderer/components/Icon'
+import { TextField } from '@renderer/components/TextField'
 import { api, call } from '@renderer/lib/ipc'
 import { useSubmit } from '@renderer/lib/use-submit'
 
@@ -24,7 +25,6 @@ export function RevealVariableDialog({
   const me = useUi((s) => s.me)
   const [password, setPassword] = useState('')
   const [value, setValue] = useState<string | null>(null)
-  const [shown, setShown] = useState(false)
   const valueRef = useRef<HTMLInputElement>(null)
   // The form that had the focus is gone once the value shows: the focus moves to the value.
   useEffect(() => {
@@ -53,52 +53,33 @@ export function RevealVariableDialog({
             <strong>{me?.username ?? 'the account FlowKeys acts as'}</strong> to show it here once. The read
             is recorded in the access log.
           </p>
-          <Field label="Your password">
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                type="password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                autoComplete="current-password"
-                spellCheck={false}
-                data-autofocus
-              />
-            )}
-          </Field>
+          <TextField
+            label="Your password"
+            type="password"
+            value={password}
+            onChange={setPassword}
+            autoComplete="current-password"
+            spellCheck={false}
+            data-autofocus
+          />
         </DialogForm>
       ) : (
         <div className="form">
-          <Field label="Value" hint="Closing this dialog hides it again.">
-            {(control) => (
-              <span className="input-with-button">
-                <input
-                  {...control}
-                  ref={valueRef}
-                  className="input mono"
-                  type={shown ? 'text' : 'password'}
-                  value={value}
-                  readOnly
-                  spellCheck={false}
-                />
-                <button
-                  type="button"
-                  className="icon-button"
-                  aria-label={shown ? 'Hide the value' : 'Show the value'}
-                  aria-pressed={shown}
-                  onClick={() => setShown(!shown)}
-                >
-                  <Icon name={shown ? 'eyeOff' : 'eye'} />
-                </button>
-              </span>
-            )}
-          </Field>
+          <TextField
+            label="Value"
+            hint="Closing this dialog hides it again."
+            revealable
+            ref={valueRef}
+            className="input mono"
+            value={value}
+            readOnly
+            spellCheck={false}
+          />
           <div className="form__actions">
             <CopyButton text={value} secret what={`Copy the value of ${variable.name}`} />
-            <button type="button" className="button button--primary" onClick={onClose}>
+            <Button variant="primary" onClick={onClose}>
               Done
-            </button>
+            </Button>
           </div>
         </div>
       )}

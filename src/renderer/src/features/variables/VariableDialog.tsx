@@ -9,10 +9,9 @@ import {
   type VariableView
 } from '@shared/ipc'
 import { toast } from '@renderer/app/ui'
-import { Dialog } from '@renderer/components/Dialog'
-import { DialogForm } from '@renderer/components/DialogForm'
-import { Field } from '@renderer/components/Field'
+import { FormDialog } from '@renderer/components/DialogForm'
 import { Icon } from '@renderer/components/Icon'
+import { TextField } from '@renderer/components/TextField'
 import { useSubmit } from '@renderer/lib/use-submit'
 import { useVariables } from './store'
 
@@ -55,7 +54,6 @@ export function VariableDialog({
   const [name, setName] = useState(variable?.name ?? '')
   const [type, setType] = useState<VariableType>(variable?.type ?? 'Credential')
   const [value, setValue] = useState(variable?.type === 'Generic' ? (variable.value ?? '') : '')
-  const [showValue, setShowValue] = useState(false)
   const [fields, setFields] = useState(variable?.default_fields.join(', ') ?? '')
   const replacingSecret = editing && variable.type === 'Credential'
 
@@ -87,103 +85,72 @@ export function VariableDialog({
   )
 
   return (
-    <Dialog title={editing ? `Edit ${variable.name}` : 'New global variable'} onClose={onClose}>
-      <DialogForm
-        submit={submit}
-        onCancel={onClose}
-        label={editing ? 'Save' : 'Create variable'}
-        busyLabel="Saving…"
-      >
-        <Field
-          label="Name"
-          hint={
-            name.trim() !== '' && !isEnvName(name.trim())
-              ? 'Not a .env name (letters, digits and _): export-env and run will leave it out.'
-              : undefined
-          }
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input mono"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              placeholder="OPENAI_API_KEY"
-              spellCheck={false}
-              autoComplete="off"
-              data-autofocus
-            />
-          )}
-        </Field>
-        <fieldset className="field">
-          <legend className="field__label">Type</legend>
-          <div className="choice-cards">
-            {TYPES.map((t) => (
-              <label key={t.type} className={type === t.type ? 'choice-card choice-card--on' : 'choice-card'}>
-                <input
-                  type="radio"
-                  name="variable-type"
-                  value={t.type}
-                  checked={type === t.type}
-                  onChange={() => setType(t.type)}
-                />
-                <span className="choice-card__title">{t.title}</span>
-                <span className="choice-card__text">{t.text}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <Field
-          label={replacingSecret ? 'New value' : 'Value'}
-          hint={
-            replacingSecret ? (
-              <>
-                <Icon name="lock" size={12} /> The current value is never shown here (its eye button in the
-                list shows it, after your password). A new value replaces it.
-              </>
-            ) : undefined
-          }
-        >
-          {(control) => (
-            <span className="input-with-button">
+    <FormDialog
+      title={editing ? `Edit ${variable.name}` : 'New global variable'}
+      onClose={onClose}
+      submit={submit}
+      label={editing ? 'Save' : 'Create variable'}
+      busyLabel="Saving…"
+    >
+      <TextField
+        label="Name"
+        hint={
+          name.trim() !== '' && !isEnvName(name.trim())
+            ? 'Not a .env name (letters, digits and _): export-env and run will leave it out.'
+            : undefined
+        }
+        value={name}
+        onChange={setName}
+        className="input mono"
+        placeholder="OPENAI_API_KEY"
+        spellCheck={false}
+        autoComplete="off"
+        data-autofocus
+      />
+      <fieldset className="field">
+        <legend className="field__label">Type</legend>
+        <div className="choice-cards">
+          {TYPES.map((t) => (
+            <label key={t.type} className={type === t.type ? 'choice-card choice-card--on' : 'choice-card'}>
               <input
-                {...control}
-                className="input mono"
-                type={showValue ? 'text' : 'password'}
-                value={value}
-                onChange={(e) => setValue(e.target.value)}
-                placeholder={replacingSecret ? 'Leave empty to keep the current value' : ''}
-                autoComplete="new-password"
-                spellCheck={false}
+                type="radio"
+                name="variable-type"
+                value={t.type}
+                checked={type === t.type}
+                onChange={() => setType(t.type)}
               />
-              <button
-                type="button"
-                className="icon-button"
-                aria-label={showValue ? 'Hide the value' : 'Show the value'}
-                aria-pressed={showValue}
-                onClick={() => setShowValue(!showValue)}
-              >
-                <Icon name={showValue ? 'eyeOff' : 'eye'} />
-              </button>
-            </span>
-          )}
-        </Field>
-        <Field
-          label="Apply to fields"
-          hint="Component fields that use this variable by default, separated by commas."
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              value={fields}
-              onChange={(e) => setFields(e.target.value)}
-              placeholder="e.g. openai_api_key, api_key"
-              spellCheck={false}
-            />
-          )}
-        </Field>
-      </DialogForm>
-    </Dialog>
+              <span className="choice-card__title">{t.title}</span>
+              <span className="choice-card__text">{t.text}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <TextField
+        label={replacingSecret ? 'New value' : 'Value'}
+        hint={
+          replacingSecret ? (
+            <>
+              <Icon name="lock" size={12} /> The current value is never shown here (its eye button in the list
+              shows it, after your password). A new value replaces it.
+            </>
+          ) : undefined
+        }
+        revealable
+        value={value}
+        onChange={setValue}
+        className="input mono"
+        placeholder={replacingSecret ? 'Leave empty to keep the current value' : ''}
+        autoComplete="new-password"
+        spellCheck={false}
+      />
+      <TextField
+        label="Apply to fields"
+        hint="Component fields that use this variable by default, separated by commas."
+        value={fields}
+        onChange={setFields}
+        placeholder="e.g. openai_api_key, api_key"
+        spellCheck={false}
+      />
+    </FormDialog>
   )
 }

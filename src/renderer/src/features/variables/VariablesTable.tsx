@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useRef, type ReactElement } from 'react'
-import { useShallow } from 'zustand/react/shallow'
+import { useRef, type ReactElement } from 'react'
 import type { VariableView } from '@shared/ipc'
 import { EmptyState } from '@renderer/components/EmptyState'
-import { Icon } from '@renderer/components/Icon'
-import { formatDate } from '@renderer/lib/format'
+import { IconButton } from '@renderer/components/IconButton'
+import { SelectAllCheckbox } from '@renderer/components/SelectAllCheckbox'
+import { ariaSort, SortButton } from '@renderer/components/SortButton'
+import { formatDate, formatDateTime } from '@renderer/lib/format'
 import { useVirtualRows } from '@renderer/lib/virtual'
 import { MaskedValue } from './MaskedValue'
 import { useVariables, type VariableSortColumn } from './store'
@@ -16,13 +17,10 @@ const SORTABLE: Record<VariableSortColumn, string> = {
   created_at: 'Created',
   updated_at: 'Updated'
 }
-const fullTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-const when = (iso: string): string => {
-  const date = new Date(iso)
-  return Number.isNaN(date.getTime()) ? iso : fullTime.format(date)
-}
+/** A date and time in full, for a tooltip (the text itself if it is not one). */
+const when = (iso: string): string => formatDateTime(iso, iso)
 
-/** Copies a Generic value through main's clipboard path, cleared 30 s later if it is still there. */
+/** The variables shown (filtered and sorted), virtualised; a row's actions are the page's (edit, delete, reveal). */
 export function VariablesTable({
   rows,
   onEdit,
@@ -34,25 +32,11 @@ export function VariablesTable({
   onDelete(variable: VariableView): void
   onReveal(variable: VariableView): void
 }): ReactElement {
-  const { sort, selected, sortBy, toggle, setSelected } = useVariables(
-    useShallow((s) => ({
-      sort: s.sort,
-      selected: s.selected,
-      sortBy: s.sortBy,
-      toggle: s.toggle,
-      setSelected: s.setSelected
-    }))
-  )
+  const sort = useVariables((s) => s.sort)
+  const selected = useVariables((s) => s.selected)
   const scrollRef = useRef<HTMLDivElement>(null)
-  const selectAllRef = useRef<HTMLInputElement>(null)
   // Only the rows in view (plus a few) are in the DOM: 10,000 variables open and scroll like 10.
   const virtualizer = useVirtualRows(rows.length, scrollRef, ROW_HEIGHT)
-
-  const visibleSelected = useMemo(() => rows.filter((r) => selected.has(r.id)).length, [rows, selected])
-  const allSelected = rows.length > 0 && visibleSelected === rows.length
-  useEffect(() => {
-    if (selectAllRef.current) selectAllRef.current.indeterminate = visibleSelected > 0 && !allSelected
-  }, [visibleSelected, allSelected])
 
   if (rows.length === 0) {
     return (
@@ -66,25 +50,13 @@ export function VariablesTable({
   const padTop = items[0]?.start ?? 0
   const padBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0)
 
-  const header = (column: VariableSortColumn, className?: string): ReactElement => {
-    const active = sort.column === column
-    return (
-      <th
-        scope="col"
-        className={className}
-        aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
-      >
-        <button
-          type="button"
-          className={active ? 'sort sort--active' : 'sort'}
-          onClick={() => sortBy(column)}
-        >
-          {SORTABLE[column]}
-          <Icon name={active && sort.direction === 'asc' ? 'chevronUp' : 'chevronDown'} size={14} />
-        </button>
-      </th>
-    )
-  }
+  const header = (column: VariableSortColumn): ReactElement => (
+    <th scope="col" aria-sort={ariaSort(sort, column)}>
+      <SortButton sort={sort} column={column} onSort={(id) => useVariables.getState().sortBy(id)}>
+        {SORTABLE[column]}
+      </SortButton>
+    </th>
+  )
 
   return (
     <div className="table-card table-card--virtual">
@@ -106,12 +78,11 @@ export function VariablesTable({
           <thead>
             <tr aria-rowindex={1}>
               <th scope="col" className="cell-check">
-                <input
-                  ref={selectAllRef}
-                  type="checkbox"
-                  aria-label={allSelected ? 'Clear the selection' : 'Select all shown variables'}
-                  checked={allSelected}
-                  onChange={() => setSelected(allSelected ? [] : rows.map((r) => r.id))}
+                <SelectAllCheckbox
+                  rows={rows}
+                  selected={selected}
+                  onSelect={(ids) => useVariables.getState().setSelected(ids)}
+                  what="variables"
                 />
               </th>
               {header('name')}
@@ -146,7 +117,7 @@ export function VariablesTable({
                       type="checkbox"
                       aria-label={`Select ${variable.name}`}
                       checked={isSelected}
-                      onChange={() => toggle(variable.id)}
+                      onChange={() => useVariables.getState().toggle(variable.id)}
                     />
                   </td>
                   <td className="cell-clip" title={variable.name}>
@@ -170,24 +141,19 @@ export function VariablesTable({
                     <time dateTime={variable.updated_at}>{formatDate(variable.updated_at)}</time>
                   </td>
                   <td className="row-actions">
-                    <button
-                      type="button"
-                      className="icon-button"
-                      aria-label={`Edit ${variable.name}`}
+                    <IconButton
+                      icon="edit"
+                      label={`Edit ${variable.name}`}
                       title="Edit"
                       onClick={() => onEdit(variable)}
-                    >
-                      <Icon name="edit" />
-                    </button>
-                    <button
-                      type="button"
-                      className="icon-button icon-button--danger"
-                      aria-label={`Delete ${variable.name}`}
+                    />
+                    <IconButton
+                      icon="trash"
+                      label={`Delete ${variable.name}`}
+                      danger
                       title="Delete"
                       onClick={() => onDelete(variable)}
-                    >
-                      <Icon name="trash" />
-                    </button>
+                    />
                   </td>
                 </tr>
               )

@@ -6,8 +6,7 @@ import { api, call, messageOf } from '@renderer/lib/ipc'
 import { keptIn, nextSort, toggled, type SortDirection } from '@renderer/lib/table'
 
 export type VariableSortColumn = 'name' | 'type' | 'created_at' | 'updated_at'
-export type { SortDirection }
-export interface VariableSort {
+interface VariableSort {
   column: VariableSortColumn
   direction: SortDirection
 }

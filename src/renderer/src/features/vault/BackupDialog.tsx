@@ -1,22 +1,20 @@
 import { useState, type ReactElement } from 'react'
 import type { VaultBackupResult } from '@shared/ipc'
+import { Button } from '@renderer/components/Button'
 import { Dialog } from '@renderer/components/Dialog'
-import { DialogForm } from '@renderer/components/DialogForm'
-import { Field } from '@renderer/components/Field'
-import { formatCount } from '@renderer/lib/format'
+import { FormDialog } from '@renderer/components/DialogForm'
+import { TextField } from '@renderer/components/TextField'
+import { formatCountOf } from '@renderer/lib/format'
 import { useSubmit } from '@renderer/lib/use-submit'
 import { useVault } from './store'
 
 type Saved = Extract<VaultBackupResult, { cancelled: false }>
-
-const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`
 
 /**
  * Writes an encrypted backup: a passphrase typed twice, then main's save dialog asks where. The passphrase
  * lives only in this dialog's state; main checks its strength and its answer names the rule it breaks.
  */
 export function BackupDialog({ onClose }: { onClose(): void }): ReactElement {
-  const backup = useVault((s) => s.backup)
   const [passphrase, setPassphrase] = useState('')
   const [again, setAgain] = useState('')
   const [note, setNote] = useState<string | null>(null)
@@ -26,7 +24,7 @@ export function BackupDialog({ onClose }: { onClose(): void }): ReactElement {
 
   const submit = useSubmit(
     async () => {
-      const result = await backup(passphrase)
+      const result = await useVault.getState().backup(passphrase)
       if (result.cancelled) setNote('Nothing was saved: no file was chosen.')
       else setSaved(result)
     },
@@ -45,9 +43,9 @@ export function BackupDialog({ onClose }: { onClose(): void }): ReactElement {
         title="Backup saved"
         onClose={onClose}
         footer={
-          <button type="button" className="button button--primary" onClick={onClose} data-autofocus>
+          <Button variant="primary" onClick={onClose} data-autofocus>
             Done
-          </button>
+          </Button>
         }
       >
         <div className="reveal" data-testid="backup-summary">
@@ -57,9 +55,10 @@ export function BackupDialog({ onClose }: { onClose(): void }): ReactElement {
             </code>
           </div>
           <p>
-            It holds {plural(saved.users, 'user', 'users')}, {plural(saved.api_keys, 'API key', 'API keys')}{' '}
-            and {plural(saved.variables, 'variable', 'variables')}, with the vault key and settings, encrypted
-            under your passphrase.
+            It holds {formatCountOf(saved.users, 'user', 'users')},{' '}
+            {formatCountOf(saved.api_keys, 'API key', 'API keys')} and{' '}
+            {formatCountOf(saved.variables, 'variable', 'variables')}, with the vault key and settings,
+            encrypted under your passphrase.
           </p>
           <p className="hint">
             Keep the passphrase apart from the file: either alone opens nothing. <code>flowkeys restore</code>{' '}
@@ -71,66 +70,42 @@ export function BackupDialog({ onClose }: { onClose(): void }): ReactElement {
   }
 
   return (
-    <Dialog
+    <FormDialog
       title="Back up the vault"
       description="An encrypted file with your users, API keys, variables, settings and the vault key. You choose where to save it next."
       onClose={onClose}
+      submit={submit}
+      icon="file"
+      label="Choose where to save…"
+      busyLabel="Saving…"
     >
-      <DialogForm
-        submit={submit}
-        onCancel={onClose}
-        icon="file"
-        label="Choose where to save…"
-        busyLabel="Saving…"
-      >
-        <Field
-          label="Passphrase"
-          hint="At least a few words that are not a common password. Without it the backup cannot be opened."
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              value={passphrase}
-              onChange={(e) => setPassphrase(e.target.value)}
-              autoComplete="new-password"
-              maxLength={1024}
-              data-autofocus
-              required
-            />
-          )}
-        </Field>
-        <Field
-          label="The same passphrase again"
-          hint={
-            differs ? (
-              <span className="error-text" data-testid="passphrase-differs">
-                The two passphrases differ.
-              </span>
-            ) : undefined
-          }
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              value={again}
-              onChange={(e) => setAgain(e.target.value)}
-              autoComplete="new-password"
-              maxLength={1024}
-              aria-invalid={differs}
-              required
-            />
-          )}
-        </Field>
-        {note && (
-          <p className="hint" role="status">
-            {note}
-          </p>
-        )}
-      </DialogForm>
-    </Dialog>
+      <TextField
+        label="Passphrase"
+        hint="At least a few words that are not a common password. Without it the backup cannot be opened."
+        type="password"
+        value={passphrase}
+        onChange={setPassphrase}
+        autoComplete="new-password"
+        maxLength={1024}
+        data-autofocus
+        required
+      />
+      <TextField
+        label="The same passphrase again"
+        error={differs && 'The two passphrases differ.'}
+        errorTestId="passphrase-differs"
+        type="password"
+        value={again}
+        onChange={setAgain}
+        autoComplete="new-password"
+        maxLength={1024}
+        required
+      />
+      {note && (
+        <p className="hint" role="status">
+          {note}
+        </p>
+      )}
+    </FormDialog>
   )
 }

@@ -1,6 +1,8 @@
 import { useRef, useState, type ReactElement } from 'react'
+import { Banner } from '@renderer/components/Banner'
+import { Button } from '@renderer/components/Button'
+import { Checkbox } from '@renderer/components/Checkbox'
 import { Dialog } from '@renderer/components/Dialog'
-import { Icon } from '@renderer/components/Icon'
 import { OnceShownSecret } from '@renderer/components/OnceShownSecret'
 
 /**
@@ -29,19 +31,16 @@ export function RecoveryKeyDialog({
       onClose={close}
       wide
       footer={
-        <button type="button" className="button button--primary" onClick={onClose} disabled={!written}>
+        <Button variant="primary" onClick={onClose} disabled={!written}>
           Done
-        </button>
+        </Button>
       }
     >
-      <div className="banner banner--warning" role="note">
-        <Icon name="lock" />
-        <span className="banner__text">
-          <strong>Write it down or print it now. You will not see it again.</strong> Keep it away from this
-          computer: if the OS keychain loses the vault key, this key brings it back (
-          <code>flowkeys recover</code>). FlowKeys keeps no copy of it.
-        </span>
-      </div>
+      <Banner tone="warning" icon="lock">
+        <strong>Write it down or print it now. You will not see it again.</strong> Keep it away from this
+        computer: if the OS keychain loses the vault key, this key brings it back (
+        <code>flowkeys recover</code>). FlowKeys keeps no copy of it.
+      </Banner>
       <div className="reveal">
         <OnceShownSecret
           value={recoveryKey}
@@ -52,22 +51,13 @@ export function RecoveryKeyDialog({
           // Copying is not enough here: "I have written it down" decides (a clipboard is cleared).
           onCopied={() => undefined}
           actions={
-            <button type="button" className="button" onClick={() => window.print()}>
-              <Icon name="file" />
-              <span>Print</span>
-            </button>
+            <Button icon="file" onClick={() => window.print()}>
+              Print
+            </Button>
           }
         />
         <p className="hint">Paper is safer than a file on this computer.</p>
-        <label className="checkbox">
-          <input
-            ref={checkbox}
-            type="checkbox"
-            checked={written}
-            onChange={(e) => setWritten(e.target.checked)}
-          />
-          <span>I have written it down</span>
-        </label>
+        <Checkbox ref={checkbox} label="I have written it down" checked={written} onChange={setWritten} />
         {reminded && !written && (
           <p className="error-text" role="alert">
             Tick “I have written it down” first: this key cannot be shown again.

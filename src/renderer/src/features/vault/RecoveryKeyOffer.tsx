@@ -1,7 +1,8 @@
 import { useEffect, useState, type ReactElement } from 'react'
+import { ErrorBanner } from '@renderer/components/Banner'
+import { Button } from '@renderer/components/Button'
 import { Dialog } from '@renderer/components/Dialog'
-import { ErrorBanner } from '@renderer/components/ErrorBanner'
-import { messageOf } from '@renderer/lib/ipc'
+import { useSubmit } from '@renderer/lib/use-submit'
 import { RecoveryKeyDialog } from './RecoveryKeyDialog'
 import { useVault } from './store'
 
@@ -11,29 +12,20 @@ import { useVault } from './store'
  */
 export function RecoveryKeyOffer(): ReactElement | null {
   const offering = useVault((s) => s.offering)
-  const offerAtStart = useVault((s) => s.offerAtStart)
-  const dismiss = useVault((s) => s.dismissOffer)
-  const makeRecoveryKey = useVault((s) => s.makeRecoveryKey)
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const {
+    busy,
+    error,
+    run: show
+  } = useSubmit(async () => {
+    setRecoveryKey(await useVault.getState().makeRecoveryKey())
+    useVault.getState().dismissOffer()
+  })
+  const dismiss = (): void => useVault.getState().dismissOffer()
 
   useEffect(() => {
-    void offerAtStart()
-  }, [offerAtStart])
-
-  const show = async (): Promise<void> => {
-    setBusy(true)
-    setError(null)
-    try {
-      setRecoveryKey(await makeRecoveryKey())
-      dismiss()
-    } catch (err) {
-      setError(messageOf(err))
-    } finally {
-      setBusy(false)
-    }
-  }
+    void useVault.getState().offerAtStart()
+  }, [])
 
   if (recoveryKey) return <RecoveryKeyDialog recoveryKey={recoveryKey} onClose={() => setRecoveryKey(null)} />
   if (!offering) return null
@@ -43,18 +35,10 @@ export function RecoveryKeyOffer(): ReactElement | null {
       onClose={dismiss}
       footer={
         <>
-          <button type="button" className="button" onClick={dismiss}>
-            Later
-          </button>
-          <button
-            type="button"
-            className="button button--primary"
-            onClick={() => void show()}
-            disabled={busy}
-            data-autofocus
-          >
+          <Button onClick={dismiss}>Later</Button>
+          <Button variant="primary" onClick={() => void show()} disabled={busy} data-autofocus>
             {busy ? 'Making it…' : 'Show recovery key'}
-          </button>
+          </Button>
         </>
       }
     >

@@ -1,9 +1,9 @@
 import { useEffect, useState, type ReactElement } from 'react'
-import { useShallow } from 'zustand/react/shallow'
 import { toast } from '@renderer/app/ui'
+import { Banner, ErrorBanner } from '@renderer/components/Banner'
+import { Button } from '@renderer/components/Button'
+import { Card } from '@renderer/components/Card'
 import { ConfirmDialog } from '@renderer/components/ConfirmDialog'
-import { ErrorBanner } from '@renderer/components/ErrorBanner'
-import { Icon } from '@renderer/components/Icon'
 import { PageHeader } from '@renderer/components/PageHeader'
 import { formatCount } from '@renderer/lib/format'
 import { messageOf } from '@renderer/lib/ipc'
@@ -15,29 +15,22 @@ type Asking = 'recovery' | 'rotate' | null
 
 /** Never losing the vault (recovery key, backup) and replacing its key: `flowkeys recovery-key|backup|rotate-key`. */
 export function VaultPage(): ReactElement {
-  const { status, error, load, makeRecoveryKey, rotate } = useVault(
-    useShallow((s) => ({
-      status: s.status,
-      error: s.error,
-      load: s.load,
-      makeRecoveryKey: s.makeRecoveryKey,
-      rotate: s.rotate
-    }))
-  )
+  const status = useVault((s) => s.status)
+  const error = useVault((s) => s.error)
   const [asking, setAsking] = useState<Asking>(null)
   const [backingUp, setBackingUp] = useState(false)
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
   useEffect(() => {
-    void load()
-  }, [load])
+    void useVault.getState().load()
+  }, [])
 
   /** The first key needs no confirmation: there is none to replace. */
   const makeFirstKey = async (): Promise<void> => {
     setBusy(true)
     try {
-      setRecoveryKey(await makeRecoveryKey())
+      setRecoveryKey(await useVault.getState().makeRecoveryKey())
     } catch (err) {
       toast(messageOf(err), 'error')
     } finally {
@@ -46,7 +39,7 @@ export function VaultPage(): ReactElement {
   }
 
   const confirmRotate = async (): Promise<void> => {
-    const done = await rotate()
+    const done = await useVault.getState().rotate()
     toast(
       `Sealed ${formatCount(done.variables)} variables and ${formatCount(done.store_keys)} store keys under a new vault key.`
     )
@@ -61,32 +54,24 @@ export function VaultPage(): ReactElement {
         title="Vault"
         subtitle="The vault key seals your variables and API key fingerprints. Keep a way back to it, and replace it when you need to."
       />
-      {error && <ErrorBanner message={error} onRetry={() => void load()} />}
+      {error && <ErrorBanner message={error} onRetry={() => void useVault.getState().load()} />}
       {status && !hasKey && (
-        <div className="banner banner--warning" role="note" data-testid="recovery-banner">
-          <Icon name="alert" />
-          <span className="banner__text">
-            <strong>No recovery key yet.</strong> If the OS keychain loses the vault key, nothing but a backup
-            opens your variables again.
-          </span>
-          <button
-            type="button"
-            className="button button--small button--primary"
-            onClick={() => void makeFirstKey()}
-            disabled={busy}
-          >
-            Show recovery key
-          </button>
-        </div>
+        <Banner
+          tone="warning"
+          icon="alert"
+          testId="recovery-banner"
+          action={
+            <Button variant="primary" small onClick={() => void makeFirstKey()} disabled={busy}>
+              Show recovery key
+            </Button>
+          }
+        >
+          <strong>No recovery key yet.</strong> If the OS keychain loses the vault key, nothing but a backup
+          opens your variables again.
+        </Banner>
       )}
 
-      <section className="card" aria-labelledby="recovery-title">
-        <div className="card__title-row">
-          <Icon name="key" />
-          <h2 className="card__title" id="recovery-title">
-            Recovery key
-          </h2>
-        </div>
+      <Card id="recovery-title" icon="key" title="Recovery key">
         <p className="muted">
           40 letters and digits, shown once, that bring the vault key back (<code>flowkeys recover</code>) if
           the keychain item is lost. FlowKeys keeps only the vault key sealed to it.
@@ -96,40 +81,26 @@ export function VaultPage(): ReactElement {
         </p>
         {status && hasKey && (
           <div className="card__footer">
-            <button type="button" className="button" onClick={() => setAsking('recovery')}>
-              <Icon name="refresh" />
-              <span>Make a new recovery key…</span>
-            </button>
+            <Button icon="refresh" onClick={() => setAsking('recovery')}>
+              Make a new recovery key…
+            </Button>
           </div>
         )}
-      </section>
+      </Card>
 
-      <section className="card" aria-labelledby="backup-title">
-        <div className="card__title-row">
-          <Icon name="file" />
-          <h2 className="card__title" id="backup-title">
-            Backup
-          </h2>
-        </div>
+      <Card id="backup-title" icon="file" title="Backup">
         <p className="muted">
           An encrypted file with your users, API keys, variables, settings and the vault key, under a
           passphrase you choose. <code>flowkeys restore</code> brings it back on this or another computer.
         </p>
         <div className="card__footer">
-          <button type="button" className="button button--primary" onClick={() => setBackingUp(true)}>
-            <Icon name="file" />
-            <span>Back up…</span>
-          </button>
+          <Button variant="primary" icon="file" onClick={() => setBackingUp(true)}>
+            Back up…
+          </Button>
         </div>
-      </section>
+      </Card>
 
-      <section className="card" aria-labelledby="rotate-title">
-        <div className="card__title-row">
-          <Icon name="lock" />
-          <h2 className="card__title" id="rotate-title">
-            Vault key
-          </h2>
-        </div>
+      <Card id="rotate-title" icon="lock" title="Vault key">
         <p data-testid="vault-key-source">
           {status === null
             ? 'Checking…'
@@ -143,23 +114,21 @@ export function VaultPage(): ReactElement {
             : 'Rotating seals every value again under a new key, for example after the old one may have leaked.'}
         </p>
         <div className="card__footer">
-          <button
-            type="button"
-            className="button"
+          <Button
+            icon="refresh"
             onClick={() => setAsking('rotate')}
             disabled={status === null || fromEnvironment}
           >
-            <Icon name="refresh" />
-            <span>Rotate the vault key…</span>
-          </button>
+            Rotate the vault key…
+          </Button>
         </div>
-      </section>
+      </Card>
 
       {asking === 'recovery' && (
         <ConfirmDialog
           title="Make a new recovery key?"
           confirmLabel="Make new key"
-          onConfirm={async () => setRecoveryKey(await makeRecoveryKey())}
+          onConfirm={async () => setRecoveryKey(await useVault.getState().makeRecoveryKey())}
           onClose={() => setAsking(null)}
         >
           <p>
