@@ -4,9 +4,11 @@
 // one (`__REACT_DEVTOOLS_GLOBAL_HOOK__`, as the DevTools extension defines it). The test defines one before the
 // app loads (an init script, then a reload) that counts, per commit, the components React rendered under the
 // page's <main> and elsewhere. Nothing in the app is built for the test. Over a real core (./harness.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tempDir } from '../helpers/tmp'
-import { launchApp, type App } from './harness'
+import { expect, test, type App } from './app-fixtures'
+
+test.use({ launch: { prefix: 'flowkeys-renders-' } })
+// The tests go on from where the one before left the app: after a failure, the rest do not run.
+test.describe.configure({ mode: 'serial' })
 
 const MODEL = 'gpt-4o-renders'
 
@@ -53,10 +55,7 @@ const RENDER_COUNTER = `(() => {
   }
 })()`
 
-let app: App
-
-beforeAll(async () => {
-  app = await launchApp(tempDir('flowkeys-renders-'))
+test.beforeAll(async ({ app }) => {
   await app.core.variables.create(app.core.desktopActor().id, {
     name: 'MODEL_NAME',
     value: MODEL,
@@ -68,56 +67,52 @@ beforeAll(async () => {
   await app.page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor()
 })
 
-afterAll(async () => {
-  await app?.close()
-})
-
-const renders = (): Promise<Renders> =>
+const renders = (app: App): Promise<Renders> =>
   app.page.evaluate(() => ({ ...(window as unknown as { __flowkeysRenders: Renders }).__flowkeysRenders }))
-const resetRenders = (): Promise<void> =>
+const resetRenders = (app: App): Promise<void> =>
   app.page.evaluate(() => {
     const counts = (window as unknown as { __flowkeysRenders: Renders }).__flowkeysRenders
     counts.commits = counts.page = counts.outside = 0
   })
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms))
 
-describe('a toast', () => {
-  it('is seen by the counter: the app has committed, and a search re-renders the page', async () => {
+test.describe('a toast', () => {
+  test('is seen by the counter: the app has committed, and a search re-renders the page', async ({ app }) => {
     const { page } = app
-    expect((await renders()).commits).toBeGreaterThan(0)
+    expect((await renders(app)).commits).toBeGreaterThan(0)
     await page.getByRole('navigation').getByRole('button', { name: 'Global variables' }).click()
     await page.locator('tr[data-variable="MODEL_NAME"]').waitFor()
     await sleep(300)
-    await resetRenders()
+    await resetRenders(app)
     await page.getByLabel('Search variables by name').fill('MODEL')
-    await expect.poll(async () => (await renders()).page).toBeGreaterThan(0)
+    await expect.poll(async () => (await renders(app)).page).toBeGreaterThan(0)
     await page.getByLabel('Search variables by name').fill('')
   })
 
-  it('re-renders nothing in the page while it appears and goes away by itself', async () => {
+  test('re-renders nothing in the page while it appears and goes away by itself', async ({ app }) => {
     const { page } = app
     await sleep(300) // The search's last render is over.
-    await resetRenders()
+    await resetRenders(app)
     await page.getByRole('button', { name: 'Copy the value of MODEL_NAME' }).click()
     const toast = page.getByTestId('toasts').getByText('Copied. The clipboard is cleared in 30 s.')
     await toast.waitFor()
     await toast.waitFor({ state: 'detached', timeout: TOAST_GONE_MS })
     expect(app.clipboard.text).toBe(MODEL)
-    const seen = await renders()
+    const seen = await renders(app)
     expect(seen.outside).toBeGreaterThanOrEqual(2) // The toasts, once to show it and once to take it away.
     expect(seen.page).toBe(0)
   })
 
-  it('re-renders nothing in the page when it is dismissed', async () => {
+  test('re-renders nothing in the page when it is dismissed', async ({ app }) => {
     const { page } = app
     await page.getByRole('button', { name: 'Copy the value of MODEL_NAME' }).click()
     const toast = page.getByTestId('toasts').getByText('Copied. The clipboard is cleared in 30 s.')
     await toast.waitFor()
     await sleep(100)
-    await resetRenders()
+    await resetRenders(app)
     await page.getByTestId('toasts').getByRole('button', { name: 'Dismiss' }).click()
     await toast.waitFor({ state: 'detached' })
-    const seen = await renders()
+    const seen = await renders(app)
     expect(seen.outside).toBeGreaterThanOrEqual(1)
     expect(seen.page).toBe(0)
   })
