@@ -217,6 +217,12 @@ test.describe('what users expect', () => {
     expect(copy?.payload).toEqual({ text: MODEL, secret: true })
     // A Credential has no copy button in the table: its value is not there.
     expect(await page.getByRole('button', { name: 'Copy the value of OPENAI_API_KEY' }).count()).toBe(0)
+
+    // The delay reads as every other copy says it ("2 min", not "120 s").
+    expect((await app.table['app:updateSettings']({ clipboardClearSeconds: 120 })).ok).toBe(true)
+    await page.getByRole('button', { name: 'Copy the value of MODEL_NAME' }).click()
+    await page.getByText('Copied. The clipboard is cleared in 2 min.').waitFor()
+    expect((await app.table['app:updateSettings']({ clipboardClearSeconds: 30 })).ok).toBe(true)
   })
 
   test('reveals a Credential only after the right password, and logs every try', async ({ app }) => {

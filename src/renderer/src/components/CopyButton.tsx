@@ -25,14 +25,14 @@ interface CopyButtonProps {
 export async function copyToClipboard(
   text: string,
   secret: boolean,
-  { onCopied, delay = formatDelay }: { onCopied?(): void; delay?(seconds: number): string } = {}
+  { onCopied }: { onCopied?(): void } = {}
 ): Promise<void> {
   try {
     const { clearsInSeconds } = await call(api().clipboard.copy({ text, secret }))
     onCopied?.()
     toast(
       clearsInSeconds
-        ? `Copied. The clipboard is cleared in ${delay(clearsInSeconds)}.`
+        ? `Copied. The clipboard is cleared in ${formatDelay(clearsInSeconds)}.`
         : 'Copied to the clipboard.'
     )
   } catch (error) {

@@ -16,7 +16,7 @@ function CopyValueButton({ variable, value }: { variable: VariableView; value: s
       label={`Copy the value of ${variable.name}`}
       small
       title="Copy"
-      onClick={() => void copyToClipboard(value, true, { delay: (seconds) => `${seconds} s` })}
+      onClick={() => void copyToClipboard(value, true)}
     />
   )
 }
