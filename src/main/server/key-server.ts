@@ -34,6 +34,8 @@ export interface KeyServerOptions {
   /** Shown in the OpenAPI document. */
   version?: string
   failureLimiter?: FailureLimiter
+  /** How to tell the user to choose another port (see start.ts; `flowkeys serve`'s words by default). */
+  portAdvice?: StartOptions['portAdvice']
 }
 
 /** The route families, in registration order. The auth plugin comes first: the others use its hooks. */

@@ -30,6 +30,19 @@ export interface StartOptions extends Omit<ServerOptions, 'https'> {
    * (with a warning), for the proxy alone to reach.
    */
   behindTlsProxy?: boolean
+  /** How the face tells its user to choose another port, when the port is taken or not allowed. */
+  portAdvice?: PortAdvice
+}
+
+export interface PortAdvice {
+  inUse: string
+  notAllowed: string
+}
+
+/** `flowkeys serve`'s words; the app points at its Port field instead (ipc/key-server.ts). */
+const CLI_PORT_ADVICE: PortAdvice = {
+  inUse: 'stop the other server or pick another with --port',
+  notAllowed: 'pick another with --port'
 }
 
 export interface ServerHandle {
@@ -69,7 +82,7 @@ export async function startServer(deps: ServerDeps, options: StartOptions = {}):
   }
   // Read and checked before anything listens: a bad pair is one line naming the file, never a TLS error per client.
   const tls = options.tls ? loadTls(options.tls) : undefined
-  const { tls: _files, behindTlsProxy: _proxy, ...serverOptions } = options
+  const { tls: _files, behindTlsProxy: _proxy, portAdvice = CLI_PORT_ADVICE, ...serverOptions } = options
 
   // Clients reach a remote bind by its address: accept it in Host (a wildcard bind needs allowedHosts instead).
   const allowedHosts = [...(options.allowedHosts ?? [])]
@@ -97,7 +110,7 @@ export async function startServer(deps: ServerDeps, options: StartOptions = {}):
     await app.listen({ host: host.replace(/^\[|\]$/g, ''), port })
   } catch (err) {
     await app.close().catch(() => undefined)
-    throw listenError(err, host, port)
+    throw listenError(err, host, port, portAdvice)
   }
   if (remote) {
     options.log?.warn?.(
@@ -138,15 +151,12 @@ function closeWithin(app: FastifyInstance, graceMs: number): Promise<void> {
   return app.close().finally(() => clearTimeout(timer))
 }
 
-function listenError(err: unknown, host: string, port: number): Error {
+function listenError(err: unknown, host: string, port: number, advice: PortAdvice): Error {
   const code = (err as { code?: unknown }).code
-  if (code === 'EADDRINUSE') {
-    return new Unavailable(
-      `Port ${port} on ${host} is already in use: stop the other server or pick another with --port`
-    )
-  }
+  if (code === 'EADDRINUSE')
+    return new Unavailable(`Port ${port} on ${host} is already in use: ${advice.inUse}`)
   if (code === 'EACCES')
-    return new Unavailable(`Not allowed to listen on port ${port} on ${host}: pick another with --port`)
+    return new Unavailable(`Not allowed to listen on port ${port} on ${host}: ${advice.notAllowed}`)
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new Invalid(`Cannot listen on ${host}: this machine has no such address`)
   }
