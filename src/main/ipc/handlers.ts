@@ -75,12 +75,14 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
   const variables = core.variables
   const reveal = new CredentialReveal(core)
 
+  const clipboardClearSeconds = (): number =>
+    services.preferences.get().clipboardClearSeconds ?? CLIPBOARD_CLEAR_SECONDS
   const settings = (): ResponseInputOf<'app:settings'> => {
     const preferences = services.preferences.get()
     return {
       serverPort: preferences.serverPort,
       autostart: preferences.autostart,
-      clipboardClearSeconds: preferences.clipboardClearSeconds ?? CLIPBOARD_CLEAR_SECONDS,
+      clipboardClearSeconds: clipboardClearSeconds(),
       dataDir: core.dataDir,
       version: services.appVersion
     }
@@ -232,12 +234,7 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
     },
 
     'clipboard:copy': async ({ text, secret }) => ({
-      clearsInSeconds: await copyToClipboard(
-        services.clipboard,
-        text,
-        secret,
-        services.preferences.get().clipboardClearSeconds ?? CLIPBOARD_CLEAR_SECONDS
-      )
+      clearsInSeconds: await copyToClipboard(services.clipboard, text, secret, clipboardClearSeconds())
     })
   }
 

@@ -36,7 +36,7 @@ export function watchStoreFile(
     // Back from the head over this process's own writes: reaching the version last looked at means no other
     // process wrote in between (its write may sit under an own write that came within the debounce).
     let at = id
-    for (let hops = 0; at !== null && at !== seen && hops < 64; hops++) {
+    while (at !== null && at !== seen) {
       const replaced = replacedBy(file, at)
       if (replaced === undefined) break
       at = replaced
