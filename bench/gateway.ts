@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http'
 import { cpus, loadavg } from 'node:os'
 import { resolve } from 'node:path'
-import { planCredentials } from '../src/main/gateway/credentials'
+import { allAsHeaders, planCredentials } from '../src/main/gateway/credentials'
 import type { VariableLookup } from '../src/main/variables/resolve'
 import { BASIC_PROMPTING_ID } from '../test/fixtures/langflow-upstream/flows'
 import type { StandinOptions } from '../test/fixtures/langflow-upstream/standin'
@@ -155,14 +155,14 @@ interface Batch {
 
 /**
  * FlowKeys' own steps of a run that involve no network, timed in this process (µs per call): parsing the flow the
- * upstream answered, the caller's variable lookup (a store read and one decryption), and the credential plan for
- * each carrier (the tweaks one with the body it rewrites).
+ * upstream answered, the caller's variable lookup (a store read and one decryption), and the credential plans:
+ * all the caller's variables as headers (the default), and from the flow for each carrier (tweaks with its body).
  */
 async function inProcessSteps(
   ctx: BenchContext,
   dir: string,
   flowText: string
-): Promise<{ parse: number; lookup: number; planHeaders: number; planTweaks: number }> {
+): Promise<{ parse: number; lookup: number; planAll: number; planHeaders: number; planTweaks: number }> {
   const core = await ctx.openCore(dir)
   try {
     const userId = core.superuser().id
@@ -172,7 +172,12 @@ async function inProcessSteps(
     const lookup: VariableLookup = (name) => (name === VARIABLE ? value : null)
     const plan = (headersHonoured: boolean) =>
       planCredentials({ flow, tweaks: null, lookup, headersHonoured })
-    if (plan(true).carrier !== 'headers' || plan(false).carrier !== 'tweaks')
+    const variables = { names: [VARIABLE], lookup }
+    if (
+      plan(true).carrier !== 'headers' ||
+      plan(false).carrier !== 'tweaks' ||
+      !allAsHeaders(variables, null)
+    )
       throw new Error('the credential plan did not choose the carrier asked for')
     const us = (ns: number): number => ns / 1000
     return {
@@ -180,6 +185,7 @@ async function inProcessSteps(
       lookup: us(
         await timeCalls(STEP_CALLS, async () => void (await core.variables.lookupFor(userId))(VARIABLE))
       ),
+      planAll: us(await timeCalls(STEP_CALLS, async () => void allAsHeaders(variables, null))),
       planHeaders: us(await timeCalls(STEP_CALLS, async () => void plan(true))),
       planTweaks: us(
         await timeCalls(
@@ -214,8 +220,8 @@ const cpuCell = (cpu: Cpu | null): string =>
   cpu ? `${us(both(cpu))} (${num(cpu.user)} + ${num(cpu.system)})` : '—'
 
 /**
- * The gateway's cost: `POST /api/v1/run/{flow}` through FlowKeys (key check, the flow read from the upstream, the
- * caller's credential injected, the run forwarded) against the same run sent to the stand-in Langflow directly.
+ * The gateway's cost: `POST /api/v1/run/{flow}` through FlowKeys (key check, the caller's credentials injected, the
+ * run forwarded) against the same run sent to the stand-in Langflow directly.
  */
 export async function gateway(ctx: BenchContext): Promise<Section> {
   ctx.log(
@@ -403,7 +409,8 @@ export async function gateway(ctx: BenchContext): Promise<Section> {
       direct: 'run, direct to the stand-in (its key)',
       headers: 'run through FlowKeys, credentials as headers',
       tweaks: 'run through FlowKeys, credentials as tweaks',
-      flowRead: '`GET /api/v1/flows/{id}` direct to the stand-in (the read FlowKeys makes per run)',
+      flowRead:
+        '`GET /api/v1/flows/{id}` direct to the stand-in (the read FlowKeys makes per run with tweaks)',
       whoami: '`GET /api/v1/users/whoami` on FlowKeys (key check, no upstream)'
     }
     const latencyTable = names
@@ -440,7 +447,7 @@ export async function gateway(ctx: BenchContext): Promise<Section> {
           target: '—'
         }
       ],
-      details: `\`POST ${RUN_PATH.replace(BASIC_PROMPTING_ID, '{flow}')}\` with the body \`${RUN_BODY}\`, on the stand-in Langflow of the tests (test/fixtures/langflow-upstream/standin.ts: the Basic Prompting starter, whose model field loads \`${VARIABLE}\` from the database; Langflow 1.12.0 by its version, honouring \`X-LANGFLOW-GLOBAL-VAR-*\` headers; it answers a RunResponse without calling any model, and holds no \`${VARIABLE}\` of its own, so a run the credential did not reach fails). Three processes: the load generator (this harness), FlowKeys' key server (bench/server-child.ts, \`FLOWKEYS_UPSTREAM_URL\` and \`FLOWKEYS_UPSTREAM_API_KEY\` in its environment) and the stand-in (bench/standin-child.ts, run with tsx). "Direct" sends the run to the stand-in with its own key and the credential as the \`X-LANGFLOW-GLOBAL-VAR-${VARIABLE}\` header a client of Langflow ≥ 1.8 would send itself (so the stand-in does the same work for both); "through FlowKeys" sends it to the key server with a FlowKeys key of the superuser, who holds an \`${VARIABLE}\` variable. The carrier is set (\`FLOWKEYS_UPSTREAM_CREDENTIALS=headers\`, so no version probe; \`auto\` would ask the upstream's version once per 10 minutes and choose headers here): the credential goes as an \`X-LANGFLOW-GLOBAL-VAR-${VARIABLE}\` header, checked on the stand-in before timing. Per run FlowKeys makes two upstream requests, one after the other (src/main/gateway/gateway.ts): \`GET /api/v1/flows/{id}\` (the flow, read on every run so that an edit upstream counts from the next run; its JSON parsed to find the fields that load variables) and then the run, whose answer is streamed back; over one keep-alive agent (src/main/upstream/client.ts). The stand-in's own count of what it received confirms it: per timed request through FlowKeys, ${num(m.headers.runs, 2)} run and ${num(m.headers.flowReads, 2)} flow read.
+      details: `\`POST ${RUN_PATH.replace(BASIC_PROMPTING_ID, '{flow}')}\` with the body \`${RUN_BODY}\`, on the stand-in Langflow of the tests (test/fixtures/langflow-upstream/standin.ts: the Basic Prompting starter, whose model field loads \`${VARIABLE}\` from the database; Langflow 1.12.0 by its version, honouring \`X-LANGFLOW-GLOBAL-VAR-*\` headers; it answers a RunResponse without calling any model, and holds no \`${VARIABLE}\` of its own, so a run the credential did not reach fails). Three processes: the load generator (this harness), FlowKeys' key server (bench/server-child.ts, \`FLOWKEYS_UPSTREAM_URL\` and \`FLOWKEYS_UPSTREAM_API_KEY\` in its environment) and the stand-in (bench/standin-child.ts, run with tsx). "Direct" sends the run to the stand-in with its own key and the credential as the \`X-LANGFLOW-GLOBAL-VAR-${VARIABLE}\` header a client of Langflow ≥ 1.8 would send itself (so the stand-in does the same work for both); "through FlowKeys" sends it to the key server with a FlowKeys key of the superuser, who holds an \`${VARIABLE}\` variable. The carrier is set (\`FLOWKEYS_UPSTREAM_CREDENTIALS=headers\`, so no version probe; \`auto\` would ask the upstream's version once per 10 minutes and choose headers here): the credential goes as an \`X-LANGFLOW-GLOBAL-VAR-${VARIABLE}\` header, checked on the stand-in before timing. With headers FlowKeys sends all of the caller's variables and makes one upstream request per run, the run, whose answer is streamed back, over one keep-alive agent (src/main/upstream/client.ts); with tweaks (and with \`FLOWKEYS_UPSTREAM_VARIABLES=named\`, or when a variable cannot go as a header) it first reads the flow, \`GET /api/v1/flows/{id}\`, on every run so that an edit upstream counts from the next run, and parses it to find the fields that load variables (src/main/gateway/gateway.ts). The stand-in's own count of what it received confirms it: per timed request through FlowKeys with headers, ${num(m.headers.runs, 2)} run and ${num(m.headers.flowReads, 2)} flow read; with tweaks, ${num(m.tweaks.runs, 2)} and ${num(m.tweaks.flowReads, 2)}.
 
 **Latency**: one client, one keep-alive connection per path, each request awaited before the next, timed from sending to the end of the answer; ${num(WARMUP)} untimed requests per path first; then ${ctx.rounds} rounds, in each of which every path runs ${num(REWARM)} untimed then ${num(REQUESTS)} timed requests, the paths taking turns (each round starting with the next). Percentiles are nearest-rank over a batch's ${num(REQUESTS)} times; the table gives their medians over the rounds; the added latency in the summary is the median of each round's difference (through − direct, same round). CPU per request is each process's user + kernel time over the timed batch, divided by its requests.
 
@@ -448,9 +455,9 @@ export async function gateway(ctx: BenchContext): Promise<Section> {
 |---|---|---|---|---|---|
 ${latencyTable}
 
-Added over direct (median of the rounds' differences): headers ${ms(added50, 3)} at p50, ${ms(added99, 3)} at p99; tweaks (\`FLOWKEYS_UPSTREAM_CREDENTIALS=tweaks\`, a second key server on the same stand-in: the credential goes into the body's tweaks instead) ${ms(tweaks50, 3)} at p50, ${ms(tweaks99, 3)} at p99.
+Added over direct (median of the rounds' differences): headers ${ms(added50, 3)} at p50, ${ms(added99, 3)} at p99; tweaks (\`FLOWKEYS_UPSTREAM_CREDENTIALS=tweaks\`, a second key server on the same stand-in: the flow is read on every run and the credential goes into the body's tweaks; a cost close to \`FLOWKEYS_UPSTREAM_VARIABLES=named\`, which reads the flow the same way and sends headers) ${ms(tweaks50, 3)} at p50, ${ms(tweaks99, 3)} at p99.
 
-**Where the added time goes**, in pieces measured separately (they are not an exact split of the difference): a run through FlowKeys waits on two upstream round trips one after the other where the direct call has one, the flow read and the run; the flow read alone, sent directly, takes ${ms(m.flowRead.p50, 3)} at p50 (its answer is the ${num(flowText.length)}-byte flow). FlowKeys spends ${cpuCell(m.headers.flowkeys)} of CPU per run with headers, against ${cpuCell(m.whoami.flowkeys)} for \`GET /api/v1/users/whoami\`, an authenticated request that forwards nothing (p50 ${ms(m.whoami.p50, 3)}); the stand-in spends ${us(both(m.headers.standin))} per run through FlowKeys against ${us(both(m.direct.standin))} per direct run (it answers the flow read too, which costs it ${us(both(m.flowRead.standin))} when sent directly). In this process, FlowKeys' steps of a run that touch no network take: parsing the flow's JSON ${num(steps.parse)} µs, the caller's variable lookup (a store read and one decryption) ${num(steps.lookup)} µs, the credential plan ${num(steps.planHeaders)} µs for headers and ${num(steps.planTweaks)} µs for tweaks (with the body it rewrites); means of ${num(STEP_CALLS)} calls. The rest of FlowKeys' CPU per run, not timed apart here, is its HTTP server (Fastify's lifecycle, the key check, the access log), the two HTTP client requests and their answers, and the relay of the run's answer; \`BENCH_CPU_PROF=<dir>\` writes a V8 CPU profile of both key-server children to see it.
+**Where the added time goes**, in pieces measured separately (they are not an exact split of the difference): a run through FlowKeys with headers makes the same one upstream request as the direct call, so the difference is FlowKeys' own work and one more hop on loopback; with tweaks it waits on two round trips one after the other, the flow read and the run, and the flow read alone, sent directly, takes ${ms(m.flowRead.p50, 3)} at p50 (its answer is the ${num(flowText.length)}-byte flow). FlowKeys spends ${cpuCell(m.headers.flowkeys)} of CPU per run with headers, against ${cpuCell(m.whoami.flowkeys)} for \`GET /api/v1/users/whoami\`, an authenticated request that forwards nothing (p50 ${ms(m.whoami.p50, 3)}); the stand-in spends ${us(both(m.headers.standin))} per run through FlowKeys against ${us(both(m.direct.standin))} per direct run (with tweaks it answers the flow read too, which costs it ${us(both(m.flowRead.standin))} when sent directly). In this process, FlowKeys' steps of a run that touch no network take: parsing the flow's JSON ${num(steps.parse)} µs, the caller's variable lookup (a store read and one decryption) ${num(steps.lookup)} µs, the credential plan ${num(steps.planAll)} µs with all the caller's variables as headers, and from the flow ${num(steps.planHeaders)} µs for headers and ${num(steps.planTweaks)} µs for tweaks (with the body it rewrites); means of ${num(STEP_CALLS)} calls. The rest of FlowKeys' CPU per run, not timed apart here, is its HTTP server (Fastify's lifecycle, the key check, the access log), the HTTP client request(s) and their answers, and the relay of the run's answer; \`BENCH_CPU_PROF=<dir>\` writes a V8 CPU profile of both key-server children to see it.
 
 Round by round:
 
@@ -458,7 +465,7 @@ Round by round:
 |---|---|---|---|---|---|---|---|
 ${perRound}
 
-**Throughput**: autocannon (bench/load.ts), ${CONNECTIONS} connections, no pipelining, the same run request; ${ctx.seconds} s per round after a 2 s warm-up, direct and through FlowKeys (headers) taking turns (which first alternating), each preceded by ${REWARM_SECONDS} s of the same load, not measured; medians of ${ctx.rounds} rounds. Under this load FlowKeys used ${cpuCell(loadCpu.flowkeys)} of CPU per run, and the stand-in ${us(both(loadCpu.standinDirect))} per direct run against ${us(both(loadCpu.standinThrough))} per run through FlowKeys (which adds the flow read). On a 2-core machine the load generator, FlowKeys and the stand-in share the cores, so the ratio measures the load generator and the stand-in as much as the gateway. Other processes count too: the machine's 1-minute load average was ${num(loadAtStart, 1)} when this section started and ${num(loadavg()[0]!, 1)} when it ended (${cpus().length} cores).`
+**Throughput**: autocannon (bench/load.ts), ${CONNECTIONS} connections, no pipelining, the same run request; ${ctx.seconds} s per round after a 2 s warm-up, direct and through FlowKeys (headers) taking turns (which first alternating), each preceded by ${REWARM_SECONDS} s of the same load, not measured; medians of ${ctx.rounds} rounds. Under this load FlowKeys used ${cpuCell(loadCpu.flowkeys)} of CPU per run, and the stand-in ${us(both(loadCpu.standinDirect))} per direct run against ${us(both(loadCpu.standinThrough))} per run through FlowKeys. On a 2-core machine the load generator, FlowKeys and the stand-in share the cores, so the ratio measures the load generator and the stand-in as much as the gateway. Other processes count too: the machine's 1-minute load average was ${num(loadAtStart, 1)} when this section started and ${num(loadavg()[0]!, 1)} when it ended (${cpus().length} cores).`
     }
   } finally {
     for (const agent of agents) agent.destroy()

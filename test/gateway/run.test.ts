@@ -61,8 +61,25 @@ describe('a run through FlowKeys', () => {
     ])
   })
 
-  it("lets the client's own tweak win, and sends no credential it overrode", async () => {
+  it("lets the client's own tweak win", async () => {
     const gw = await startGateway({ honourGlobalVarHeaders: true })
+    const { core, admin } = gw.server
+    await core.variables.create(admin.id, { name: OPENAI, value: 'sk-caller-openai-3' })
+
+    await gw
+      .client()
+      .flow(BASIC_PROMPTING_ID)
+      .run('hi', { tweaks: { [NODE]: { api_key: 'sk-from-the-client' } } })
+
+    const run = gw.upstream.received.find((r) => r.path.startsWith('/api/v1/run/'))!
+    expect((run.body as { tweaks: unknown }).tweaks).toEqual({ [NODE]: { api_key: 'sk-from-the-client' } })
+    expect(run.credentials).toEqual([
+      expect.objectContaining({ value: 'sk-from-the-client', source: 'tweak' })
+    ])
+  })
+
+  it('with FLOWKEYS_UPSTREAM_VARIABLES=named, sends no credential a client tweak overrode', async () => {
+    const gw = await startGateway({ honourGlobalVarHeaders: true }, { FLOWKEYS_UPSTREAM_VARIABLES: 'named' })
     const { core, admin } = gw.server
     await core.variables.create(admin.id, { name: OPENAI, value: 'sk-caller-openai-3' })
 
@@ -80,27 +97,37 @@ describe('a run through FlowKeys', () => {
   })
 
   it('uses an edit of the flow on the upstream from the next run', async () => {
-    const gw = await startGateway({ honourGlobalVarHeaders: true })
-    const { core, admin } = gw.server
-    await core.variables.create(admin.id, { name: OPENAI, value: 'sk-openai' })
-    await core.variables.create(admin.id, { name: 'TEAM_OPENAI_KEY', value: 'sk-team' })
-    const flow = gw.client().flow(BASIC_PROMPTING_ID)
-    await flow.run('one')
+    for (const scope of ['all', 'named']) {
+      const gw = await startGateway({ honourGlobalVarHeaders: true }, { FLOWKEYS_UPSTREAM_VARIABLES: scope })
+      const { core, admin } = gw.server
+      await core.variables.create(admin.id, { name: OPENAI, value: 'sk-openai' })
+      await core.variables.create(admin.id, { name: 'TEAM_OPENAI_KEY', value: 'sk-team' })
+      const flow = gw.client().flow(BASIC_PROMPTING_ID)
+      await flow.run('one')
 
-    // The upstream's owner points the model at another variable.
-    const edited = structuredClone(gw.upstream.flows.get(BASIC_PROMPTING_ID)!)
-    const node = (
-      edited.data.nodes as { id: string; data: { node: { template: Record<string, { value: unknown }> } } }[]
-    ).find((n) => n.id === NODE)!
-    node.data.node.template.api_key!.value = 'TEAM_OPENAI_KEY'
-    gw.upstream.flows.set(BASIC_PROMPTING_ID, edited)
-    await flow.run('two')
+      // The upstream's owner points the model at another variable.
+      const edited = structuredClone(gw.upstream.flows.get(BASIC_PROMPTING_ID)!)
+      const node = (
+        edited.data.nodes as {
+          id: string
+          data: { node: { template: Record<string, { value: unknown }> } }
+        }[]
+      ).find((n) => n.id === NODE)!
+      node.data.node.template.api_key!.value = 'TEAM_OPENAI_KEY'
+      gw.upstream.flows.set(BASIC_PROMPTING_ID, edited)
+      await flow.run('two')
 
-    const runs = gw.upstream.received.filter((r) => r.path.startsWith('/api/v1/run/'))
-    expect(runs.map((r) => r.globalVarHeaders)).toEqual([
-      { [OPENAI]: 'sk-openai' },
-      { TEAM_OPENAI_KEY: 'sk-team' }
-    ])
+      const runs = gw.upstream.received.filter((r) => r.path.startsWith('/api/v1/run/'))
+      expect(runs.map((r) => r.credentials!.map((c) => [c.variable, c.value, c.source]))).toEqual([
+        [[OPENAI, 'sk-openai', 'header']],
+        [['TEAM_OPENAI_KEY', 'sk-team', 'header']]
+      ])
+      if (scope === 'named')
+        expect(runs.map((r) => r.globalVarHeaders)).toEqual([
+          { [OPENAI]: 'sk-openai' },
+          { TEAM_OPENAI_KEY: 'sk-team' }
+        ])
+    }
   })
 
   it('streams: the first event reaches the client before the upstream has finished', async () => {
@@ -183,6 +210,111 @@ describe('a run through FlowKeys', () => {
     const run = gw.upstream.received.find((r) => r.path.startsWith('/api/v1/run/'))!
     expect(run.globalVarHeaders).toEqual({})
     expect(run.credentials).toEqual([expect.objectContaining({ value: 'upstream-own', source: 'stored' })])
+  })
+})
+
+describe('which variables go with a run', () => {
+  const flowReads = (gw: Awaited<ReturnType<typeof startGateway>>) =>
+    gw.upstream.received.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/flows/'))
+
+  it("sends every variable of the caller, and no other user's, as request variables without reading the flow", async () => {
+    const gw = await startGateway({ honourGlobalVarHeaders: true })
+    const { core, admin } = gw.server
+    await core.variables.create(admin.id, { name: OPENAI, value: 'sk-admin-openai' })
+    await core.variables.create(admin.id, { name: 'ANTHROPIC_API_KEY', value: 'sk-admin-anthropic' })
+    const alice = await core.users.create(admin, { username: 'alice', password: 'alice-password-1' })
+    await core.users.update(admin, alice.id, { is_active: true })
+    await core.variables.create(alice.id, { name: OPENAI, value: 'sk-alice-openai' })
+    await core.variables.create(alice.id, { name: 'MODEL_NAME', value: 'gpt-4o-mini', type: 'Generic' })
+    const granted = await core.keys.create(
+      admin,
+      { name: 'a', allowed_flows: [BASIC_PROMPTING_ID] },
+      alice.id
+    )
+
+    await gw.client(granted.api_key).flow(BASIC_PROMPTING_ID).run('alice')
+    await gw.client().flow(BASIC_PROMPTING_ID).run('admin')
+
+    const runs = gw.upstream.received.filter((r) => r.path.startsWith('/api/v1/run/'))
+    expect(runs.map((r) => r.globalVarHeaders)).toEqual([
+      { [OPENAI]: 'sk-alice-openai', MODEL_NAME: 'gpt-4o-mini' },
+      { [OPENAI]: 'sk-admin-openai', ANTHROPIC_API_KEY: 'sk-admin-anthropic' }
+    ])
+    expect(runs.map((r) => r.credentials![0]!.value)).toEqual(['sk-alice-openai', 'sk-admin-openai'])
+    expect(JSON.stringify(runs[0])).not.toContain('sk-admin')
+    expect(flowReads(gw)).toEqual([])
+    // Every value handed over is in the access log, by name.
+    expect(
+      core.accessLog
+        .recent(20, (e) => e.kind === 'credential')
+        .map((e) => [e.userId, e.variable, e.outcome])
+        .sort()
+    ).toEqual(
+      [
+        [alice.id, OPENAI, 'served'],
+        [alice.id, 'MODEL_NAME', 'served'],
+        [admin.id, OPENAI, 'served'],
+        [admin.id, 'ANTHROPIC_API_KEY', 'served']
+      ].sort()
+    )
+  })
+
+  it('reads the flow and sends only what it names when a variable cannot go as a header', async () => {
+    const odd: Record<string, Record<string, string>> = {
+      'a multi-line value': { GCP_SERVICE_ACCOUNT: '{\n  "type": "service_account"\n}' },
+      'a name with lower case': { openai_org: 'org-lower-case' },
+      'more than the header budget': Object.fromEntries(
+        Array.from({ length: 9 }, (_, i) => [`LONG_${i}`, `long-${i}-`.padEnd(1000, 'x')])
+      )
+    }
+    for (const [why, variables] of Object.entries(odd)) {
+      const gw = await startGateway({ honourGlobalVarHeaders: true })
+      const { core, admin } = gw.server
+      await core.variables.create(admin.id, { name: OPENAI, value: 'sk-named-only' })
+      for (const [name, value] of Object.entries(variables))
+        await core.variables.create(admin.id, { name, value })
+
+      await gw.client().flow(BASIC_PROMPTING_ID).run('hi')
+
+      const run = gw.upstream.received.find((r) => r.path.startsWith('/api/v1/run/'))!
+      expect(run.globalVarHeaders, why).toEqual({ [OPENAI]: 'sk-named-only' })
+      expect(
+        flowReads(gw).map((r) => r.path),
+        why
+      ).toEqual([`/api/v1/flows/${BASIC_PROMPTING_ID}`])
+      for (const value of Object.values(variables))
+        expect(everythingReceived(gw.upstream), why).not.toContain(value)
+    }
+  })
+})
+
+describe('a Credential in a Session ID field', () => {
+  it('is refused when the flow is read (FLOWKEYS_UPSTREAM_VARIABLES=named), as Langflow refuses it', async () => {
+    const gw = await startGateway({ honourGlobalVarHeaders: true }, { FLOWKEYS_UPSTREAM_VARIABLES: 'named' })
+    const { core, admin } = gw.server
+    await core.variables.create(admin.id, { name: OPENAI, value: 'sk-not-a-session-id' })
+    const edited = structuredClone(gw.upstream.flows.get(BASIC_PROMPTING_ID)!)
+    const chatInput = (
+      edited.data.nodes as { id: string; data: { node: { template: Record<string, object> } } }[]
+    ).find((n) => n.id === 'ChatInput-jFwUm')!
+    chatInput.data.node.template.session_id = {
+      ...chatInput.data.node.template.session_id,
+      load_from_db: true,
+      value: OPENAI
+    }
+    gw.upstream.flows.set(BASIC_PROMPTING_ID, edited)
+
+    const answer = await post(
+      `${gw.server.url}/api/v1/run/${BASIC_PROMPTING_ID}`,
+      {},
+      { 'x-api-key': gw.key }
+    )
+    expect(answer.status).toBe(400)
+    expect(answer.json()).toEqual({
+      detail: `variable ${OPENAI} of type 'Credential' cannot be used in a Session ID field because its purpose is to prevent the exposure of values.`
+    })
+    expect(gw.upstream.received.filter((r) => r.path.startsWith('/api/v1/run/'))).toEqual([])
+    expect(everythingReceived(gw.upstream)).not.toContain('sk-not-a-session-id')
   })
 })
 

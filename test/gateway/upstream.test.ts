@@ -6,6 +6,7 @@ import { BASIC_PROMPTING_ID } from '../fixtures/langflow-upstream/flows'
 import { startStandinLangflow } from '../fixtures/langflow-upstream/standin'
 import { post, startTestServer } from '../fixtures/server/harness'
 import { send } from '../server/http'
+import { serve } from '../server/serve-process'
 import { tempDir } from '../helpers/tmp'
 import { startGateway } from './helpers'
 
@@ -222,6 +223,26 @@ describe('flowkeys upstream', () => {
       expect(shown.stdout.trim()).toBe('No upstream is set: flowkeys upstream set URL')
     } finally {
       await server.close()
+    }
+  })
+})
+
+describe("the gateway's settings", () => {
+  it('refuses a bad FLOWKEYS_UPSTREAM_VARIABLES or FLOWKEYS_UPSTREAM_CREDENTIALS at start: one line, exit 2 (bad usage)', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [
+        { FLOWKEYS_UPSTREAM_VARIABLES: 'some' },
+        'FLOWKEYS_UPSTREAM_VARIABLES must be all or named (got some)'
+      ],
+      [
+        { FLOWKEYS_UPSTREAM_CREDENTIALS: 'cookies' },
+        'FLOWKEYS_UPSTREAM_CREDENTIALS must be auto, headers or tweaks (got cookies)'
+      ]
+    ]
+    for (const [i, [env, message]] of cases.entries()) {
+      const server = serve(['--port', '0', '--data-dir', join(root, `settings-${i}`)], env)
+      expect(await server.exited).toBe(2)
+      expect(server.stderr).toBe(`flowkeys: ${message}\n`)
     }
   })
 })

@@ -9,7 +9,7 @@ export const GLOBAL_VAR_HEADER_PREFIX = 'X-LANGFLOW-GLOBAL-VAR-'
 
 export interface CredentialPlan {
   carrier: CredentialCarrier
-  /** Request headers to add (headers carrier): one per variable the flow uses. Hold secrets. */
+  /** Request headers to add (headers carrier): one per variable handed over. Hold secrets. */
   headers: Record<string, string>
   /** The run's tweaks (tweaks carrier: the caller's, with the credentials filled in; else the caller's own). */
   tweaks: Record<string, unknown> | null
@@ -27,10 +27,53 @@ function fitsHeader(name: string, value: string): boolean {
 }
 
 /**
+ * The most the variables' header lines may take: uvicorn's h11 parser refuses a request head past 16 KiB and
+ * nginx a header line past 8 KiB; the rest is left to the client's own headers.
+ */
+export const HEADER_BUDGET = 8 * 1024
+/** `X-LANGFLOW-GLOBAL-VAR-NAME: value\r\n` */
+const headerLineLength = (name: string, value: string): number =>
+  GLOBAL_VAR_HEADER_PREFIX.length + name.length + value.length + 4
+
+function asHeaders(values: Iterable<[string, string]>): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of values) headers[GLOBAL_VAR_HEADER_PREFIX + name] = value
+  return headers
+}
+
+/**
+ * Every variable of the caller as Langflow's request-scoped variables, without reading the flow: Langflow itself
+ * lets any flow a user runs load any of that user's variables, and a field loads the one it names (a client's
+ * tweak still wins). Null when one of them cannot go as a header, or all of them pass HEADER_BUDGET: then the
+ * flow is read and only what it names is sent (planCredentials).
+ */
+export function allAsHeaders(
+  variables: { names: readonly string[]; lookup: VariableLookup },
+  tweaks: Record<string, unknown> | null
+): CredentialPlan | null {
+  let length = 0
+  for (const name of variables.names) {
+    if (!HEADER_NAME.test(name)) return null
+    length += headerLineLength(name, '')
+  }
+  if (length > HEADER_BUDGET) return null
+  const values: [string, string][] = []
+  length = 0
+  for (const name of variables.names) {
+    const { value } = variables.lookup(name)!
+    length += headerLineLength(name, value)
+    if (length > HEADER_BUDGET || !HEADER_VALUE.test(value)) return null
+    values.push([name, value])
+  }
+  return { carrier: 'headers', headers: asHeaders(values), tweaks, served: [...variables.names] }
+}
+
+/**
  * What a run of `flow` needs from the caller's variables, and how to send it. Only the variables the flow's
- * fields name leave FlowKeys (never the caller's whole vault); the caller's own tweaks win, as in Langflow. A
+ * fields name leave FlowKeys; the caller's own tweaks win, as in Langflow. A
  * variable the caller does not have is left to the upstream (its own global variables). With `headers`, values go
- * as request-scoped variables when every one fits in a header; otherwise, and on older upstreams, as tweaks.
+ * as request-scoped variables when every one fits in a header and all in HEADER_BUDGET; otherwise, and on older
+ * upstreams, as tweaks.
  */
 export function planCredentials(input: {
   flow: unknown
@@ -59,11 +102,10 @@ export function planCredentials(input: {
     values.set(field.variable, lookup(field.variable)!.value)
   }
   const served = [...values.keys()]
-  if (input.headersHonoured && [...values].every(([name, value]) => fitsHeader(name, value))) {
-    const headers: Record<string, string> = {}
-    for (const [name, value] of values) headers[GLOBAL_VAR_HEADER_PREFIX + name] = value
-    return { carrier: 'headers', headers, tweaks: input.tweaks, served }
-  }
+  const fit = [...values].every(([name, value]) => fitsHeader(name, value))
+  const length = [...values].reduce((sum, [name, value]) => sum + headerLineLength(name, value), 0)
+  if (input.headersHonoured && fit && length <= HEADER_BUDGET)
+    return { carrier: 'headers', headers: asHeaders(values), tweaks: input.tweaks, served }
   return { carrier: 'tweaks', headers: {}, tweaks: asLiterals(result.runTweaks, result.tweaks), served }
 }
 

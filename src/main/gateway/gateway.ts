@@ -9,7 +9,7 @@ import type { UpstreamService } from '../upstream/service'
 import type { UpstreamTarget } from '../upstream/target'
 import type { VariableService } from '../variables/service'
 import { checkFilesAccess, checkRunAccess, flowNotAllowed } from './access'
-import { honoursGlobalVarHeaders, planCredentials } from './credentials'
+import { allAsHeaders, honoursGlobalVarHeaders, planCredentials, type CredentialPlan } from './credentials'
 import type { GatewaySettings } from './settings'
 
 export const NO_UPSTREAM =
@@ -42,7 +42,7 @@ export class Gateway {
 
   constructor(
     private readonly upstream: UpstreamService,
-    private readonly variables: Pick<VariableService, 'lookupFor'>,
+    private readonly variables: Pick<VariableService, 'variablesFor'>,
     private readonly accessLog: Pick<AccessLog, 'record'>,
     private readonly settings: GatewaySettings
   ) {}
@@ -63,7 +63,7 @@ export class Gateway {
     body: unknown
   ): Promise<UpstreamAnswer> {
     const target = await this.target()
-    const found = await this.allowedFlow(principal, flow, target)
+    const read = await this.checkFlow(principal, flow, target)
     const request: UpstreamRequest = {
       method: 'POST',
       path: `/api/v1/run/${encodeURIComponent(flow)}`,
@@ -74,12 +74,13 @@ export class Gateway {
     const runBody: RunBody | null = body === undefined ? {} : isObject(body) ? body : null
     const tweaks = runBody?.tweaks
     if (runBody && (tweaks === undefined || tweaks === null || isObject(tweaks))) {
-      const plan = planCredentials({
-        flow: found.data,
-        tweaks: (tweaks as Record<string, unknown> | null | undefined) ?? null,
-        lookup: await this.variables.lookupFor(principal.user.id),
-        headersHonoured: await this.headersHonoured(target)
-      })
+      const plan = await this.planFor(
+        principal,
+        flow,
+        target,
+        read,
+        (tweaks as RunBody | null | undefined) ?? null
+      )
       Object.assign(request.headers!, plan.headers)
       request.body = JSON.stringify(plan.carrier === 'tweaks' ? { ...runBody, tweaks: plan.tweaks } : runBody)
       this.logServed(principal, plan.served)
@@ -97,7 +98,7 @@ export class Gateway {
     contentType: string | undefined
   ): Promise<UpstreamAnswer> {
     const target = await this.target()
-    await this.allowedFlow(principal, flow, target)
+    await this.checkFlow(principal, flow, target)
     return this.send(target, {
       method: 'POST',
       path: `/api/v1/webhook/${encodeURIComponent(flow)}`,
@@ -109,7 +110,7 @@ export class Gateway {
   /** `POST /api/v1/files/upload/{flow_id}`: a file for one flow, streamed to the upstream. */
   async uploadFlowFile(principal: Principal, flowId: string, upload: StreamedBody): Promise<UpstreamAnswer> {
     const target = await this.target()
-    await this.allowedFlow(principal, flowId, target)
+    await this.checkFlow(principal, flowId, target)
     return this.send(target, {
       method: 'POST',
       path: `/api/v1/files/upload/${encodeURIComponent(flowId)}`,
@@ -142,19 +143,45 @@ export class Gateway {
   }
 
   /**
-   * Checks that the caller may run `flow` and reads it from the upstream (a flow edited there is used from the
-   * next run). A key limited to flows may name one by id or endpoint name whichever its list holds.
+   * Checks that the caller may run `flow`. A key limited to flows may name one by id or endpoint name, whichever
+   * its list holds: called by the other, the flow is read from the upstream to match them (and returned).
    */
-  private async allowedFlow(principal: Principal, flow: string, target: UpstreamTarget): Promise<FlowRead> {
+  private async checkFlow(
+    principal: Principal,
+    flow: string,
+    target: UpstreamTarget
+  ): Promise<FlowRead | null> {
     const allowed = principal.apiKey?.allowedFlows ?? null
-    const named = flowAllowed(allowed, flow)
-    if (named) checkRunAccess(principal, flow)
+    if (flowAllowed(allowed, flow)) {
+      checkRunAccess(principal, flow)
+      return null
+    }
     const found = await this.readFlow(target, flow)
-    // Not named as called: the list may hold the flow's other name. An unknown flow is a refusal too (no probing).
-    const alias = found && (flowAllowed(allowed, found.id) || flowAllowed(allowed, found.endpoint_name ?? ''))
-    if (!named && !alias) throw new Forbidden(flowNotAllowed(flow))
-    if (!found) throw new NotFound(`Flow identifier ${flow} not found`)
+    // An unknown flow is a refusal too (no probing).
+    if (!found || !(flowAllowed(allowed, found.id) || flowAllowed(allowed, found.endpoint_name ?? '')))
+      throw new Forbidden(flowNotAllowed(flow))
     return found
+  }
+
+  /**
+   * What of the caller's variables goes with a run. Request variables (headers) carry all of them without reading
+   * the flow, unless FLOWKEYS_UPSTREAM_VARIABLES=named or one cannot go as a header; otherwise the flow is read
+   * now (an edit upstream counts from the next run) and only the variables its fields name are sent.
+   */
+  private async planFor(
+    principal: Principal,
+    flow: string,
+    target: UpstreamTarget,
+    read: FlowRead | null,
+    tweaks: RunBody | null
+  ): Promise<CredentialPlan> {
+    const variables = await this.variables.variablesFor(principal.user.id)
+    const headersHonoured = await this.headersHonoured(target)
+    const all = headersHonoured && this.settings.variables === 'all' ? allAsHeaders(variables, tweaks) : null
+    if (all) return all
+    const found = read ?? (await this.readFlow(target, flow))
+    if (!found) throw new NotFound(`Flow identifier ${flow} not found`)
+    return planCredentials({ flow: found.data, tweaks, lookup: variables.lookup, headersHonoured })
   }
 
   /** The flow by id, or by endpoint name through the flow headers; null when the upstream has no such flow. */

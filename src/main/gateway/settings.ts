@@ -5,8 +5,12 @@ import type { CredentialCarrier } from './credentials'
 /** `auto` asks the upstream's version; the others force a carrier. */
 export type CarrierSetting = 'auto' | CredentialCarrier
 
+/** Which of the caller's variables go with a run as request variables: all, or those the flow names (read per run). */
+export type VariableScope = 'all' | 'named'
+
 export interface GatewaySettings {
   carrier: CarrierSetting
+  variables: VariableScope
   /** How long the upstream may stay silent before a run is answered 504 (or its stream cut). */
   idleTimeoutMs: number
   /** Langflow's LANGFLOW_MAX_FILE_SIZE_UPLOAD (MB, 1024 by default): uploads stream through under it. */
@@ -14,16 +18,24 @@ export interface GatewaySettings {
 }
 
 export const CARRIER_VARIABLE = 'FLOWKEYS_UPSTREAM_CREDENTIALS'
+export const SCOPE_VARIABLE = 'FLOWKEYS_UPSTREAM_VARIABLES'
 export const TIMEOUT_VARIABLE = 'FLOWKEYS_UPSTREAM_TIMEOUT'
 export const UPLOAD_LIMIT_VARIABLE = 'LANGFLOW_MAX_FILE_SIZE_UPLOAD'
 const MB = 1024 * 1024
 const CARRIERS: readonly CarrierSetting[] = ['auto', 'headers', 'tweaks']
+const SCOPES: readonly VariableScope[] = ['all', 'named']
 
-/** FLOWKEYS_UPSTREAM_CREDENTIALS (auto, headers, tweaks), FLOWKEYS_UPSTREAM_TIMEOUT (s), the upload limit. */
+/**
+ * FLOWKEYS_UPSTREAM_CREDENTIALS (auto, headers, tweaks), FLOWKEYS_UPSTREAM_VARIABLES (all, named),
+ * FLOWKEYS_UPSTREAM_TIMEOUT (s), the upload limit.
+ */
 export function gatewaySettingsFrom(env: NodeJS.ProcessEnv): GatewaySettings {
   const carrier = env[CARRIER_VARIABLE]?.trim().toLowerCase() || 'auto'
   if (!(CARRIERS as readonly string[]).includes(carrier))
     throw new Invalid(`${CARRIER_VARIABLE} must be auto, headers or tweaks (got ${carrier.slice(0, 40)})`)
+  const variables = env[SCOPE_VARIABLE]?.trim().toLowerCase() || 'all'
+  if (!(SCOPES as readonly string[]).includes(variables))
+    throw new Invalid(`${SCOPE_VARIABLE} must be all or named (got ${variables.slice(0, 40)})`)
   const timeout = env[TIMEOUT_VARIABLE]?.trim()
   const seconds = timeout ? Number(timeout) : DEFAULT_IDLE_TIMEOUT_MS / 1000
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400)
@@ -34,6 +46,7 @@ export function gatewaySettingsFrom(env: NodeJS.ProcessEnv): GatewaySettings {
     throw new Invalid(`${UPLOAD_LIMIT_VARIABLE} must be a whole number of MB, 1 or more`)
   return {
     carrier: carrier as CarrierSetting,
+    variables: variables as VariableScope,
     idleTimeoutMs: Math.round(seconds * 1000),
     maxUploadBytes: megabytes * MB
   }

@@ -24,6 +24,12 @@ import {
 
 export type { VariableContext }
 
+/** A user's variables at one moment: names without values, and values decrypted one at a time when asked. */
+export interface UserVariables {
+  names: readonly string[]
+  lookup: (name: string) => VariableValue | null
+}
+
 /**
  * Global variables, each scoped to one user. Writes are one locked read-modify-write each, with every rule that
  * depends on other records (name uniqueness) checked inside it on fresh data, so two processes cannot race.
@@ -190,6 +196,11 @@ export class VariableService implements VariableContext {
 
   /** A lookup over one user's variables as they are now (one read), in the shape the flow resolver takes. */
   async lookupFor(userId: string): Promise<(name: string) => VariableValue | null> {
+    return (await this.variablesFor(userId)).lookup
+  }
+
+  /** One user's variables as they are now (one read): their names, and a lookup that decrypts on demand. */
+  async variablesFor(userId: string): Promise<UserVariables> {
     const records = await this.vault.reading(async () => {
       const found = await this.store.variablesOf(userId)
       // The lookup decrypts later, synchronously: one value opened now proves the key is the store's (a
@@ -198,9 +209,14 @@ export class VariableService implements VariableContext {
       return found
     })
     const byName = new Map(records.map((v) => [v.name, v]))
-    return (name) => {
-      const record = byName.get(name)
-      return record ? { name: record.name, type: record.type, value: this.vault.decrypt(record.value) } : null
+    return {
+      names: [...byName.keys()],
+      lookup: (name) => {
+        const record = byName.get(name)
+        return record
+          ? { name: record.name, type: record.type, value: this.vault.decrypt(record.value) }
+          : null
+      }
     }
   }
 
