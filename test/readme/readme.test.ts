@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BASIC_PROMPTING_ID, startStandinLangflow } from '../fixtures/langflow-upstream/standin'
 import { cliEnv } from '../cli/helpers'
 import { tempDir } from '../helpers/tmp'
+import { clusterFolder, findBinDir } from '../setup/postgres-cluster'
 
 // Every shell block of the README runs as written, or says in a marker why it cannot run here. The blocks run from
 // the repository with `node bin/flowkeys.js`, which needs the build `npm test` makes first (scripts/test.sh).
@@ -90,10 +91,18 @@ async function groupGone(pgid: number): Promise<void> {
 
 function runBlock(
   code: string,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  user?: string
 ): Promise<{ code: number | null; out: string; err: string }> {
+  const shell = ['bash', '-euo', 'pipefail', '-c', code]
   // A group of its own: a server the block starts in the background goes with it, even if the block fails.
-  const child = spawn('bash', ['-euo', 'pipefail', '-c', code], { env, cwd: process.cwd(), detached: true })
+  const child = user
+    ? spawn('runuser', ['--preserve-environment', '-u', user, '--', ...shell], {
+        env,
+        cwd: process.cwd(),
+        detached: true
+      })
+    : spawn(shell[0]!, shell.slice(1), { env, cwd: process.cwd(), detached: true })
   let out = ''
   let err = ''
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
@@ -147,7 +156,7 @@ describe('the README', () => {
   it('marks every shell block: run here, run against a stand-in, or skipped with a reason', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(6)
     for (const block of blocks)
-      expect(block.marker, `README.md:${block.line}`).toMatch(/^(run|upstream: .+|skip: .+)$/)
+      expect(block.marker, `README.md:${block.line}`).toMatch(/^(run|upstream: .+|postgres: .+|skip: .+)$/)
     expect(blocks.filter((b) => !b.marker.startsWith('skip')).length).toBeGreaterThanOrEqual(2)
   })
 
@@ -199,6 +208,36 @@ describe('the README', () => {
       if (server.exitCode === null) server.kill('SIGTERM')
       await exited
       await standin.close()
+    }
+  })
+  it('the team-store block: a throwaway PostgreSQL, two key servers on it, one key accepted by both', async () => {
+    const team = blocks.filter((b) => b.marker.startsWith('postgres:'))
+    expect(team).toHaveLength(1)
+    await waitForPorts(7861, 7862)
+    // PostgreSQL refuses to run as root: then the block runs as the postgres user, in a folder it can write.
+    const user = process.getuid?.() === 0 ? 'postgres' : undefined
+    const tmp = clusterFolder()
+    const env = cliEnv({ HOME: tmp, XDG_CONFIG_HOME: join(tmp, '.config'), TMPDIR: tmp })
+    try {
+      const result = await runBlock(team[0]!.code, env, user)
+      expect(result.code, result.err).toBe(0)
+      const answers = jsonObjects(result.out)
+      expect(answers).toEqual([
+        expect.objectContaining({ username: 'langflow', is_superuser: true }),
+        expect.objectContaining({ username: 'langflow', is_superuser: true })
+      ])
+      // The block removed its folder, database and all.
+      expect(readdirSync(tmp).filter((name) => name !== '.config')).toEqual([])
+    } finally {
+      // A block that failed half-way may have left its database running.
+      for (const folder of readdirSync(tmp)) {
+        const data = join(tmp, folder, 'pg')
+        if (!existsSync(join(data, 'postmaster.pid'))) continue
+        const stop = [join(findBinDir()!, 'pg_ctl'), '-D', data, 'stop', '-m', 'immediate']
+        if (user) spawnSync('runuser', ['-u', user, '--', ...stop])
+        else spawnSync(stop[0]!, stop.slice(1))
+      }
+      rmSync(tmp, { recursive: true, force: true })
     }
   })
 })
