@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openCore } from '../../src/main/core/open'
+import { STORE_FILE } from '../../src/main/store/data-file'
 import { cliEnv, flowkeys } from '../cli/helpers'
 import { freshDatabaseUrl } from '../helpers/postgres'
 import { tempDir } from '../helpers/tmp'
@@ -57,5 +59,33 @@ describe('flowkeys store copy', () => {
     expect((await local.variables.get(local.superuser().id, 'ADDED_ON_TEAM')).value).toBe('v2')
     expect((await local.keys.verify(api_key))?.user.id).toBe(local.superuser().id)
     await local.close()
+  })
+  it('refuses a date PostgreSQL cannot hold in one line, naming the record, and copies nothing', async () => {
+    const key = randomBytes(32).toString('base64url')
+    const fileDir = join(root, 'far-future')
+    const source = await openCore({ dataDir: fileDir, env: { FLOWKEYS_SECRET_KEY: key } })
+    const created = await source.keys.create(source.superuser(), { name: 'forever' })
+    await source.close()
+    // A store written before expiry dates were bounded may hold one past year 9999 (an extended ISO year).
+    const file = join(fileDir, STORE_FILE)
+    const data = JSON.parse(readFileSync(file, 'utf8')) as {
+      api_keys: { id: string; expires_at: string | null }[]
+    }
+    data.api_keys.find((k) => k.id === created.key.id)!.expires_at = '+010000-01-01T00:00:00.000Z'
+    writeFileSync(file, JSON.stringify(data))
+
+    const url = await freshDatabaseUrl()
+    const env = cliEnv({ FLOWKEYS_SECRET_KEY: key })
+    const copied = await flowkeys(['--data-dir', fileDir, 'store', 'copy', '--to', url], { env })
+    expect(copied.stderr).toBe(
+      `flowkeys: API key ${created.key.id} has a date PostgreSQL cannot hold (expires_at +010000-01-01T00:00:00.000Z); nothing was copied\n`
+    )
+    expect(copied.code).toBe(1)
+    const team = await openCore({
+      dataDir: join(root, 'far-future-team'),
+      env: { FLOWKEYS_SECRET_KEY: key, FLOWKEYS_DATABASE_URL: url }
+    })
+    expect((await team.keys.list(team.superuser())).api_keys).toEqual([])
+    await team.close()
   })
 })

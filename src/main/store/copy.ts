@@ -1,4 +1,4 @@
-import { Conflict } from '../base/errors'
+import { BadRequest, Conflict } from '../base/errors'
 import type { Store, StoreOps } from './backend'
 
 export interface CopySummary {
@@ -26,14 +26,20 @@ export async function copyStore(
   options: { force?: boolean } = {}
 ): Promise<CopySummary> {
   const data = await source.exportAll()
-  await target.transaction(async (tx) => {
-    // Checked inside the transaction: no other writer can fill the target in between.
-    if (!options.force && (await holdsData(tx))) {
-      throw new Conflict(
-        `The target store ${target.location.where} is not empty; nothing was copied (replace it with --force).`
-      )
-    }
-    await tx.replaceAll(data)
-  })
+  try {
+    await target.transaction(async (tx) => {
+      // Checked inside the transaction: no other writer can fill the target in between.
+      if (!options.force && (await holdsData(tx))) {
+        throw new Conflict(
+          `The target store ${target.location.where} is not empty; nothing was copied (replace it with --force).`
+        )
+      }
+      await tx.replaceAll(data)
+    })
+  } catch (err) {
+    // A record the target refuses (a date it cannot hold, a NUL): the transaction left the target as it was.
+    if (err instanceof BadRequest) throw new BadRequest(`${err.message}; nothing was copied`)
+    throw err
+  }
   return { users: data.users.length, api_keys: data.api_keys.length, variables: data.variables.length }
 }

@@ -11,6 +11,7 @@ import {
   KEY_COLUMNS,
   USER_COLUMNS,
   VARIABLE_COLUMNS,
+  checkDates,
   keyFromRow,
   pick,
   selectList,
@@ -407,6 +408,7 @@ export class PgOps implements StoreOps {
 
   replaceAll(data: StoreData): Promise<void> {
     return this.op(async () => {
+      checkDates(data)
       await this.query(CLEAR_ALL)
       await this.query(INSERT_USERS, [JSON.stringify(data.users.map(userRow))])
       await this.query(INSERT_KEYS, [JSON.stringify(data.api_keys.map((k) => pick(k, KEY_COLUMNS)))])

@@ -1,4 +1,5 @@
-import type { ApiKeyRecord, UserRecord, VariableRecord } from '../schema'
+import { BadRequest } from '../../base/errors'
+import type { ApiKeyRecord, StoreData, UserRecord, VariableRecord } from '../schema'
 
 /** The columns of each table that hold a record's fields, in one place for every query. */
 export const USER_COLUMNS = [
@@ -120,4 +121,32 @@ export function pick<T extends object, K extends keyof T>(record: T, columns: re
   const out = {} as Pick<T, K>
   for (const c of columns) out[c] = record[c]
   return out
+}
+
+/** The fields each table holds as timestamptz. */
+const DATE_FIELDS: [string, (data: StoreData) => readonly object[], readonly string[]][] = [
+  ['User', (d) => d.users, ['create_at', 'updated_at', 'last_login_at']],
+  ['API key', (d) => d.api_keys, ['created_at', 'last_used_at', 'expires_at']],
+  ['Variable', (d) => d.variables, ['created_at', 'updated_at']]
+]
+
+/**
+ * Refuses, naming the record, a date PostgreSQL cannot read: an older file store may hold one past year 9999,
+ * which JavaScript writes with an extended year (`+010000-01-01T…`).
+ */
+export function checkDates(data: StoreData): void {
+  for (const [kind, records, fields] of DATE_FIELDS) {
+    for (const record of records(data)) {
+      for (const field of fields) {
+        const value = (record as Record<string, unknown>)[field]
+        if (value === null || value === undefined) continue
+        if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)))
+          continue
+        const id = String((record as { id?: unknown }).id)
+        throw new BadRequest(
+          `${kind} ${id} has a date PostgreSQL cannot hold (${field} ${String(value).slice(0, 40)})`
+        )
+      }
+    }
+  }
 }
