@@ -6,15 +6,13 @@
 //   "writes" → {"writes":N} (store writes made since listening), "cpu" → {"user":µs,"system":µs} (CPU time used so
 //   far), "heap" → process.memoryUsage(), "stop" → closes, prints {"writes":N}, exits.
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createInterface } from 'node:readline'
 import Fastify from 'fastify'
 import { openCore } from '../src/main/core/open'
 import { startKeyServer } from '../src/main/server/key-server'
-import { DataFile, STORE_FILE } from '../src/main/store/data-file'
-import type { StoreData } from '../src/main/store/schema'
+import { writeCounter } from '../test/helpers/store-writes'
 
 const MODES = ['flowkeys', 'bare', 'fastify'] as const
 export type ServerMode = (typeof MODES)[number]
@@ -25,27 +23,9 @@ if (!arg || !MODES.includes(mode as ServerMode))
 
 const say = (message: object): void => void process.stdout.write(JSON.stringify(message) + '\n')
 
-let writes = 0
 let stop: () => Promise<void>
-
-/**
- * Counts this process's writes of the store `file` from now on: the DataFile.update calls that rewrote it (the
- * JSON store skips the write of a transaction that changed nothing). The stores no longer report their writes.
- */
-function countFileWrites(file: string): void {
-  const update = DataFile.prototype.update
-  DataFile.prototype.update = function <T>(
-    this: DataFile,
-    fn: (data: StoreData) => T | Promise<T>,
-    changed: () => boolean = () => true
-  ): Promise<T> {
-    return update.call(this, fn, () => {
-      const rewrites = changed()
-      if (rewrites && this.file === file) writes++
-      return rewrites
-    }) as Promise<T>
-  }
-}
+/** The writes of the served store since listening. */
+let writes = (): number => 0
 
 if (mode === 'bare') {
   const body = readFileSync(arg)
@@ -70,7 +50,7 @@ if (mode === 'bare') {
   // As `flowkeys serve` runs it.
   const core = await openCore({ dataDir: arg })
   const server = await startKeyServer(core, { host: '127.0.0.1', port: 0 })
-  countFileWrites(join(arg, STORE_FILE))
+  writes = writeCounter(arg)
   say({ url: server.url })
   stop = async () => {
     await server.close()
@@ -79,7 +59,7 @@ if (mode === 'bare') {
 }
 
 for await (const line of createInterface({ input: process.stdin })) {
-  if (line === 'writes') say({ writes })
+  if (line === 'writes') say({ writes: writes() })
   if (line === 'heap') say(process.memoryUsage())
   if (line === 'cpu') {
     const { user, system } = process.cpuUsage()
@@ -88,5 +68,5 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'stop') break
 }
 await stop()
-say({ writes })
+say({ writes: writes() })
 process.exit(0)

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openCore } from '../../src/main/core/open'
 import { tempDir } from '../helpers/tmp'
-import { writeCounter } from '../variables/setup'
+import { writeCounter } from '../helpers/store-writes'
 import { ok } from './helpers'
 
 const root = tempDir('flowkeys-cli-usage-')

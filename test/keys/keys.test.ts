@@ -5,7 +5,7 @@ import { API_KEY_LENGTH, generateApiKey, maskApiKey } from '../../src/main/keys/
 import type { Actor } from '../../src/main/users/actor'
 import { coreWithTwoUsers, itOnFile, testCore } from '../helpers/core'
 import { expectNoFileHolds } from '../helpers/files'
-import { writeCounter } from '../variables/setup'
+import { writeCounter } from '../helpers/store-writes'
 
 describe('key format', () => {
   it('is sk- and 43 base64url characters (46 in all)', () => {

@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 
 export interface RawResponse {
   status: number
@@ -13,16 +14,19 @@ export interface RawRequest {
   body?: string | Buffer
   /** The source address (`127.0.1.5`): a local attacker may use any of 127.0.0.0/8. */
   localAddress?: string
+  /** For an https URL: the only certificate trusted (else the system's CAs). */
+  ca?: Buffer
 }
 
 /**
- * A request with exactly the headers given (fetch would set Host and Origin itself). A Host header is added
- * from the URL unless one is given.
+ * A request with exactly the headers given (fetch would set Host and Origin itself), over http or https as the
+ * URL says. A Host header is added from the URL unless one is given.
  */
 export function send(url: string, options: RawRequest = {}): Promise<RawResponse> {
   const target = new URL(url)
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
+    const req = request(
       {
         host: target.hostname.replace(/^\[|\]$/g, ''),
         port: target.port,
@@ -30,6 +34,7 @@ export function send(url: string, options: RawRequest = {}): Promise<RawResponse
         method: options.method ?? 'GET',
         headers: { host: target.host, ...options.headers },
         localAddress: options.localAddress,
+        ...(options.ca ? { ca: options.ca } : {}),
         agent: false
       },
       (res) => {

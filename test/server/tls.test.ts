@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { request as httpsRequest } from 'node:https'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -70,36 +69,9 @@ function keyMaterial(): string[] {
   return [body.slice(0, 40), body.slice(-40), 'PRIVATE KEY']
 }
 
-/** A request over HTTPS that trusts the test's certificate only. */
-function sendHttps(
-  url: string,
-  headers: Record<string, string> = {},
-  ca: Buffer | null = cert
-): Promise<RawResponse> {
-  const target = new URL(url)
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: `${target.pathname}${target.search}`,
-        headers: { host: target.host, ...headers },
-        ...(ca ? { ca } : {}),
-        agent: false
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8')
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) })
-        })
-        res.on('error', reject)
-      }
-    )
-    req.on('error', reject)
-    req.end()
-  })
+/** A request over HTTPS that trusts the test's certificate only (`ca` null: the system's CAs). */
+function sendHttps(url: string, headers: Record<string, string> = {}, ca: Buffer | null = cert) {
+  return send(url, { headers, ...(ca ? { ca } : {}) })
 }
 
 const handles: ServerHandle[] = []

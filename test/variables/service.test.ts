@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { BadRequest, Invalid, NotFound } from '../../src/main/base/errors'
 import { VariableService } from '../../src/main/variables/service'
-import { fixture, storeBytes, writeCounter } from './setup'
+import { writeCounter } from '../helpers/store-writes'
+import { fixture, storeBytes } from './setup'
 import { caught } from '../helpers/errors'
 import { TEST_STORE, testStore } from '../helpers/core'
 

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { DataFile, STORE_FILE } from '../../src/main/store/data-file'
+import { STORE_FILE } from '../../src/main/store/data-file'
 import type { Store } from '../../src/main/store/backend'
-import type { StoreData } from '../../src/main/store/schema'
 import { Vault } from '../../src/main/vault/vault'
 import { VariableService } from '../../src/main/variables/service'
 import { testStore } from '../helpers/core'
+import { writeCounter } from '../helpers/store-writes'
 import { tempDir } from '../helpers/tmp'
 import { newUserRecord } from '../../src/main/users/record'
 
@@ -15,31 +15,6 @@ let count = 0
 
 export function freshDir(): string {
   return join(root, `d${count++}`)
-}
-
-/**
- * Writes of each store file made by this process, by path. Counted where the file store decides to rewrite the
- * file (DataFile.update's `changed` answered yes), since stores no longer report their writes.
- */
-const fileWrites = new Map<string, number>()
-const update = DataFile.prototype.update
-DataFile.prototype.update = function <T>(
-  this: DataFile,
-  fn: (data: StoreData) => T | Promise<T>,
-  changed: () => boolean = () => true
-): Promise<T> {
-  return update.call(this, fn, () => {
-    const writes = changed()
-    if (writes) fileWrites.set(this.file, (fileWrites.get(this.file) ?? 0) + 1)
-    return writes
-  }) as Promise<T>
-}
-
-/** A counter of the writes this process makes to the store file in `dir` from now on. */
-export function writeCounter(dir: string): () => number {
-  const file = join(dir, STORE_FILE)
-  const before = fileWrites.get(file) ?? 0
-  return () => (fileWrites.get(file) ?? 0) - before
 }
 
 /** Adds a user record straight to the store (the users service is not under test here). */
