@@ -288,6 +288,41 @@ describe('which variables go with a run', () => {
   })
 })
 
+describe("the client's own request variables", () => {
+  for (const scope of ['all', 'named']) {
+    it(`pass on, and win over the caller's stored variable of that name (${scope})`, async () => {
+      const gw = await startGateway({ honourGlobalVarHeaders: true }, { FLOWKEYS_UPSTREAM_VARIABLES: scope })
+      const { core, admin } = gw.server
+      await core.variables.create(admin.id, { name: OPENAI, value: 'sk-stored-not-sent' })
+      await core.variables.create(admin.id, { name: 'MODEL_NAME', value: 'gpt-stored', type: 'Generic' })
+
+      const answer = await post(
+        `${gw.server.url}/api/v1/run/${BASIC_PROMPTING_ID}`,
+        { input_value: 'hi' },
+        {
+          'x-api-key': gw.key,
+          [`X-LANGFLOW-GLOBAL-VAR-${OPENAI}`]: 'sk-from-the-client',
+          'X-LANGFLOW-GLOBAL-VAR-TENANT': 'acme'
+        }
+      )
+      expect(answer.status).toBe(200)
+
+      const run = gw.upstream.received.find((r) => r.path.startsWith('/api/v1/run/'))!
+      expect(run.globalVarHeaders).toEqual({
+        [OPENAI]: 'sk-from-the-client',
+        TENANT: 'acme',
+        ...(scope === 'all' ? { MODEL_NAME: 'gpt-stored' } : {})
+      })
+      expect(run.credentials).toEqual([
+        expect.objectContaining({ variable: OPENAI, value: 'sk-from-the-client', source: 'header' })
+      ])
+      expect(everythingReceived(gw.upstream)).not.toContain('sk-stored-not-sent')
+      const served = core.accessLog.recent(20, (e) => e.kind === 'credential').map((e) => e.variable)
+      expect(served).toEqual(scope === 'all' ? ['MODEL_NAME'] : [])
+    })
+  }
+})
+
 describe('a Credential in a Session ID field', () => {
   it('is refused when the flow is read (FLOWKEYS_UPSTREAM_VARIABLES=named), as Langflow refuses it', async () => {
     const gw = await startGateway({ honourGlobalVarHeaders: true }, { FLOWKEYS_UPSTREAM_VARIABLES: 'named' })

@@ -128,6 +128,23 @@ function asLiterals(
   return Object.fromEntries(out)
 }
 
+/** The variable a request-variable header sets, named as Langflow names it (the rest of the name, upper-cased). */
+export function requestVariableName(header: string): string {
+  return header.slice(GLOBAL_VAR_HEADER_PREFIX.length).toUpperCase()
+}
+
+/** The caller's variables but those named in `names` (the client sends its own value for them). */
+export function leavingOut(
+  variables: { names: readonly string[]; lookup: VariableLookup },
+  names: ReadonlySet<string>
+): { names: readonly string[]; lookup: VariableLookup } {
+  if (names.size === 0) return variables
+  return {
+    names: variables.names.filter((name) => !names.has(name)),
+    lookup: (name) => (names.has(name) ? null : variables.lookup(name))
+  }
+}
+
 /** Whether a Langflow release reads X-LANGFLOW-GLOBAL-VAR-* headers on /api/v1/run (1.8.0 and later). */
 export function honoursGlobalVarHeaders(version: string | null): boolean {
   const match = /^v?(\d+)\.(\d+)/.exec(version ?? '')

@@ -9,7 +9,14 @@ import type { UpstreamService } from '../upstream/service'
 import type { UpstreamTarget } from '../upstream/target'
 import type { VariableService } from '../variables/service'
 import { checkFilesAccess, checkRunAccess, flowNotAllowed } from './access'
-import { allAsHeaders, honoursGlobalVarHeaders, planCredentials, type CredentialPlan } from './credentials'
+import {
+  allAsHeaders,
+  honoursGlobalVarHeaders,
+  leavingOut,
+  planCredentials,
+  requestVariableName,
+  type CredentialPlan
+} from './credentials'
 import type { GatewaySettings } from './settings'
 
 export const NO_UPSTREAM =
@@ -54,13 +61,15 @@ export class Gateway {
 
   /**
    * `POST /api/v1/run/{flow}`: the caller's credentials go with the run; the upstream's answer (JSON, or the
-   * event stream with `stream=true`) comes back as it arrives.
+   * event stream with `stream=true`) comes back as it arrives. `requestVariables` are the client's own
+   * `X-LANGFLOW-GLOBAL-VAR-*` headers: passed on, and they win over the caller's stored variables of those names.
    */
   async run(
     principal: Principal,
     flow: string,
     query: URLSearchParams,
-    body: unknown
+    body: unknown,
+    requestVariables: Record<string, string> = {}
   ): Promise<UpstreamAnswer> {
     const target = await this.target()
     const read = await this.checkFlow(principal, flow, target)
@@ -68,19 +77,22 @@ export class Gateway {
       method: 'POST',
       path: `/api/v1/run/${encodeURIComponent(flow)}`,
       query,
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...requestVariables
+      }
     }
     // A body Langflow will refuse (not an object, tweaks not an object) goes as it is, with no credential.
     const runBody: RunBody | null = body === undefined ? {} : isObject(body) ? body : null
     const tweaks = runBody?.tweaks
     if (runBody && (tweaks === undefined || tweaks === null || isObject(tweaks))) {
-      const plan = await this.planFor(
-        principal,
+      const plan = await this.planFor(principal, target, {
         flow,
-        target,
         read,
-        (tweaks as RunBody | null | undefined) ?? null
-      )
+        tweaks: (tweaks as RunBody | null | undefined) ?? null,
+        clientSets: new Set(Object.keys(requestVariables).map(requestVariableName))
+      })
       Object.assign(request.headers!, plan.headers)
       request.body = JSON.stringify(plan.carrier === 'tweaks' ? { ...runBody, tweaks: plan.tweaks } : runBody)
       this.logServed(principal, plan.served)
@@ -166,22 +178,28 @@ export class Gateway {
   /**
    * What of the caller's variables goes with a run. Request variables (headers) carry all of them without reading
    * the flow, unless FLOWKEYS_UPSTREAM_VARIABLES=named or one cannot go as a header; otherwise the flow is read
-   * now (an edit upstream counts from the next run) and only the variables its fields name are sent.
+   * now (an edit upstream counts from the next run) and only the variables its fields name are sent. Where the
+   * upstream reads request variables, those the client set itself (`clientSets`) are left to the client's value.
    */
   private async planFor(
     principal: Principal,
-    flow: string,
     target: UpstreamTarget,
-    read: FlowRead | null,
-    tweaks: RunBody | null
+    run: { flow: string; read: FlowRead | null; tweaks: RunBody | null; clientSets: ReadonlySet<string> }
   ): Promise<CredentialPlan> {
-    const variables = await this.variables.variablesFor(principal.user.id)
     const headersHonoured = await this.headersHonoured(target)
-    const all = headersHonoured && this.settings.variables === 'all' ? allAsHeaders(variables, tweaks) : null
+    const stored = await this.variables.variablesFor(principal.user.id)
+    const variables = headersHonoured ? leavingOut(stored, run.clientSets) : stored
+    const all =
+      headersHonoured && this.settings.variables === 'all' ? allAsHeaders(variables, run.tweaks) : null
     if (all) return all
-    const found = read ?? (await this.readFlow(target, flow))
-    if (!found) throw new NotFound(`Flow identifier ${flow} not found`)
-    return planCredentials({ flow: found.data, tweaks, lookup: variables.lookup, headersHonoured })
+    const found = run.read ?? (await this.readFlow(target, run.flow))
+    if (!found) throw new NotFound(`Flow identifier ${run.flow} not found`)
+    return planCredentials({
+      flow: found.data,
+      tweaks: run.tweaks,
+      lookup: variables.lookup,
+      headersHonoured
+    })
   }
 
   /** The flow by id, or by endpoint name through the flow headers; null when the upstream has no such flow. */

@@ -3,6 +3,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream'
 import { z } from 'zod'
 import { TooLarge } from '../../base/errors'
 import type { Core } from '../../core/open'
+import { GLOBAL_VAR_HEADER_PREFIX } from '../../gateway/credentials'
 import type { StreamedBody } from '../../gateway/gateway'
 import type { UpstreamAnswer } from '../../upstream/client'
 import type { RoutePlugin } from '../app'
@@ -21,12 +22,23 @@ const PASSED_HEADERS = [
   'x-accel-buffering'
 ]
 
+const GLOBAL_VAR_HEADER = GLOBAL_VAR_HEADER_PREFIX.toLowerCase()
+
 /** The client's query for the upstream: everything but a FlowKeys key. */
 function forwardedQuery(request: FastifyRequest): URLSearchParams {
   const at = request.url.indexOf('?')
   const query = new URLSearchParams(at === -1 ? '' : request.url.slice(at + 1))
   query.delete('x-api-key')
   return query
+}
+
+/** The client's own request variables (`X-LANGFLOW-GLOBAL-VAR-*` headers), passed on to the run. */
+function requestVariables(request: FastifyRequest): Record<string, string> {
+  const found: Record<string, string> = {}
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string' && name.startsWith(GLOBAL_VAR_HEADER)) found[name] = value
+  }
+  return found
 }
 
 /** The upstream's answer as it arrives: status, the passed headers, and the body streamed (never buffered). */
@@ -127,7 +139,8 @@ export function gatewayRoutes(core: Pick<Core, 'gateway'>): RoutePlugin {
           principalOf(request),
           request.params.flow_id_or_name,
           forwardedQuery(request),
-          request.body
+          request.body,
+          requestVariables(request)
         )
         return relay(reply, answer)
       }
@@ -151,7 +164,8 @@ export function gatewayRoutes(core: Pick<Core, 'gateway'>): RoutePlugin {
           principalOf(request),
           request.params.flow_id,
           new URLSearchParams(),
-          runBodyOf(request.body)
+          runBodyOf(request.body),
+          requestVariables(request)
         )
         return relay(reply, answer)
       }
