@@ -70,10 +70,9 @@ export function allAsHeaders(
 
 /**
  * What a run of `flow` needs from the caller's variables, and how to send it. Only the variables the flow's
- * fields name leave FlowKeys; the caller's own tweaks win, as in Langflow. A
- * variable the caller does not have is left to the upstream (its own global variables). With `headers`, values go
- * as request-scoped variables when every one fits in a header and all in HEADER_BUDGET; otherwise, and on older
- * upstreams, as tweaks.
+ * fields name leave FlowKeys; the caller's own tweaks win, as in Langflow. A variable the caller does not have is
+ * left to the upstream (its own global variables). With `headers`, values go as request-scoped variables when
+ * every one fits in a header and all in HEADER_BUDGET; otherwise, and on older upstreams, as tweaks.
  */
 export function planCredentials(input: {
   flow: unknown
@@ -102,9 +101,11 @@ export function planCredentials(input: {
     values.set(field.variable, lookup(field.variable)!.value)
   }
   const served = [...values.keys()]
-  const fit = [...values].every(([name, value]) => fitsHeader(name, value))
-  const length = [...values].reduce((sum, [name, value]) => sum + headerLineLength(name, value), 0)
-  if (input.headersHonoured && fit && length <= HEADER_BUDGET)
+  const pairs = [...values]
+  const fit =
+    pairs.every(([name, value]) => fitsHeader(name, value)) &&
+    pairs.reduce((sum, [name, value]) => sum + headerLineLength(name, value), 0) <= HEADER_BUDGET
+  if (input.headersHonoured && fit)
     return { carrier: 'headers', headers: asHeaders(values), tweaks: input.tweaks, served }
   return { carrier: 'tweaks', headers: {}, tweaks: asLiterals(result.runTweaks, result.tweaks), served }
 }
