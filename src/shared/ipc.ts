@@ -7,6 +7,7 @@
 // user typed the password of the account the app acts as (it is null in every other variable response).
 import { z } from 'zod'
 import type { Channel, EventName } from './channels'
+import { CREDENTIAL_MODES } from './upstream-credentials'
 
 export {
   CHANNELS,
@@ -255,7 +256,9 @@ export const UpstreamView = z.object({
   /** null: not asked, or the upstream did not say. */
   key_accepted: z.boolean().nullable(),
   /** Why it is not usable, in one line (never the key); null when nothing is wrong. */
-  problem: z.string().nullable()
+  problem: z.string().nullable(),
+  /** What runs carry of the caller's variables; null when that hangs on a version the upstream did not say. */
+  credentials: z.enum(CREDENTIAL_MODES).nullable()
 })
 export type UpstreamView = z.infer<typeof UpstreamView>
 

@@ -169,8 +169,21 @@ describe('flowkeys upstream', () => {
         reachable: true,
         version: '1.9.2',
         key_accepted: true,
-        problem: null
+        problem: null,
+        credentials: 'all-as-headers'
       })
+      // What runs carry, as the settings and the upstream's version decide.
+      const runsGet = async (extra: NodeJS.ProcessEnv) =>
+        (
+          await flowkeys(['upstream', 'show', '--data-dir', dataDir], { env: { ...env, ...extra } })
+        ).stdout.match(/^Runs get: (.*)$/m)?.[1]
+      expect(await runsGet({})).toBe("all of the caller's variables, as request variables")
+      expect(await runsGet({ FLOWKEYS_UPSTREAM_VARIABLES: 'named' })).toBe(
+        'the variables the flow names (read first), as request variables'
+      )
+      expect(await runsGet({ FLOWKEYS_UPSTREAM_CREDENTIALS: 'tweaks' })).toBe(
+        'the variables the flow names (read first), as tweaks'
+      )
 
       // The server, started before, runs through it now.
       const after = await post(

@@ -644,6 +644,7 @@ interface UpstreamAnswer {
   version: string | null
   key_accepted: boolean | null
   problem: string | null
+  credentials: string | null
 }
 
 describe('the upstream Langflow', () => {
@@ -714,7 +715,9 @@ describe('the upstream Langflow', () => {
       reachable: true,
       version: '1.12.0',
       key_accepted: true, // its /api/v1/users/whoami took the key
-      problem: null
+      problem: null,
+      // Langflow 1.12 reads request variables: runs carry all of the caller's variables so.
+      credentials: 'all-as-headers'
     }
     expect(result).toEqual({ ok: true, value: expected })
     expect(await send('upstream:show')).toEqual({ ok: true, value: expected })
@@ -738,7 +741,14 @@ describe('the upstream Langflow', () => {
     const result = await send('upstream:set', { url: closed, api_key: apiKey })
     expect(result).toMatchObject({
       ok: true,
-      value: { url: closed, source: 'data-dir', reachable: false, version: null, key_accepted: null }
+      value: {
+        url: closed,
+        source: 'data-dir',
+        reachable: false,
+        version: null,
+        key_accepted: null,
+        credentials: null
+      }
     })
     const problem = result.ok ? (result.value as UpstreamAnswer).problem : null
     expect(problem).toEqual(expect.any(String))
@@ -771,7 +781,8 @@ describe('the upstream Langflow', () => {
         version: '1.12.0',
         // Not the stand-in's key: it refuses it, and the answer says so in one line.
         key_accepted: false,
-        problem: `The Langflow upstream at ${standin.url} refuses FlowKeys' API key for it (403)`
+        problem: `The Langflow upstream at ${standin.url} refuses FlowKeys' API key for it (403)`,
+        credentials: 'all-as-headers'
       }
     })
     const set = await envTable['upstream:set']({ url: standin.url, api_key: standin.apiKey })

@@ -110,6 +110,9 @@ test.describe('the upstream Langflow on the Key server page', () => {
     expect(await section(page).getByTestId('upstream-status').textContent()).toBe(
       'Answers, Langflow 1.12.0 · key accepted'
     )
+    expect(await section(page).getByTestId('upstream-credentials').textContent()).toBe(
+      "all of the caller's variables, as request variables"
+    )
     expect(await section(page).getByTestId('upstream-problem').count()).toBe(0)
     expect(app.core.upstream.current()).toMatchObject({ url: standin.url, apiKey: standin.apiKey })
     expect(sent(app, 'upstream:set').at(-1)).toEqual({ url: standin.url, api_key: standin.apiKey })

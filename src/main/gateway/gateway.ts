@@ -18,6 +18,7 @@ import {
   type CredentialPlan
 } from './credentials'
 import type { GatewaySettings } from './settings'
+import type { CredentialMode } from '../../shared/upstream-credentials'
 
 export const NO_UPSTREAM =
   'No Langflow upstream is set: run `flowkeys upstream set URL` or set FLOWKEYS_UPSTREAM_URL'
@@ -186,11 +187,11 @@ export class Gateway {
     target: UpstreamTarget,
     run: { flow: string; read: FlowRead | null; tweaks: RunBody | null; clientSets: ReadonlySet<string> }
   ): Promise<CredentialPlan> {
-    const headersHonoured = await this.headersHonoured(target)
+    const mode = await this.modeFor(target)
+    const headersHonoured = mode !== 'named-as-tweaks'
     const stored = await this.variables.variablesFor(principal.user.id)
     const variables = headersHonoured ? leavingOut(stored, run.clientSets) : stored
-    const all =
-      headersHonoured && this.settings.variables === 'all' ? allAsHeaders(variables, run.tweaks) : null
+    const all = mode === 'all-as-headers' ? allAsHeaders(variables, run.tweaks) : null
     if (all) return all
     const found = run.read ?? (await this.readFlow(target, run.flow))
     if (!found) throw new NotFound(`Flow identifier ${run.flow} not found`)
@@ -246,13 +247,31 @@ export class Gateway {
     return answer
   }
 
-  private async headersHonoured(target: UpstreamTarget): Promise<boolean> {
-    if (this.settings.carrier !== 'auto') return this.settings.carrier === 'headers'
+  /**
+   * What runs carry, for an upstream of this Langflow `version`; null when that depends on a version not known
+   * (FLOWKEYS_UPSTREAM_CREDENTIALS=auto and an upstream that did not say).
+   */
+  credentialMode(version: string | null): CredentialMode | null {
+    const { carrier, variables } = this.settings
+    if (carrier === 'auto' && version === null) return null
+    const headers = carrier === 'auto' ? honoursGlobalVarHeaders(version) : carrier === 'headers'
+    if (!headers) return 'named-as-tweaks'
+    return variables === 'all' ? 'all-as-headers' : 'named-as-headers'
+  }
+
+  /** The mode for runs to `target`; tweaks when its version is not known (they work on every release). */
+  private async modeFor(target: UpstreamTarget): Promise<CredentialMode> {
+    const version = this.settings.carrier === 'auto' ? await this.versionOf(target) : null
+    return this.credentialMode(version) ?? 'named-as-tweaks'
+  }
+
+  /** The upstream's Langflow version, asked at most once per VERSION_TTL_MS (an upgrade changes the mode). */
+  private async versionOf(target: UpstreamTarget): Promise<string | null> {
     const known = this.versions.get(target.url)
-    if (known && Date.now() - known.at < VERSION_TTL_MS) return honoursGlobalVarHeaders(known.version)
+    if (known && Date.now() - known.at < VERSION_TTL_MS) return known.version
     const { version } = await probeUpstream(target)
     this.versions.set(target.url, { version, at: Date.now() })
-    return honoursGlobalVarHeaders(version)
+    return version
   }
 
   private logServed(principal: Principal, names: string[]): void {

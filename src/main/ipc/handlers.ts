@@ -99,7 +99,8 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
       reachable: probe.reachable,
       version: probe.version,
       key_accepted: probe.keyAccepted,
-      problem: probe.problem
+      problem: probe.problem,
+      credentials: core.gateway.credentialMode(probe.version)
     }
   }
 

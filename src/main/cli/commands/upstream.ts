@@ -6,6 +6,7 @@ import type { CliIO } from '../io'
 import { json } from '../output'
 import { withCore } from '../session'
 import { terminalText } from '../terminal-text'
+import { describeCredentialMode } from '../../../shared/upstream-credentials'
 
 const SET_EXAMPLES = `
 The upstream's API key is asked on the terminal (never echoed) or read from the first line of stdin with
@@ -59,7 +60,7 @@ export function registerUpstream(program: Command, io: CliIO): void {
   upstream
     .command('show')
     .description('Print the upstream, its masked key, whether it answers and its Langflow version')
-    .option('--json', 'print {url, api_key, source, reachable, version, key_accepted, problem}')
+    .option('--json', 'print {url, api_key, source, reachable, version, key_accepted, problem, credentials}')
     .addHelpText('after', '\nExamples:\n  $ flowkeys upstream show\n  $ flowkeys upstream show --json')
     .action((options: { json?: boolean }, command: Command) =>
       withCore(io, command, async (core, actor) => {
@@ -77,7 +78,8 @@ export function registerUpstream(program: Command, io: CliIO): void {
               reachable: probe.reachable,
               version: probe.version,
               key_accepted: probe.keyAccepted,
-              problem: probe.problem
+              problem: probe.problem,
+              credentials: core.gateway.credentialMode(probe.version)
             })
           )
           return
@@ -88,6 +90,8 @@ export function registerUpstream(program: Command, io: CliIO): void {
           `API key:  ${view.api_key}`,
           `Status:   ${probe.reachable ? 'answers' : 'unreachable'}${probe.version ? `, Langflow ${probe.version}` : ''}`
         ]
+        const mode = core.gateway.credentialMode(probe.version)
+        if (mode) lines.push(`Runs get: ${describeCredentialMode(mode)}`)
         if (probe.problem) lines.push(`Problem:  ${probe.problem}`)
         for (const line of lines) io.out(terminalText(line))
       })

@@ -1,6 +1,7 @@
 import { useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { UpstreamView } from '@shared/ipc'
+import { describeCredentialMode } from '@shared/upstream-credentials'
 import { toast } from '@renderer/app/ui'
 import { ErrorBanner } from '@renderer/components/Banner'
 import { Button } from '@renderer/components/Button'
@@ -145,6 +146,12 @@ function UpstreamFacts({ upstream, checking }: { upstream: UpstreamView; checkin
           {!checking && upstream.key_accepted === true && <span className="muted"> · key accepted</span>}
         </span>
       </dd>
+      {upstream.credentials && !checking && (
+        <>
+          <dt>Runs get</dt>
+          <dd data-testid="upstream-credentials">{describeCredentialMode(upstream.credentials)}</dd>
+        </>
+      )}
       {upstream.problem && !checking && (
         <>
           <dt>Problem</dt>
