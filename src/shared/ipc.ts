@@ -7,7 +7,7 @@
 // user typed the password of the account the app acts as (it is null in every other variable response).
 import { z } from 'zod'
 import type { Channel, EventName } from './channels'
-import { CREDENTIAL_MODES } from './upstream-credentials'
+import { CREDENTIAL_MODES, VARIABLE_SCOPES } from './upstream-credentials'
 
 export {
   CHANNELS,
@@ -251,6 +251,8 @@ export const UpstreamView = z.object({
   url: z.string(),
   api_key: z.string(),
   source: z.enum(UPSTREAM_SOURCES),
+  /** Which of a caller's variables runs may carry, as saved with the upstream. */
+  variables: z.enum(VARIABLE_SCOPES),
   reachable: z.boolean(),
   version: z.string().nullable(),
   /** null: not asked, or the upstream did not say. */
@@ -274,7 +276,9 @@ export const UpstreamSetRequest = z.strictObject({
     .min(1, "Give the upstream Langflow's API key")
     .max(UPSTREAM_KEY_MAX, 'The API key is too long'),
   /** Allow http:// to a host beyond this machine (a private network the user vouches for). */
-  allow_plain_http: z.boolean().optional()
+  allow_plain_http: z.boolean().optional(),
+  /** Which of a caller's variables runs may carry; all when left out. */
+  variables: z.enum(VARIABLE_SCOPES).optional()
 })
 
 // ---- users ------------------------------------------------------------------------------------------------------

@@ -1,4 +1,11 @@
 /**
+ * Which of the caller's variables a run may carry as request variables: all of them, or only those the flow names
+ * (FlowKeys reads the flow from the upstream first). Saved with the upstream; FLOWKEYS_UPSTREAM_VARIABLES wins.
+ */
+export const VARIABLE_SCOPES = ['all', 'named'] as const
+export type VariableScope = (typeof VARIABLE_SCOPES)[number]
+
+/**
  * What each run through FlowKeys carries of the caller's variables, as the gateway's settings
  * (FLOWKEYS_UPSTREAM_CREDENTIALS, FLOWKEYS_UPSTREAM_VARIABLES) and the upstream's Langflow version decide. A caller
  * with a variable no header can carry gets the flow's named ones instead (see SECURITY.md).

@@ -166,6 +166,7 @@ describe('flowkeys upstream', () => {
         url: upstream.url,
         api_key: upstream.apiKey.slice(0, 8) + '*'.repeat(38),
         source: 'data-dir',
+        variables: 'all',
         reachable: true,
         version: '1.9.2',
         key_accepted: true,
@@ -197,6 +198,51 @@ describe('flowkeys upstream', () => {
       expect(cleared.stdout.trim()).toBe('Upstream cleared.')
       const gone = await post(`${server.url}/api/v1/run/${BASIC_PROMPTING_ID}`, {}, { 'x-api-key': api_key })
       expect(gone.status).toBe(503)
+    } finally {
+      await server.close()
+      await upstream.close()
+    }
+  })
+
+  it('--variables named: saved with the upstream, shown, and runs read the flow and carry only what it names', async () => {
+    const upstream = await startStandinLangflow({ version: '1.9.2', honourGlobalVarHeaders: true })
+    const server = await startTestServer(root)
+    try {
+      const dataDir = server.dataDir
+      const env = cliEnv()
+      const { api_key } = await server.core.keys.create(server.admin, { name: 'k' })
+      await server.core.variables.create(server.admin.id, { name: 'OPENAI_API_KEY', value: 'sk-named' })
+      await server.core.variables.create(server.admin.id, { name: 'UNUSED_SECRET', value: 'sk-not-named' })
+      const set = await flowkeys(
+        ['upstream', 'set', upstream.url, '--api-key-stdin', '--variables', 'named', '--data-dir', dataDir],
+        { env, input: `${upstream.apiKey}\n` }
+      )
+      expect(set.stderr).toBe('')
+      expect(set.code).toBe(0)
+      const shown = await flowkeys(['upstream', 'show', '--json', '--data-dir', dataDir], { env })
+      expect(JSON.parse(shown.stdout)).toMatchObject({ variables: 'named', credentials: 'named-as-headers' })
+
+      const run = await post(
+        `${server.url}/api/v1/run/${BASIC_PROMPTING_ID}`,
+        { input_value: 'x' },
+        { 'x-api-key': api_key }
+      )
+      expect(run.status, run.text).toBe(200)
+      const received = upstream.received.find((r) => r.path.startsWith('/api/v1/run/'))!
+      expect(received.globalVarHeaders).toEqual({ OPENAI_API_KEY: 'sk-named' })
+      expect(upstream.received.some((r) => r.path === `/api/v1/flows/${BASIC_PROMPTING_ID}`)).toBe(true)
+
+      // FLOWKEYS_UPSTREAM_VARIABLES, when set, wins over the saved choice.
+      const overridden = await flowkeys(['upstream', 'show', '--data-dir', dataDir], {
+        env: { ...env, FLOWKEYS_UPSTREAM_VARIABLES: 'all' }
+      })
+      expect(overridden.stdout).toContain("Runs get: all of the caller's variables, as request variables")
+      const wrong = await flowkeys(
+        ['upstream', 'set', upstream.url, '--api-key-stdin', '--variables', 'some', '--data-dir', dataDir],
+        { env, input: `${upstream.apiKey}\n` }
+      )
+      expect(wrong.code).toBe(2)
+      expect(wrong.stderr).toMatch(/--variables.*some.*(all, named|all,named)/)
     } finally {
       await server.close()
       await upstream.close()

@@ -640,6 +640,7 @@ interface UpstreamAnswer {
   url: string
   api_key: string
   source: string
+  variables: string
   reachable: boolean
   version: string | null
   key_accepted: boolean | null
@@ -712,6 +713,7 @@ describe('the upstream Langflow', () => {
       url: standin.url,
       api_key: maskApiKey(standin.apiKey),
       source: 'data-dir',
+      variables: 'all',
       reachable: true,
       version: '1.12.0',
       key_accepted: true, // its /api/v1/users/whoami took the key
@@ -733,6 +735,21 @@ describe('the upstream Langflow', () => {
   it('passes allow_plain_http on to the core', async () => {
     await ok('upstream:set', { url: standin.url, api_key: standin.apiKey, allow_plain_http: true })
     expect(readUpstreamFile(upstreamFilePath(core.dataDir))).toMatchObject({ allow_plain_http: true })
+  })
+
+  it('saves which variables runs carry, and says what runs get', async () => {
+    const named = await send('upstream:set', {
+      url: standin.url,
+      api_key: standin.apiKey,
+      variables: 'named'
+    })
+    expect(named).toMatchObject({ ok: true, value: { variables: 'named', credentials: 'named-as-headers' } })
+    expect(readUpstreamFile(upstreamFilePath(core.dataDir))).toMatchObject({ variables: 'named' })
+    // Setting it again without the choice is all of them again.
+    const all = await send('upstream:set', { url: standin.url, api_key: standin.apiKey })
+    expect(all).toMatchObject({ ok: true, value: { variables: 'all', credentials: 'all-as-headers' } })
+    const bad = await send('upstream:set', { url: standin.url, api_key: standin.apiKey, variables: 'some' })
+    expect(bad).toMatchObject({ ok: false, error: { kind: 'Invalid' } })
   })
 
   it('says when the upstream does not answer, in one line without the key', async () => {
@@ -777,6 +794,7 @@ describe('the upstream Langflow', () => {
         url: standin.url,
         api_key: maskApiKey(envKey),
         source: 'environment',
+        variables: 'all',
         reachable: true,
         version: '1.12.0',
         // Not the stand-in's key: it refuses it, and the answer says so in one line.

@@ -146,6 +146,43 @@ test.describe('the upstream Langflow on the Key server page', () => {
     expect(results(app)).not.toContain('sk-not-the-upstream-key')
   })
 
+  test('sends only the variables each flow names when asked, and offers that choice again', async ({
+    app
+  }) => {
+    const { page } = app
+    await section(page).getByRole('button', { name: 'Set upstream…' }).click()
+    const set = dialog(page, 'Set the upstream Langflow')
+    const namedOnly = set.getByLabel('Send only the variables each flow names')
+    expect(await namedOnly.isChecked()).toBe(false)
+    await set.getByLabel('API key').fill(standin.apiKey)
+    await namedOnly.check()
+    expect(await reachable(set.getByRole('button', { name: 'Save upstream' }))).toBe(true)
+    await set.getByRole('button', { name: 'Save upstream' }).click()
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
+
+    await expect
+      .poll(() => section(page).getByTestId('upstream-credentials').textContent())
+      .toBe('the variables the flow names (read first), as request variables')
+    expect(sent(app, 'upstream:set').at(-1)).toEqual({
+      url: standin.url,
+      api_key: standin.apiKey,
+      variables: 'named'
+    })
+    expect(app.core.upstream.current()).toMatchObject({ variables: 'named' })
+
+    // Opened again, the dialog keeps the choice; closing it changes nothing.
+    const sets = sent(app, 'upstream:set').length
+    await section(page).getByRole('button', { name: 'Set upstream…' }).click()
+    expect(
+      await dialog(page, 'Set the upstream Langflow')
+        .getByLabel('Send only the variables each flow names')
+        .isChecked()
+    ).toBe(true)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
+    expect(sent(app, 'upstream:set')).toHaveLength(sets)
+  })
+
   test('clears the upstream after a confirmation', async ({ app }) => {
     const { page } = app
     await section(page).getByRole('button', { name: 'Clear' }).click()

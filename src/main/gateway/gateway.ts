@@ -178,7 +178,8 @@ export class Gateway {
 
   /**
    * What of the caller's variables goes with a run. Request variables (headers) carry all of them without reading
-   * the flow, unless FLOWKEYS_UPSTREAM_VARIABLES=named or one cannot go as a header; otherwise the flow is read
+   * the flow, unless the scope is `named` (the upstream's setting, or FLOWKEYS_UPSTREAM_VARIABLES) or one cannot
+   * go as a header; otherwise the flow is read
    * now (an edit upstream counts from the next run) and only the variables its fields name are sent. Where the
    * upstream reads request variables, those the client set itself (`clientSets`) are left to the client's value.
    */
@@ -248,21 +249,22 @@ export class Gateway {
   }
 
   /**
-   * What runs carry, for an upstream of this Langflow `version`; null when that depends on a version not known
-   * (FLOWKEYS_UPSTREAM_CREDENTIALS=auto and an upstream that did not say).
+   * What runs to `target` carry, for an upstream of this Langflow `version`; null when that depends on a version
+   * not known (FLOWKEYS_UPSTREAM_CREDENTIALS=auto and an upstream that did not say).
    */
-  credentialMode(version: string | null): CredentialMode | null {
-    const { carrier, variables } = this.settings
+  credentialMode(target: UpstreamTarget, version: string | null): CredentialMode | null {
+    const { carrier } = this.settings
     if (carrier === 'auto' && version === null) return null
     const headers = carrier === 'auto' ? honoursGlobalVarHeaders(version) : carrier === 'headers'
     if (!headers) return 'named-as-tweaks'
-    return variables === 'all' ? 'all-as-headers' : 'named-as-headers'
+    const scope = this.settings.variables ?? target.variables
+    return scope === 'all' ? 'all-as-headers' : 'named-as-headers'
   }
 
   /** The mode for runs to `target`; tweaks when its version is not known (they work on every release). */
   private async modeFor(target: UpstreamTarget): Promise<CredentialMode> {
     const version = this.settings.carrier === 'auto' ? await this.versionOf(target) : null
-    return this.credentialMode(version) ?? 'named-as-tweaks'
+    return this.credentialMode(target, version) ?? 'named-as-tweaks'
   }
 
   /** The upstream's Langflow version, asked at most once per VERSION_TTL_MS (an upgrade changes the mode). */

@@ -5,12 +5,12 @@ import type { CredentialCarrier } from './credentials'
 /** `auto` asks the upstream's version; the others force a carrier. */
 export type CarrierSetting = 'auto' | CredentialCarrier
 
-/** Which of the caller's variables go with a run as request variables: all, or those the flow names (read per run). */
-export type VariableScope = 'all' | 'named'
+import { VARIABLE_SCOPES, type VariableScope } from '../../shared/upstream-credentials'
 
 export interface GatewaySettings {
   carrier: CarrierSetting
-  variables: VariableScope
+  /** FLOWKEYS_UPSTREAM_VARIABLES; null when unset (then the scope saved with the upstream decides). */
+  variables: VariableScope | null
   /** How long the upstream may stay silent before a run is answered 504 (or its stream cut). */
   idleTimeoutMs: number
   /** Langflow's LANGFLOW_MAX_FILE_SIZE_UPLOAD (MB, 1024 by default): uploads stream through under it. */
@@ -23,7 +23,6 @@ export const TIMEOUT_VARIABLE = 'FLOWKEYS_UPSTREAM_TIMEOUT'
 export const UPLOAD_LIMIT_VARIABLE = 'LANGFLOW_MAX_FILE_SIZE_UPLOAD'
 const MB = 1024 * 1024
 const CARRIERS: readonly CarrierSetting[] = ['auto', 'headers', 'tweaks']
-const SCOPES: readonly VariableScope[] = ['all', 'named']
 
 /**
  * FLOWKEYS_UPSTREAM_CREDENTIALS (auto, headers, tweaks), FLOWKEYS_UPSTREAM_VARIABLES (all, named),
@@ -33,8 +32,8 @@ export function gatewaySettingsFrom(env: NodeJS.ProcessEnv): GatewaySettings {
   const carrier = env[CARRIER_VARIABLE]?.trim().toLowerCase() || 'auto'
   if (!(CARRIERS as readonly string[]).includes(carrier))
     throw new Invalid(`${CARRIER_VARIABLE} must be auto, headers or tweaks (got ${carrier.slice(0, 40)})`)
-  const variables = env[SCOPE_VARIABLE]?.trim().toLowerCase() || 'all'
-  if (!(SCOPES as readonly string[]).includes(variables))
+  const variables = env[SCOPE_VARIABLE]?.trim().toLowerCase() || null
+  if (variables !== null && !(VARIABLE_SCOPES as readonly string[]).includes(variables))
     throw new Invalid(`${SCOPE_VARIABLE} must be all or named (got ${variables.slice(0, 40)})`)
   const timeout = env[TIMEOUT_VARIABLE]?.trim()
   const seconds = timeout ? Number(timeout) : DEFAULT_IDLE_TIMEOUT_MS / 1000
@@ -46,7 +45,7 @@ export function gatewaySettingsFrom(env: NodeJS.ProcessEnv): GatewaySettings {
     throw new Invalid(`${UPLOAD_LIMIT_VARIABLE} must be a whole number of MB, 1 or more`)
   return {
     carrier: carrier as CarrierSetting,
-    variables: variables as VariableScope,
+    variables: variables as VariableScope | null,
     idleTimeoutMs: Math.round(seconds * 1000),
     maxUploadBytes: megabytes * MB
   }

@@ -100,7 +100,7 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
       version: probe.version,
       key_accepted: probe.keyAccepted,
       problem: probe.problem,
-      credentials: core.gateway.credentialMode(probe.version)
+      credentials: target && core.gateway.credentialMode(target, probe.version)
     }
   }
 
@@ -168,8 +168,10 @@ export function createHandlerTable(core: Core, services: Services): HandlerTable
       const view = core.upstream.show(actor())
       return view && probed(view)
     },
-    'upstream:set': async ({ url, api_key, allow_plain_http }) =>
-      probed(core.upstream.set(actor(), url, api_key, { allowPlainHttp: allow_plain_http === true })),
+    'upstream:set': async ({ url, api_key, allow_plain_http, variables }) =>
+      probed(
+        core.upstream.set(actor(), url, api_key, { allowPlainHttp: allow_plain_http === true, variables })
+      ),
     'upstream:clear': () => ({ cleared: core.upstream.clear(actor()) }),
 
     'users:list': () => core.users.list(actor(), ALL_USERS),

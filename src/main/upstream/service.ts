@@ -3,6 +3,7 @@ import { Conflict, Invalid, oneLine } from '../base/errors'
 import { sameStamp, stampOf, type Stamp } from '../store/data-file'
 import { requireProven, requireSuperuser, type Actor } from '../users/actor'
 import type { Vault } from '../vault/vault'
+import type { VariableScope } from '../../shared/upstream-credentials'
 import { checkUpstreamKey, maskUpstreamKey, parseUpstreamUrl, type UpstreamTarget } from './target'
 import {
   readUpstreamFile,
@@ -22,6 +23,7 @@ export interface UpstreamView {
   url: string
   api_key: string
   source: UpstreamTarget['source']
+  variables: VariableScope
 }
 
 function truthy(value: string | undefined): boolean {
@@ -56,7 +58,8 @@ export class UpstreamService {
     const target: UpstreamTarget | null = record && {
       url: record.url,
       apiKey: this.openKey(record),
-      source: 'data-dir'
+      source: 'data-dir',
+      variables: record.variables ?? 'all'
     }
     this.cached = { stamp, target }
     return target
@@ -107,11 +110,23 @@ export class UpstreamService {
   show(actor: Actor): UpstreamView | null {
     requireSuperuser(actor)
     const target = this.current()
-    return target && { url: target.url, api_key: maskUpstreamKey(target.apiKey), source: target.source }
+    return (
+      target && {
+        url: target.url,
+        api_key: maskUpstreamKey(target.apiKey),
+        source: target.source,
+        variables: target.variables
+      }
+    )
   }
 
   /** Saves the upstream for this data directory (superusers); refused while the environment decides it. */
-  set(actor: Actor, url: string, apiKey: string, options: { allowPlainHttp?: boolean } = {}): UpstreamView {
+  set(
+    actor: Actor,
+    url: string,
+    apiKey: string,
+    options: { allowPlainHttp?: boolean; variables?: VariableScope } = {}
+  ): UpstreamView {
     requireProven(actor)
     requireSuperuser(actor)
     this.refuseWhileEnvironmentDecides()
@@ -121,6 +136,7 @@ export class UpstreamService {
       url: parseUpstreamUrl(url, { allowPlainHttp }),
       api_key: this.vault.encrypt(checkUpstreamKey(apiKey)),
       allow_plain_http: allowPlainHttp,
+      variables: options.variables ?? 'all',
       updated_at: new Date().toISOString()
     }
     writeUpstreamFile(this.file, record)
@@ -153,7 +169,8 @@ export class UpstreamService {
     const target: UpstreamTarget = {
       url: parseUpstreamUrl(url, { allowPlainHttp }),
       apiKey: checkUpstreamKey(this.environmentKey()),
-      source: 'environment'
+      source: 'environment',
+      variables: 'all'
     }
     return (this.fromEnvironment = target)
   }

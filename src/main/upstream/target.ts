@@ -1,6 +1,7 @@
 import { Invalid } from '../base/errors'
 import { isLoopback } from '../base/loopback'
 import { maskApiKey } from '../keys/generate'
+import type { VariableScope } from '../../shared/upstream-credentials'
 
 /** The Langflow server FlowKeys forwards runs to, and the API key it holds there. */
 export interface UpstreamTarget {
@@ -10,6 +11,8 @@ export interface UpstreamTarget {
   apiKey: string
   /** Where it was set: FLOWKEYS_UPSTREAM_URL, or `flowkeys upstream set` (the data directory). */
   source: 'environment' | 'data-dir'
+  /** Which of a caller's variables runs may carry, as saved with it (FLOWKEYS_UPSTREAM_VARIABLES wins). */
+  variables: VariableScope
 }
 
 export const MAX_UPSTREAM_URL = 2048

@@ -2,6 +2,7 @@ import { readFileSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { Corrupt, oneLine } from '../base/errors'
+import { VARIABLE_SCOPES } from '../../shared/upstream-credentials'
 import { writeFileAtomic } from '../store/atomic-file'
 
 /** `flowkeys upstream set` writes here, in the data directory (0600, replaced atomically). */
@@ -15,6 +16,8 @@ const UpstreamFileSchema = z.object({
   /** During a vault-key rotation: the key sealed by the new vault key, until the store has changed over. */
   api_key_rotated: z.string().optional(),
   allow_plain_http: z.boolean(),
+  /** Which of a caller's variables runs may carry (absent in files written before it: all). */
+  variables: z.enum(VARIABLE_SCOPES).optional(),
   updated_at: z.string()
 })
 export type UpstreamFile = z.infer<typeof UpstreamFileSchema>

@@ -84,6 +84,7 @@ export function UpstreamCard(): ReactElement {
       {setting && (
         <SetUpstreamDialog
           initialUrl={upstream?.source === 'data-dir' ? upstream.url : ''}
+          initialNamedOnly={upstream?.variables === 'named'}
           onClose={() => setSetting(false)}
         />
       )}

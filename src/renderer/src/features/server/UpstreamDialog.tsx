@@ -1,4 +1,4 @@
-import { useId, useState, type ReactElement } from 'react'
+import { useState, type ReactElement } from 'react'
 import { UpstreamSetRequest, UPSTREAM_KEY_MAX, UPSTREAM_URL_MAX } from '@shared/ipc'
 import { toast } from '@renderer/app/ui'
 import { Checkbox } from '@renderer/components/Checkbox'
@@ -16,22 +16,29 @@ import { useServer } from './store'
  */
 export function SetUpstreamDialog({
   initialUrl,
+  initialNamedOnly,
   onClose
 }: {
   initialUrl: string
+  initialNamedOnly: boolean
   onClose(): void
 }): ReactElement {
   const [url, setUrl] = useState(initialUrl)
   const [apiKey, setApiKey] = useState('')
   const [allowPlainHttp, setAllowPlainHttp] = useState(false)
-  const plainHttpHint = useId()
+  const [namedOnly, setNamedOnly] = useState(initialNamedOnly)
 
   const close = (): void => {
     setApiKey('')
     onClose()
   }
 
-  const request = { url, api_key: apiKey, ...(allowPlainHttp ? { allow_plain_http: true } : {}) }
+  const request = {
+    url,
+    api_key: apiKey,
+    ...(allowPlainHttp ? { allow_plain_http: true } : {}),
+    ...(namedOnly ? { variables: 'named' as const } : {})
+  }
   const submit = useSubmit(
     async () => {
       const saved = await useServer.getState().setUpstream(request)
@@ -84,18 +91,18 @@ export function SetUpstreamDialog({
         autoComplete="off"
         spellCheck={false}
       />
-      <div className="field">
-        <Checkbox
-          label="Allow plain http on a private network"
-          checked={allowPlainHttp}
-          onChange={setAllowPlainHttp}
-          aria-describedby={plainHttpHint}
-        />
-        <span id={plainHttpHint} className="field__hint">
-          Otherwise http:// goes only to this computer: the key and your credentials would cross the network
-          in clear.
-        </span>
-      </div>
+      <Checkbox
+        label="Allow plain http on a private network"
+        hint="Otherwise http:// goes only to this computer: the key and your credentials would cross the network in clear."
+        checked={allowPlainHttp}
+        onChange={setAllowPlainHttp}
+      />
+      <Checkbox
+        label="Send only the variables each flow names"
+        hint="Otherwise a run carries all your variables and each field takes the one it names. With this, FlowKeys asks Langflow for the flow before every run."
+        checked={namedOnly}
+        onChange={setNamedOnly}
+      />
     </FormDialog>
   )
 }
