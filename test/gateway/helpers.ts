@@ -6,6 +6,7 @@ import {
   type StandinOptions
 } from '../fixtures/langflow-upstream/standin'
 import { startTestServer, type TestServer } from '../fixtures/server/harness'
+import { cliEnv } from '../cli/helpers'
 import { tempDir } from '../helpers/tmp'
 
 const root = tempDir('flowkeys-gateway-')
@@ -44,6 +45,21 @@ export async function startGateway(
     key,
     client: (apiKey = key) => new LangflowClient({ baseUrl: server.url, apiKey })
   }
+}
+
+/**
+ * A stand-in Langflow 1.9.2 and a key server that has no upstream yet (the test sets it), with a key of the
+ * superuser and the superuser's `variables`; closed when the file ends.
+ */
+export async function startUnlinked(variables: Record<string, string>) {
+  const upstream = await startStandinLangflow({ version: '1.9.2', honourGlobalVarHeaders: true })
+  running.push(upstream)
+  const server = await startTestServer(root)
+  running.push(server)
+  const { api_key: key } = await server.core.keys.create(server.admin, { name: 'k' })
+  for (const [name, value] of Object.entries(variables))
+    await server.core.variables.create(server.admin.id, { name, value })
+  return { upstream, server, dataDir: server.dataDir, env: cliEnv(), key }
 }
 
 /** Every place a secret could travel in a recorded upstream request, as one text. */

@@ -3,12 +3,11 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cliEnv, flowkeys } from '../cli/helpers'
 import { BASIC_PROMPTING_ID } from '../fixtures/langflow-upstream/flows'
-import { startStandinLangflow } from '../fixtures/langflow-upstream/standin'
 import { post, startTestServer } from '../fixtures/server/harness'
 import { send } from '../server/http'
 import { serve } from '../server/serve-process'
 import { tempDir } from '../helpers/tmp'
-import { startGateway } from './helpers'
+import { startGateway, startUnlinked } from './helpers'
 
 const root = tempDir('flowkeys-upstream-')
 
@@ -126,127 +125,102 @@ describe('webhooks, files and the older process call', () => {
 
 describe('flowkeys upstream', () => {
   it('sets the upstream from stdin (never argv), shows it masked with its version, and a running server uses it', async () => {
-    const upstream = await startStandinLangflow({ version: '1.9.2', honourGlobalVarHeaders: true })
-    const server = await startTestServer(root)
-    try {
-      const dataDir = server.dataDir
-      const env = cliEnv()
-      const { api_key } = await server.core.keys.create(server.admin, { name: 'k' })
-      await server.core.variables.create(server.admin.id, { name: 'OPENAI_API_KEY', value: 'sk-mine' })
-      const before = await post(
-        `${server.url}/api/v1/run/${BASIC_PROMPTING_ID}`,
-        {},
-        { 'x-api-key': api_key }
-      )
-      expect(before.status).toBe(503)
+    const { upstream, server, dataDir, env, key } = await startUnlinked({ OPENAI_API_KEY: 'sk-mine' })
+    const before = await post(`${server.url}/api/v1/run/${BASIC_PROMPTING_ID}`, {}, { 'x-api-key': key })
+    expect(before.status).toBe(503)
 
-      const argv = await flowkeys(
-        ['upstream', 'set', upstream.url, '--api-key', upstream.apiKey, '--data-dir', dataDir],
-        { env }
-      )
-      expect(argv.code).toBe(2)
-      expect(argv.stderr).toMatch(/unknown option '--api-key'/)
+    const argv = await flowkeys(
+      ['upstream', 'set', upstream.url, '--api-key', upstream.apiKey, '--data-dir', dataDir],
+      { env }
+    )
+    expect(argv.code).toBe(2)
+    expect(argv.stderr).toMatch(/unknown option '--api-key'/)
 
-      const set = await flowkeys(
-        ['upstream', 'set', upstream.url, '--api-key-stdin', '--data-dir', dataDir],
-        {
-          env,
-          input: `${upstream.apiKey}\n`
-        }
-      )
-      expect(set.stderr).toBe('')
-      expect(set.code).toBe(0)
-      expect(set.stdout).toContain(`Upstream set: ${upstream.url}`)
-      expect(set.stdout).not.toContain(upstream.apiKey)
-      const file = readFileSync(join(dataDir, 'upstream.json'), 'utf8')
-      expect(file).not.toContain(upstream.apiKey)
+    const set = await flowkeys(['upstream', 'set', upstream.url, '--api-key-stdin', '--data-dir', dataDir], {
+      env,
+      input: `${upstream.apiKey}\n`
+    })
+    expect(set.stderr).toBe('')
+    expect(set.code).toBe(0)
+    expect(set.stdout).toContain(`Upstream set: ${upstream.url}`)
+    expect(set.stdout).not.toContain(upstream.apiKey)
+    const file = readFileSync(join(dataDir, 'upstream.json'), 'utf8')
+    expect(file).not.toContain(upstream.apiKey)
 
-      const shown = await flowkeys(['upstream', 'show', '--json', '--data-dir', dataDir], { env })
-      expect(JSON.parse(shown.stdout)).toEqual({
-        url: upstream.url,
-        api_key: upstream.apiKey.slice(0, 8) + '*'.repeat(38),
-        source: 'data-dir',
-        variables: 'all',
-        reachable: true,
-        version: '1.9.2',
-        key_accepted: true,
-        problem: null,
-        credentials: 'all-as-headers'
-      })
-      // What runs carry, as the settings and the upstream's version decide.
-      const runsGet = async (extra: NodeJS.ProcessEnv) =>
-        (
-          await flowkeys(['upstream', 'show', '--data-dir', dataDir], { env: { ...env, ...extra } })
-        ).stdout.match(/^Runs get: (.*)$/m)?.[1]
-      expect(await runsGet({})).toBe("all of the caller's variables, as request variables")
-      expect(await runsGet({ FLOWKEYS_UPSTREAM_VARIABLES: 'named' })).toBe(
-        'the variables the flow names (read first), as request variables'
-      )
-      expect(await runsGet({ FLOWKEYS_UPSTREAM_CREDENTIALS: 'tweaks' })).toBe(
-        'the variables the flow names (read first), as tweaks'
-      )
+    const shown = await flowkeys(['upstream', 'show', '--json', '--data-dir', dataDir], { env })
+    expect(JSON.parse(shown.stdout)).toEqual({
+      url: upstream.url,
+      api_key: upstream.apiKey.slice(0, 8) + '*'.repeat(38),
+      source: 'data-dir',
+      variables: 'all',
+      reachable: true,
+      version: '1.9.2',
+      key_accepted: true,
+      problem: null,
+      credentials: 'all-as-headers'
+    })
+    // What runs carry, as the settings and the upstream's version decide.
+    const runsGet = async (extra: NodeJS.ProcessEnv) =>
+      (
+        await flowkeys(['upstream', 'show', '--data-dir', dataDir], { env: { ...env, ...extra } })
+      ).stdout.match(/^Runs get: (.*)$/m)?.[1]
+    expect(await runsGet({})).toBe("all of the caller's variables, as request variables")
+    expect(await runsGet({ FLOWKEYS_UPSTREAM_VARIABLES: 'named' })).toBe(
+      'the variables the flow names (read first), as request variables'
+    )
+    expect(await runsGet({ FLOWKEYS_UPSTREAM_CREDENTIALS: 'tweaks' })).toBe(
+      'the variables the flow names (read first), as tweaks'
+    )
 
-      // The server, started before, runs through it now.
-      const after = await post(
-        `${server.url}/api/v1/run/${BASIC_PROMPTING_ID}`,
-        { input_value: 'x' },
-        { 'x-api-key': api_key }
-      )
-      expect(after.status, after.text).toBe(200)
+    // The server, started before, runs through it now.
+    const after = await post(
+      `${server.url}/api/v1/run/${BASIC_PROMPTING_ID}`,
+      { input_value: 'x' },
+      { 'x-api-key': key }
+    )
+    expect(after.status, after.text).toBe(200)
 
-      const cleared = await flowkeys(['upstream', 'clear', '--data-dir', dataDir], { env })
-      expect(cleared.stdout.trim()).toBe('Upstream cleared.')
-      const gone = await post(`${server.url}/api/v1/run/${BASIC_PROMPTING_ID}`, {}, { 'x-api-key': api_key })
-      expect(gone.status).toBe(503)
-    } finally {
-      await server.close()
-      await upstream.close()
-    }
+    const cleared = await flowkeys(['upstream', 'clear', '--data-dir', dataDir], { env })
+    expect(cleared.stdout.trim()).toBe('Upstream cleared.')
+    const gone = await post(`${server.url}/api/v1/run/${BASIC_PROMPTING_ID}`, {}, { 'x-api-key': key })
+    expect(gone.status).toBe(503)
   })
 
   it('--variables named: saved with the upstream, shown, and runs read the flow and carry only what it names', async () => {
-    const upstream = await startStandinLangflow({ version: '1.9.2', honourGlobalVarHeaders: true })
-    const server = await startTestServer(root)
-    try {
-      const dataDir = server.dataDir
-      const env = cliEnv()
-      const { api_key } = await server.core.keys.create(server.admin, { name: 'k' })
-      await server.core.variables.create(server.admin.id, { name: 'OPENAI_API_KEY', value: 'sk-named' })
-      await server.core.variables.create(server.admin.id, { name: 'UNUSED_SECRET', value: 'sk-not-named' })
-      const set = await flowkeys(
-        ['upstream', 'set', upstream.url, '--api-key-stdin', '--variables', 'named', '--data-dir', dataDir],
-        { env, input: `${upstream.apiKey}\n` }
-      )
-      expect(set.stderr).toBe('')
-      expect(set.code).toBe(0)
-      const shown = await flowkeys(['upstream', 'show', '--json', '--data-dir', dataDir], { env })
-      expect(JSON.parse(shown.stdout)).toMatchObject({ variables: 'named', credentials: 'named-as-headers' })
+    const { upstream, server, dataDir, env, key } = await startUnlinked({
+      OPENAI_API_KEY: 'sk-named',
+      UNUSED_SECRET: 'sk-not-named'
+    })
+    const set = await flowkeys(
+      ['upstream', 'set', upstream.url, '--api-key-stdin', '--variables', 'named', '--data-dir', dataDir],
+      { env, input: `${upstream.apiKey}\n` }
+    )
+    expect(set.stderr).toBe('')
+    expect(set.code).toBe(0)
+    const shown = await flowkeys(['upstream', 'show', '--json', '--data-dir', dataDir], { env })
+    expect(JSON.parse(shown.stdout)).toMatchObject({ variables: 'named', credentials: 'named-as-headers' })
 
-      const run = await post(
-        `${server.url}/api/v1/run/${BASIC_PROMPTING_ID}`,
-        { input_value: 'x' },
-        { 'x-api-key': api_key }
-      )
-      expect(run.status, run.text).toBe(200)
-      const received = upstream.received.find((r) => r.path.startsWith('/api/v1/run/'))!
-      expect(received.globalVarHeaders).toEqual({ OPENAI_API_KEY: 'sk-named' })
-      expect(upstream.received.some((r) => r.path === `/api/v1/flows/${BASIC_PROMPTING_ID}`)).toBe(true)
+    const run = await post(
+      `${server.url}/api/v1/run/${BASIC_PROMPTING_ID}`,
+      { input_value: 'x' },
+      { 'x-api-key': key }
+    )
+    expect(run.status, run.text).toBe(200)
+    const received = upstream.received.find((r) => r.path.startsWith('/api/v1/run/'))!
+    expect(received.globalVarHeaders).toEqual({ OPENAI_API_KEY: 'sk-named' })
+    expect(upstream.received.some((r) => r.path === `/api/v1/flows/${BASIC_PROMPTING_ID}`)).toBe(true)
 
-      // FLOWKEYS_UPSTREAM_VARIABLES, when set, wins over the saved choice.
-      const overridden = await flowkeys(['upstream', 'show', '--data-dir', dataDir], {
-        env: { ...env, FLOWKEYS_UPSTREAM_VARIABLES: 'all' }
-      })
-      expect(overridden.stdout).toContain("Runs get: all of the caller's variables, as request variables")
-      const wrong = await flowkeys(
-        ['upstream', 'set', upstream.url, '--api-key-stdin', '--variables', 'some', '--data-dir', dataDir],
-        { env, input: `${upstream.apiKey}\n` }
-      )
-      expect(wrong.code).toBe(2)
-      expect(wrong.stderr).toMatch(/--variables.*some.*(all, named|all,named)/)
-    } finally {
-      await server.close()
-      await upstream.close()
-    }
+    // FLOWKEYS_UPSTREAM_VARIABLES, when set, wins over the saved choice.
+    const overridden = await flowkeys(['upstream', 'show', '--data-dir', dataDir], {
+      env: { ...env, FLOWKEYS_UPSTREAM_VARIABLES: 'all' }
+    })
+    expect(overridden.stdout).toContain("Runs get: all of the caller's variables, as request variables")
+    const wrong = await flowkeys(
+      ['upstream', 'set', upstream.url, '--api-key-stdin', '--variables', 'some', '--data-dir', dataDir],
+      { env, input: `${upstream.apiKey}\n` }
+    )
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toMatch(/--variables.*some.*(all, named|all,named)/)
   })
 
   it('refuses plain http beyond this machine, a URL with a password, and an empty key: one line, nothing stored', async () => {
